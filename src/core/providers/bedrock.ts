@@ -1,0 +1,259 @@
+/**
+ * Amazon Bedrock through the Converse API. The AWS SDK is heavy, so it is loaded on the
+ * first call, never when this module loads (only types are imported at the top).
+ */
+import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
+import type {
+  BedrockRuntimeClient,
+  BedrockRuntimeClientConfig,
+  ContentBlock,
+  ConverseStreamCommandInput,
+  ConverseStreamOutput,
+  ImageFormat,
+  InferenceConfiguration,
+  Message,
+  SystemContentBlock,
+} from '@aws-sdk/client-bedrock-runtime';
+import { describeBedrockError } from './bedrockErrors';
+import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+
+export interface BedrockProviderOptions {
+  /** Falls back to the SDK's chain (AWS_REGION, the profile's region…). */
+  region?: string;
+  /** A profile from ~/.aws/config; otherwise the SDK's default chain picks credentials. */
+  profile?: string;
+  /** An endpoint override, e.g. the local Bedrock-compatible server. */
+  endpoint?: string;
+  /** A Bedrock API key: sent as `authorization: Bearer …` instead of a SigV4 signature. */
+  apiKey?: string;
+  /** Attempts per call including the first (SDK default 3). */
+  maxAttempts?: number;
+  /** Loads the SDK; tests replace it. */
+  loadSdk?: () => Promise<typeof BedrockSdk>;
+}
+
+type ConverseInput = ConverseStreamCommandInput;
+type DocumentValue = NonNullable<ConverseInput['additionalModelRequestFields']>;
+
+const IMAGE_FORMATS: Record<string, ImageFormat> = { png: 'png', jpeg: 'jpeg', jpg: 'jpeg', gif: 'gif', webp: 'webp' };
+const KNOWN_CONFIG_KEYS = new Set(['temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences']);
+
+/** Thrown while building the request; becomes a `validation` error event, never a crash. */
+class RequestShapeError extends Error {
+  override readonly name = 'RequestShapeError';
+}
+
+function imageBlock(url: string): ContentBlock {
+  const match = /^data:image\/([a-z]+);base64,(.*)$/is.exec(url);
+  const format = match ? IMAGE_FORMATS[match[1].toLowerCase()] : undefined;
+  if (!match || !format) {
+    throw new RequestShapeError(`Bedrock takes images as data: URLs with base64 PNG, JPEG, GIF or WebP; "${url.slice(0, 60)}" is not one.`);
+  }
+  return { image: { format, source: { bytes: new Uint8Array(Buffer.from(match[2], 'base64')) } } };
+}
+
+function contentBlocks(parts: Part[]): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  for (const part of parts) {
+    if (typeof (part as { text?: unknown }).text === 'string') {
+      const text = (part as { text: string }).text;
+      if (text.length > 0) blocks.push({ text });
+    } else if (typeof (part as { media?: { url?: unknown } }).media?.url === 'string') {
+      blocks.push(imageBlock((part as { media: { url: string } }).media.url));
+    }
+  }
+  return blocks;
+}
+
+/**
+ * Our messages as Converse wants them: system text apart, `model` → `assistant`, tool
+ * output as user text, and consecutive turns of one role merged, since Converse rejects
+ * two user (or assistant) turns in a row.
+ */
+export function toConverseMessages(messages: ChatMessage[]): { system: SystemContentBlock[]; messages: Message[] } {
+  const system: SystemContentBlock[] = [];
+  const merged: Message[] = [];
+  for (const message of messages) {
+    const blocks = contentBlocks(message.content);
+    if (blocks.length === 0) continue;
+    if (message.role === 'system') {
+      for (const block of blocks) if (block.text !== undefined) system.push({ text: block.text });
+      continue;
+    }
+    const role = message.role === 'model' ? 'assistant' : 'user';
+    const previous = merged[merged.length - 1];
+    if (previous && previous.role === role) previous.content = [...(previous.content ?? []), ...blocks];
+    else merged.push({ role, content: blocks });
+  }
+  return { system, messages: merged };
+}
+
+/** Where a model family wants top-k, which Converse has no common field for. */
+function placeTopK(modelId: string, topK: number, fields: Record<string, unknown>): void {
+  if (/(^|[.:/])(anthropic|mistral)\./.test(modelId)) fields.top_k = topK;
+  else if (/(^|[.:/])amazon\.nova/.test(modelId)) fields.inferenceConfig = { ...(fields.inferenceConfig as object | undefined), topK };
+  else fields.topK = topK;
+}
+
+export function toConverseInput(request: ModelRequest): ConverseInput {
+  const { system, messages } = toConverseMessages(request.messages);
+  const config: GenerationConfig = request.config ?? {};
+  const inferenceConfig: InferenceConfiguration = {};
+  if (typeof config.temperature === 'number') inferenceConfig.temperature = config.temperature;
+  if (typeof config.topP === 'number') inferenceConfig.topP = config.topP;
+  if (typeof config.maxOutputTokens === 'number') inferenceConfig.maxTokens = config.maxOutputTokens;
+  if (Array.isArray(config.stopSequences) && config.stopSequences.length > 0) inferenceConfig.stopSequences = config.stopSequences;
+  const additional: Record<string, unknown> = {};
+  if (typeof config.topK === 'number') placeTopK(request.modelId, config.topK, additional);
+  // Model-specific settings (e.g. `reasoning_config`) travel as they are.
+  for (const [key, value] of Object.entries(config)) if (!KNOWN_CONFIG_KEYS.has(key) && value !== undefined) additional[key] = value;
+  const input: ConverseInput = { modelId: request.modelId, messages };
+  if (system.length > 0) input.system = system;
+  if (Object.keys(inferenceConfig).length > 0) input.inferenceConfig = inferenceConfig;
+  if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as DocumentValue;
+  return input;
+}
+
+function isStreamingUnsupported(err: unknown): boolean {
+  const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'ValidationException' && typeof message === 'string' && /unsupported for streaming|(does not|doesn't) support streaming/i.test(message);
+}
+
+const ABORTED = Symbol('aborted');
+
+const STREAM_EXCEPTION_MEMBERS = ['modelStreamErrorException', 'throttlingException', 'validationException', 'internalServerException', 'serviceUnavailableException'] as const;
+
+/** An exception delivered as a stream member instead of thrown, as an Error named like the thrown kind. */
+function streamExceptionOf(event: ConverseStreamOutput): Error | undefined {
+  for (const member of STREAM_EXCEPTION_MEMBERS) {
+    const exception = (event as unknown as Record<string, unknown>)[member] as { message?: unknown } | undefined;
+    if (!exception) continue;
+    if (exception instanceof Error) return exception;
+    const error = new Error(typeof exception.message === 'string' ? exception.message : 'The model stream failed.');
+    error.name = member[0].toUpperCase() + member.slice(1);
+    return error;
+  }
+  return undefined;
+}
+
+export class BedrockProvider implements ModelProvider {
+  readonly id = 'bedrock';
+  private sdkAndClient?: Promise<{ sdk: typeof BedrockSdk; client: BedrockRuntimeClient }>;
+
+  constructor(private readonly options: BedrockProviderOptions = {}) {}
+
+  /** One client per provider: it keeps connections and resolved credentials between calls. */
+  private connect(): Promise<{ sdk: typeof BedrockSdk; client: BedrockRuntimeClient }> {
+    if (!this.sdkAndClient) {
+      const loadSdk = this.options.loadSdk ?? (() => import('@aws-sdk/client-bedrock-runtime'));
+      this.sdkAndClient = loadSdk().then((sdk) => {
+        const config: BedrockRuntimeClientConfig = {};
+        if (this.options.region) config.region = this.options.region;
+        if (this.options.profile) config.profile = this.options.profile;
+        if (this.options.endpoint) config.endpoint = this.options.endpoint;
+        if (this.options.maxAttempts !== undefined) config.maxAttempts = this.options.maxAttempts;
+        if (this.options.apiKey) {
+          // SDK 3.1164 resolves `token` for its httpBearerAuth scheme; the preference makes it win over SigV4.
+          config.token = { token: this.options.apiKey };
+          config.authSchemePreference = ['httpBearerAuth'];
+        }
+        return { sdk, client: new sdk.BedrockRuntimeClient(config) };
+      });
+      // A failed load (e.g. a broken install) is retried on the next call, not cached forever.
+      this.sdkAndClient.catch(() => (this.sdkAndClient = undefined));
+    }
+    return this.sdkAndClient;
+  }
+
+  /** Closes the client's connections. */
+  dispose(): void {
+    void this.sdkAndClient?.then(({ client }) => client.destroy(), () => undefined);
+    this.sdkAndClient = undefined;
+  }
+
+  private async errorContext(modelId: string, client: BedrockRuntimeClient | undefined, charactersReceived: number) {
+    let region = this.options.region;
+    if (!region && client) region = await client.config.region().catch(() => undefined);
+    const endpoint = this.options.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
+    return { modelId, region, profile: this.options.profile, endpoint, charactersReceived };
+  }
+
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+    let client: BedrockRuntimeClient | undefined;
+    let text = '';
+    let started = false;
+    const cancelled = (): StreamEvent => ({ type: 'error', error: { kind: 'cancelled', message: `The request to ${request.modelId} was cancelled.`, code: 'AbortError' }, partial: text.length > 0 });
+    if (signal.aborted) return yield cancelled();
+    let input: ConverseInput;
+    try {
+      input = toConverseInput(request);
+    } catch (err) {
+      const error: ModelError = { kind: 'validation', message: err instanceof Error ? err.message : String(err), code: 'RequestShapeError' };
+      return yield { type: 'error', error, partial: false };
+    }
+    // Aborts the HTTP request when the caller aborts, and also when the caller stops
+    // iterating early (the `finally` below), so no stream is left running unread.
+    const requestController = new AbortController();
+    let finished = false;
+    // Resolves when the caller aborts, so a stalled stream cannot keep us waiting.
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<typeof ABORTED>((resolve) => (onAbort = () => {
+      requestController.abort();
+      resolve(ABORTED);
+    }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const connected = await Promise.race([this.connect(), aborted]);
+      if (connected === ABORTED) return yield cancelled();
+      client = connected.client;
+      const { sdk } = connected;
+      let response: BedrockSdk.ConverseStreamCommandOutput;
+      try {
+        response = await client.send(new sdk.ConverseStreamCommand(input), { abortSignal: requestController.signal });
+      } catch (err) {
+        if (!isStreamingUnsupported(err) || signal.aborted) throw err;
+        // Some models answer only whole; ask again without streaming and yield it as one piece.
+        const whole = await client.send(new sdk.ConverseCommand(input), { abortSignal: requestController.signal });
+        finished = true;
+        yield { type: 'start' };
+        started = true;
+        text = (whole.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
+        if (text) yield { type: 'text', text };
+        if (whole.usage) yield { type: 'usage', inputTokens: whole.usage.inputTokens ?? 0, outputTokens: whole.usage.outputTokens ?? 0 };
+        return yield { type: 'stop', stopReason: whole.stopReason ?? 'end_turn' };
+      }
+      yield { type: 'start' };
+      started = true;
+      let stopReason = 'end_turn';
+      const events = response.stream?.[Symbol.asyncIterator]();
+      while (events) {
+        const next: IteratorResult<ConverseStreamOutput> | typeof ABORTED = await Promise.race([events.next(), aborted]);
+        // The request is already aborted; do not wait for the iterator to notice.
+        if (next === ABORTED) return yield cancelled();
+        if (next.done) break;
+        const event = next.value;
+        const deltaText = event.contentBlockDelta?.delta?.text;
+        if (deltaText) {
+          text += deltaText;
+          yield { type: 'text', text: deltaText };
+        }
+        if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
+        if (event.metadata?.usage) yield { type: 'usage', inputTokens: event.metadata.usage.inputTokens ?? 0, outputTokens: event.metadata.usage.outputTokens ?? 0 };
+        // Exceptions inside the stream arrive as members when the SDK does not throw them.
+        const streamError = streamExceptionOf(event);
+        if (streamError) throw streamError;
+      }
+      finished = true;
+      if (signal.aborted) return yield cancelled();
+      yield { type: 'stop', stopReason };
+    } catch (err) {
+      if (signal.aborted) return yield cancelled();
+      const error = describeBedrockError(err, await this.errorContext(request.modelId, client, text.length));
+      yield { type: 'error', error, partial: started && text.length > 0 };
+    } finally {
+      // Callers reuse one signal for many calls; do not pile listeners onto it.
+      signal.removeEventListener('abort', onAbort);
+      if (!finished) requestController.abort();
+    }
+  }
+}

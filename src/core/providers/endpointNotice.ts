@@ -1,0 +1,18 @@
+/**
+ * Says plainly where answers come from when it is not Amazon Bedrock itself: a local
+ * Bedrock-compatible server (the offline simulator, a proxy) or another custom endpoint.
+ */
+export function describeBedrockEndpoint(endpointUrl: string | undefined): string | null {
+  if (!endpointUrl) return null;
+  let host: string;
+  try {
+    host = new URL(endpointUrl).hostname;
+  } catch {
+    return `The Bedrock endpoint “${endpointUrl}” is not a valid URL.`;
+  }
+  if (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/.test(host)) {
+    return `Answers come from a local Bedrock-compatible server at ${endpointUrl} (such as the Prompt Workbench simulator), not from Amazon Bedrock.`;
+  }
+  if (/(^|\.)amazonaws\.com(\.cn)?$/.test(host)) return null;
+  return `Answers come from the custom Bedrock endpoint ${endpointUrl}.`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The one interface every model provider implements: a request in, an async stream of
+ * events out, cancellable with an AbortSignal. Providers never throw for a failed model
+ * call once the stream has started; they end the stream with an `error` event so that a
+ * caller comparing several models can keep the others going.
+ */
+
+export type Role = 'system' | 'user' | 'model' | 'tool';
+
+export interface TextPart { text: string }
+export interface MediaPart { media: { url: string; contentType?: string } }
+export type Part = TextPart | MediaPart | Record<string, unknown>;
+
+export interface ChatMessage {
+  role: Role;
+  content: Part[];
+}
+
+/** Generation settings, named as dotprompt names them. */
+export interface GenerationConfig {
+  temperature?: number;
+  maxOutputTokens?: number;
+  topP?: number;
+  topK?: number;
+  stopSequences?: string[];
+  [extra: string]: unknown;
+}
+
+export interface ModelRequest {
+  /** Model id without the provider prefix, e.g. `anthropic.claude-3-5-haiku-20241022-v1:0`. */
+  modelId: string;
+  messages: ChatMessage[];
+  config: GenerationConfig;
+}
+
+export type ErrorKind =
+  | 'credentials'
+  | 'region'
+  | 'access-denied'
+  | 'throttled'
+  | 'validation'
+  | 'not-found'
+  | 'timeout'
+  | 'unavailable'
+  | 'network'
+  | 'stream-broken'
+  | 'cancelled'
+  | 'unknown';
+
+/** A failure written for the person who will read it: what happened, and what to do. */
+export interface ModelError {
+  kind: ErrorKind;
+  message: string;
+  /** The provider's own error name, e.g. `ThrottlingException`, for the logs. */
+  code?: string;
+}
+
+export type StreamEvent =
+  | { type: 'start' }
+  | { type: 'text'; text: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | { type: 'stop'; stopReason: string }
+  | { type: 'error'; error: ModelError; partial: boolean };
+
+export interface ModelProvider {
+  /** The prefix in `provider/modelId`, e.g. `bedrock`. */
+  readonly id: string;
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+}

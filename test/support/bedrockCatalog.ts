@@ -1,0 +1,105 @@
+/**
+ * The control-plane catalog the local server lists: a realistic subset of Bedrock's
+ * foundation models and system-defined cross-region inference profiles, shaped like
+ * `ListFoundationModels` / `GetFoundationModel` / `ListInferenceProfiles` answers.
+ */
+
+export interface FoundationModelSummary {
+  modelArn: string;
+  modelId: string;
+  modelName: string;
+  providerName: string;
+  inputModalities: string[];
+  outputModalities: string[];
+  responseStreamingSupported: boolean;
+  customizationsSupported: string[];
+  inferenceTypesSupported: string[];
+  modelLifecycle: { status: 'ACTIVE' | 'LEGACY' };
+}
+
+type Entry = [modelId: string, modelName: string, providerName: string, inputModalities: string[], outputModalities: string[], inferenceTypes: string[]];
+
+const TEXT = ['TEXT'];
+const TEXT_IMAGE = ['TEXT', 'IMAGE'];
+const ON_DEMAND = ['ON_DEMAND'];
+const PROFILE_ONLY = ['INFERENCE_PROFILE'];
+const BOTH = ['ON_DEMAND', 'INFERENCE_PROFILE'];
+
+const ENTRIES: Entry[] = [
+  ['anthropic.claude-3-5-haiku-20241022-v1:0', 'Claude 3.5 Haiku', 'Anthropic', TEXT, TEXT, BOTH],
+  ['anthropic.claude-3-5-sonnet-20241022-v2:0', 'Claude 3.5 Sonnet v2', 'Anthropic', TEXT_IMAGE, TEXT, BOTH],
+  ['anthropic.claude-3-7-sonnet-20250219-v1:0', 'Claude 3.7 Sonnet', 'Anthropic', TEXT_IMAGE, TEXT, PROFILE_ONLY],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', 'Claude Sonnet 4', 'Anthropic', TEXT_IMAGE, TEXT, PROFILE_ONLY],
+  ['amazon.nova-micro-v1:0', 'Nova Micro', 'Amazon', TEXT, TEXT, BOTH],
+  ['amazon.nova-lite-v1:0', 'Nova Lite', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], TEXT, BOTH],
+  ['amazon.nova-pro-v1:0', 'Nova Pro', 'Amazon', ['TEXT', 'IMAGE', 'VIDEO'], TEXT, BOTH],
+  ['meta.llama3-1-8b-instruct-v1:0', 'Llama 3.1 8B Instruct', 'Meta', TEXT, TEXT, BOTH],
+  ['meta.llama3-1-70b-instruct-v1:0', 'Llama 3.1 70B Instruct', 'Meta', TEXT, TEXT, BOTH],
+  ['mistral.mistral-large-2402-v1:0', 'Mistral Large (24.02)', 'Mistral AI', TEXT, TEXT, ON_DEMAND],
+  ['amazon.titan-embed-text-v2:0', 'Titan Text Embeddings V2', 'Amazon', TEXT, ['EMBEDDING'], ON_DEMAND],
+  ['cohere.embed-english-v3', 'Embed English', 'Cohere', TEXT, ['EMBEDDING'], ON_DEMAND],
+  ['cohere.embed-multilingual-v3', 'Embed Multilingual', 'Cohere', TEXT, ['EMBEDDING'], ON_DEMAND],
+];
+
+export function foundationModels(region: string): FoundationModelSummary[] {
+  return ENTRIES.map(([modelId, modelName, providerName, inputModalities, outputModalities, inferenceTypesSupported]) => ({
+    modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
+    modelId,
+    modelName,
+    providerName,
+    inputModalities,
+    outputModalities,
+    responseStreamingSupported: !outputModalities.includes('EMBEDDING'),
+    customizationsSupported: [],
+    inferenceTypesSupported,
+    modelLifecycle: { status: 'ACTIVE' },
+  }));
+}
+
+/** `byProvider` matches the provider name without regard to case ("anthropic", "Mistral AI", "mistral"). */
+export function filterFoundationModels(models: FoundationModelSummary[], query: URLSearchParams): FoundationModelSummary[] {
+  const provider = query.get('byProvider')?.toLowerCase();
+  const outputModality = query.get('byOutputModality')?.toUpperCase();
+  const inferenceType = query.get('byInferenceType')?.toUpperCase();
+  return models.filter((model) => {
+    const name = model.providerName.toLowerCase();
+    if (provider && name !== provider && !name.startsWith(`${provider} `)) return false;
+    if (outputModality && !model.outputModalities.includes(outputModality)) return false;
+    if (inferenceType && !model.inferenceTypesSupported.includes(inferenceType)) return false;
+    return true;
+  });
+}
+
+const PROFILE_GEOGRAPHIES: Record<string, string[]> = {
+  us: ['us-east-1', 'us-east-2', 'us-west-2'],
+  eu: ['eu-central-1', 'eu-west-1', 'eu-west-3'],
+};
+
+const PROFILED_MODELS: Array<[modelId: string, geographies: string[]]> = [
+  ['anthropic.claude-3-5-haiku-20241022-v1:0', ['us']],
+  ['anthropic.claude-3-5-sonnet-20241022-v2:0', ['us']],
+  ['anthropic.claude-3-7-sonnet-20250219-v1:0', ['us', 'eu']],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', ['us', 'eu']],
+  ['amazon.nova-micro-v1:0', ['us', 'eu']],
+  ['amazon.nova-lite-v1:0', ['us', 'eu']],
+  ['amazon.nova-pro-v1:0', ['us', 'eu']],
+  ['meta.llama3-1-8b-instruct-v1:0', ['us']],
+  ['meta.llama3-1-70b-instruct-v1:0', ['us']],
+];
+
+export function inferenceProfiles(region: string): Array<Record<string, unknown>> {
+  const names = new Map(ENTRIES.map(([modelId, modelName, providerName]) => [modelId, `${providerName === 'Mistral AI' ? 'Mistral' : providerName} ${modelName}`]));
+  return PROFILED_MODELS.flatMap(([modelId, geographies]) =>
+    geographies.map((geography) => ({
+      inferenceProfileName: `${geography.toUpperCase()} ${names.get(modelId) ?? modelId}`,
+      description: `Routes requests to ${names.get(modelId) ?? modelId} in ${PROFILE_GEOGRAPHIES[geography].join(', ')}.`,
+      createdAt: '2024-11-01T00:00:00Z',
+      updatedAt: '2024-11-01T00:00:00Z',
+      inferenceProfileArn: `arn:aws:bedrock:${region}:123456789012:inference-profile/${geography}.${modelId}`,
+      inferenceProfileId: `${geography}.${modelId}`,
+      models: PROFILE_GEOGRAPHIES[geography].map((modelRegion) => ({ modelArn: `arn:aws:bedrock:${modelRegion}::foundation-model/${modelId}` })),
+      status: 'ACTIVE',
+      type: 'SYSTEM_DEFINED',
+    })),
+  );
+}
