@@ -1,0 +1,120 @@
+import { parseModelId } from '../../providers/modelId';
+import type { DiagnosticRange } from '../promptDiagnostics';
+import type { DeclaredInput } from './declaredInputs';
+import { analyzePrompt, guarded, partialCandidates, price, resolvePartial, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
+import { CONFIG_KEYS, findEntry, FRONTMATTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, TEMPLATE_HELPERS, WORKBENCH_KEYS } from './promptVocabulary';
+import { tagAround, wordAt } from './templateCursor';
+
+export interface PromptHover {
+  /** Markdown. */
+  markdown: string;
+  range: DiagnosticRange;
+}
+
+/** What to show when the pointer rests on a position. Never throws. */
+export function promptHover(text: string, position: { line: number; col: number }, context: LanguageContext): PromptHover | undefined {
+  return guarded<PromptHover | undefined>('hover', undefined, () => {
+    const analysis = analyzePrompt(text);
+    const { lines, bounds } = analysis;
+    if (position.line >= lines.lineCount) return undefined;
+    if (bounds && position.line < bounds.endLine) return frontmatterHover(analysis, position, context);
+    const offset = Math.min(lines.lineStart(position.line) + position.col, lines.lineEnd(position.line));
+    return templateHover(analysis, offset, context);
+  });
+}
+
+function frontmatterHover(analysis: PromptAnalysis, position: { line: number; col: number }, context: LanguageContext): PromptHover | undefined {
+  const scalar = analysis.nodes?.scalarAt(position.line, position.col);
+  if (!scalar) return undefined;
+  const [top, second] = scalar.path;
+  if (scalar.role === 'value' && typeof scalar.value === 'string' && (scalar.path.join('.') === 'model' || (top === 'workbench.compare' && scalar.path.length === 2))) {
+    return { markdown: describeModel(scalar.value, context), range: scalar.range };
+  }
+  if (scalar.role !== 'key') return undefined;
+  let doc: string | undefined;
+  if (scalar.path.length === 1) doc = (findEntry(FRONTMATTER_KEYS, top) ?? findEntry(WORKBENCH_KEYS, top))?.doc;
+  else if (scalar.path.length === 2 && top === 'config') doc = findEntry(CONFIG_KEYS, second)?.doc;
+  else if (scalar.path.length === 2 && top === 'input') doc = findEntry(INPUT_KEYS, second)?.doc;
+  else if (scalar.path.length === 2 && top === 'output') doc = findEntry(OUTPUT_KEYS, second)?.doc;
+  else if (scalar.path.length === 3 && top === 'input' && second === 'schema') {
+    const input = analysis.inputs?.inputs.find((candidate) => candidate.keyRange && sameStart(candidate.keyRange, scalar.range));
+    if (input) return { markdown: describeInput(input), range: scalar.range };
+  }
+  return doc ? { markdown: `**${scalar.path.join('.')}**\n\n${doc}`, range: scalar.range } : undefined;
+}
+
+function templateHover(analysis: PromptAnalysis, offset: number, context: LanguageContext): PromptHover | undefined {
+  const { text, templateStart, lines } = analysis;
+  const tag = tagAround(text, offset, templateStart);
+  if (!tag || tag.inner.startsWith('!')) return undefined;
+  const word = wordAt(text, offset);
+  if (!word || word.start < tag.innerStart || word.end > tag.close - 2) return undefined;
+  const range = lines.range(word.start, word.end);
+  const leading = text.slice(tag.innerStart, word.start);
+
+  if (/^\s*>\s*$/.test(leading)) {
+    const file = context.partials ? resolvePartial(word.word, context.partials.files) : undefined;
+    const markdown = file
+      ? `**Partial** \`${word.word}\`\n\nFrom \`${file}\` next to this prompt.`
+      : `**Partial** \`${word.word}\`\n\nNot found: looked for \`${partialCandidates(word.word).join('` and `')}\` next to this prompt.`;
+    return { markdown, range };
+  }
+  if (text[word.end] === '=' || isInsideString(leading)) return undefined; // a hash key or a string literal
+  const isHead = /^\s*[#^/]?\s*$/.test(leading);
+  const helper = TEMPLATE_HELPERS.find((candidate) => candidate.name === word.word);
+  if (isHead && helper) return { markdown: `**${helper.name}** (helper)\n\n${helper.doc}`, range };
+
+  const name = word.word.startsWith('@root.') ? word.word.split('.')[1] : word.word.split('.')[0];
+  if (!name || name.startsWith('@') || name === 'this' || name.startsWith('.')) return undefined;
+  const input = analysis.inputs?.inputs.find((candidate) => candidate.name === name);
+  if (input) return { markdown: describeInput(input), range };
+  if (analysis.parsed.variables.includes(name) || !analysis.inputs) {
+    const defaultValue = analysis.parsed.inputDefaults[name];
+    const declared = analysis.inputs ? 'Not declared in `input.schema`.' : 'This prompt has no `input.schema`: the input is whatever a run passes.';
+    const defaultLine = defaultValue !== undefined ? `\n\nDefault: \`${JSON.stringify(defaultValue)}\`` : '';
+    return { markdown: `**${name}** (input)\n\n${declared}${defaultLine}`, range };
+  }
+  return undefined;
+}
+
+/** An input's type, whether it is required, its description and default, in Markdown. */
+export function describeInput(input: DeclaredInput): string {
+  const lines = [`**${input.name}**: \`${input.type}\` (${input.optional ? 'optional' : 'required'} input)`];
+  if (input.description) lines.push(input.description);
+  if (input.hasDefault) lines.push(`Default: \`${truncate(JSON.stringify(input.defaultValue) ?? 'null', 200)}\``);
+  return lines.join('\n\n');
+}
+
+/** A model's catalog entry in Markdown: context window, longest answer, prices. */
+export function describeModel(rawId: string, context: LanguageContext): string {
+  const info = context.catalog.find(rawId);
+  const { qualified, modelId } = parseModelId(rawId);
+  if (!info) {
+    return `\`${qualified}\`\n\nNot in the model catalog: its context window and price are unknown. Custom and imported models work when the provider knows the id.`;
+  }
+  const profile = info.id !== qualified ? `\n\nCross-region inference profile \`${modelId}\` of \`${info.id}\`.` : '';
+  const prices =
+    info.inputPerMTok !== undefined
+      ? `$${price(info.inputPerMTok)} input${info.outputPerMTok !== undefined ? ` · $${price(info.outputPerMTok)} output` : ''}`
+      : 'unknown';
+  const rows = [
+    ['Context window', `${info.contextWindow.toLocaleString('en-US')} tokens`],
+    ...(info.kind === 'text' ? [['Longest answer', `${info.maxOutputTokens.toLocaleString('en-US')} tokens`]] : [['Kind', 'embedding model (cannot answer prompts)']]),
+    ['Price per million tokens', prices],
+    ['Streaming · images', `${info.streaming ? 'yes' : 'no'} · ${info.images ? 'yes' : 'no'}`],
+  ];
+  const table = ['| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${value} |`)].join('\n');
+  return `**${info.name}** · ${info.vendor}\n\n\`${info.id}\`${profile}\n\n${table}\n\nPrices are on-demand us-east-1 list prices; override them in the \`promptWorkbench.prices\` setting.`;
+}
+
+function isInsideString(leading: string): boolean {
+  return (leading.match(/["']/g)?.length ?? 0) % 2 === 1;
+}
+
+function sameStart(a: DiagnosticRange, b: DiagnosticRange): boolean {
+  return a.startLine === b.startLine && a.startCol === b.startCol;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
