@@ -11,6 +11,8 @@ const watch = process.argv.includes('--watch');
 /** Heavy packages each get a bundle of their own under dist/vendor/, required only on first use. */
 const VENDOR = {
   '@aws-sdk/client-bedrock-runtime': 'vendor/bedrock-runtime.js',
+  // The control plane (model listing), used only when the model picker refreshes its list.
+  '@aws-sdk/client-bedrock': 'vendor/bedrock-control.js',
 };
 
 /** Rewrites imports of a vendored package to a run-time require of its own bundle. */
@@ -74,7 +76,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { run: 'src/webview/run/main.ts' },
+    entryPoints: { run: 'src/webview/run/main.ts', compare: 'src/webview/compare/main.ts', preview: 'src/webview/preview/main.ts' },
     outdir: 'dist/webview',
     tsconfig: 'src/webview/tsconfig.json',
   },

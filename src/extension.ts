@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { PROMPT_LANGUAGE_ID } from './host/languageId';
+import { PromptCodeLensProvider } from './host/promptCodeLens';
+import { PromptDiagnostics } from './host/promptDiagnostics';
+import { registerComparisonFeatures } from './host/compare/registerComparisonFeatures';
+import { registerCommands } from './host/registerCommands';
+import { registerModelFeatures } from './host/modelFeatures';
+import { registerVersionFeatures } from './host/versions/registerVersionFeatures';
+import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
+import { RunPanelState } from './shared/runPanelProtocol';
+import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/runPromptCommand';
+import { WorkbenchServices } from './host/services';
+
+/** What activate() returns: the time it took, for tests and the activation benchmark. */
+export interface WorkbenchApi {
+  activationMs: number;
+}
+
+/** The composition root: builds every service once and registers everything. */
+export function activate(context: vscode.ExtensionContext): WorkbenchApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Prompt Workbench', { log: true });
+  context.subscriptions.push(log);
+  try {
+    const services = new WorkbenchServices(context, log);
+    const runs = new RunPromptController(services, context.extensionUri);
+    context.subscriptions.push(services, runs, new PromptDiagnostics(log));
+    registerCommands(context, services, runs);
+    registerComparisonFeatures(context, services);
+    registerModelFeatures(context, services);
+    registerVersionFeatures(context, services);
+    registerLanguageFeatures(context, services);
+    context.subscriptions.push(
+      vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),
+      vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+          runs.restore(panel, (state as RunPanelState | undefined) ?? undefined);
+        },
+      }),
+    );
+  } catch (err) {
+    // VS Code does not show activation errors to the user: say what broke and where to look.
+    const message = `Prompt Workbench could not start: ${(err as Error)?.message ?? String(err)}`;
+    log.error(message, err);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((c) => c && log.show());
+  }
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { PromptDiagnostic } from '../core/prompt/parsePrompt';
+import { loadEngine } from './loadEngine';
+import { PROMPT_LANGUAGE_ID } from './languageId';
+
+const DEBOUNCE_MS = 250;
+
+const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Problems of `.prompt` files as you type (YAML, Handlebars, frontmatter), debounced. */
+export class PromptDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(PROMPT_LANGUAGE_ID);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cancel(d);
+        this.collection.delete(d.uri);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (document.languageId !== PROMPT_LANGUAGE_ID) return;
+    this.cancel(document);
+    const key = document.uri.toString();
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.update(document);
+    }, delay));
+  }
+
+  private cancel(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const timer = this.timers.get(key);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(key);
+  }
+
+  private async update(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed) return;
+    try {
+      // The parser loads on the first check, not at activation.
+      const { promptLanguage } = await loadEngine();
+      if (document.isClosed) return;
+      // The parse the language features' checks of the same text reuse: one parse per keystroke.
+      // Past the editor's size limit it is empty (a 5 MB paste would stall typing for seconds);
+      // the language features' collection then says the file is too large to check.
+      const { parsed } = promptLanguage.analyzePrompt(document.getText());
+      this.collection.set(
+        document.uri,
+        parsed.diagnostics.map((d) => {
+          const diagnostic = new vscode.Diagnostic(
+            new vscode.Range(d.range.startLine, d.range.startCol, d.range.endLine, d.range.endCol),
+            d.message,
+            SEVERITY[d.severity],
+          );
+          diagnostic.source = 'Prompt Workbench';
+          diagnostic.code = d.code;
+          return diagnostic;
+        }),
+      );
+    } catch (err) {
+      // The parser is meant never to throw; if it does, the editor must keep working.
+      this.log.error(`Could not check ${document.uri.fsPath}: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,150 @@
+import * as vscode from 'vscode';
+import { BUILTIN_MODELS, type ModelInfo } from '../core/catalog/builtinModels';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { mergeModels } from '../core/catalog/modelDiscovery';
+import { applyEndpoints, endpointSecretKey, type EndpointConfig } from '../core/providers/openaiEndpoints';
+import { SessionCost } from '../core/runs/costEstimate';
+import { BedrockProvider } from '../core/providers/bedrock';
+import { describeBedrockEndpoint } from '../core/providers/endpointNotice';
+import { ProviderRegistry } from '../core/providers/providerRegistry';
+import type { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import { loadEngine } from './loadEngine';
+import { ModelSelection } from './modelSelection';
+import { PromptInputs } from './promptInputs';
+import { readSettings, SETTINGS_SECTION, WorkbenchSettings } from './settings';
+
+export const BEDROCK_API_KEY_SECRET = 'promptWorkbench.bedrock.apiKey';
+
+/**
+ * The services the extension builds once, at activation, and hands to commands. Building
+ * them is cheap: providers (and the AWS SDK behind them) are created on first use.
+ */
+export class WorkbenchServices implements vscode.Disposable {
+  readonly providers: ProviderRegistry;
+  readonly selection: ModelSelection;
+  /** Where prompts' inputs come from: defaults, sample sets, the form (run panel and preview). */
+  readonly inputs: PromptInputs;
+  private settings: WorkbenchSettings;
+  private catalog_: ModelCatalog;
+  private bedrockApiKey: string | undefined;
+  private apiKeyLoaded: Promise<void>;
+  /** What this window has spent on model calls (the status bar's tooltip). */
+  readonly sessionCost = new SessionCost();
+  private readonly runFinished = new vscode.EventEmitter<RunOutcome>();
+  /** Fires after every model call of this window, recorded or not. */
+  readonly onDidRun = this.runFinished.event;
+  /** Models listed by Bedrock and the OpenAI-compatible endpoints (see modelPicker.ts). */
+  private discovered: readonly ModelInfo[] = [];
+  /** The OpenAI-compatible endpoints registered as providers now. */
+  private endpointIds: string[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+    this.settings = readSettings();
+    this.catalog_ = new ModelCatalog(undefined, this.settings.prices);
+    this.providers = new ProviderRegistry({
+      bedrock: () =>
+        new BedrockProvider({
+          region: this.settings.bedrock.region,
+          profile: this.settings.bedrock.profile,
+          endpoint: this.settings.bedrock.endpointUrl,
+          maxAttempts: this.settings.bedrock.maxAttempts,
+          apiKey: this.bedrockApiKey,
+        }),
+    });
+    this.applyEndpointSettings();
+    this.selection = new ModelSelection(context.workspaceState, () => this.settings.defaultModel);
+    this.inputs = new PromptInputs(context.workspaceState);
+    this.apiKeyLoaded = this.loadApiKey();
+    this.disposables.push(
+      this.runFinished,
+      this.selection,
+      this.inputs,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+        this.settings = readSettings();
+        this.catalog_ = new ModelCatalog(mergeModels(BUILTIN_MODELS, this.discovered), this.settings.prices);
+        this.providers.reset();
+        this.applyEndpointSettings();
+        this.log.info('Settings changed; providers will be rebuilt on next use.');
+      }),
+      context.secrets.onDidChange((e) => {
+        if (e.key === BEDROCK_API_KEY_SECRET) this.apiKeyLoaded = this.loadApiKey();
+      }),
+    );
+  }
+
+  get catalog(): ModelCatalog {
+    return this.catalog_;
+  }
+
+  get currentSettings(): WorkbenchSettings {
+    return this.settings;
+  }
+
+  /** Where answers come from, when that is not Amazon Bedrock itself. */
+  endpointNotice(model: string): string | null {
+    if (!model.startsWith('bedrock/')) return null;
+    return describeBedrockEndpoint(this.settings.bedrock.endpointUrl ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME);
+  }
+
+  /** A runner that records into the given workspace folder (or nowhere, for a loose file). */
+  async runnerFor(workspaceFolder: string | undefined): Promise<PromptRunner> {
+    await this.apiKeyLoaded;
+    const { PromptRunner } = await loadEngine();
+    return new PromptRunner({
+      providers: this.providers,
+      catalog: this.catalog_,
+      workspaceFolder,
+      storeInputs: this.settings.storeInputs,
+      // A prompt's own `model` wins; then the model picked in the status bar; then the setting.
+      defaultModel: this.selection.activeModel,
+      onRecordError: (err) => this.log.error(`Could not append the run record: ${err.message}`),
+      guardrail: this.settings.guardrail,
+      // A call that failed before any token was counted is not billed.
+      onRun: (o) => {
+        this.sessionCost.add(o.metrics.costUsd ?? (o.error && o.metrics.outputTokens == null ? 0 : null));
+        this.runFinished.fire(o);
+      },
+    });
+  }
+
+  /** Puts the models the listings found into the catalog, over the built-in metadata. */
+  setDiscoveredModels(models: readonly ModelInfo[]): void {
+    this.discovered = models;
+    this.catalog_ = new ModelCatalog(mergeModels(BUILTIN_MODELS, models), this.settings.prices);
+  }
+
+  /** Registers the OpenAI-compatible endpoints of the settings as providers (`name/model`). */
+  private applyEndpointSettings(): void {
+    for (const problem of this.settings.openai.problems) this.log.warn(problem);
+    this.endpointIds = applyEndpoints(this.providers, this.settings.openai.endpoints, this.endpointIds, (endpoint) => this.endpointApiKey(endpoint));
+  }
+
+  /** Read on every call, so a key stored a moment ago is used: secret storage first, then the endpoint's environment variable. */
+  async endpointApiKey(endpoint: EndpointConfig): Promise<string | undefined> {
+    try {
+      const stored = await this.context.secrets.get(endpointSecretKey(endpoint.name));
+      if (stored) return stored;
+    } catch (err) {
+      // Linux machines without a keyring have no secret storage; the environment variable still works.
+      if (endpoint.apiKeySecret) this.log.warn(`Could not read the API key of ${endpoint.name} from secret storage: ${(err as Error).message}`);
+    }
+    return endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] || undefined : undefined;
+  }
+
+  private async loadApiKey(): Promise<void> {
+    try {
+      this.bedrockApiKey = (await this.context.secrets.get(BEDROCK_API_KEY_SECRET)) || undefined;
+    } catch (err) {
+      // Linux machines without a keyring cannot use SecretStorage: the SDK's own chain still works.
+      this.log.warn(`Could not read the Bedrock API key from secret storage: ${(err as Error).message}`);
+      this.bedrockApiKey = undefined;
+    }
+    this.providers.reset();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The run panel's typed protocol, imported by the extension host (src/host/runPanel.ts)
+ * and the webview (src/webview/run/main.ts). The webview says `ready` before the host posts
+ * anything; a webview that was hidden gets a whole `snapshot`, never deltas it missed.
+ */
+
+/** `needs-inputs`: required inputs have no value; nothing was sent, and the form names them. */
+export type RunStatus = 'rendering' | 'streaming' | 'done' | 'failed' | 'cancelled' | 'needs-inputs';
+
+/** One field of the inputs form (one per property of the prompt's `input.schema`). */
+export interface InputFieldState {
+  name: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'json';
+  description: string | null;
+  required: boolean;
+  choices: string[] | null;
+  /** A text area: long text is expected. */
+  multiline: boolean;
+  /** What the field holds: `@path` stands for a file's text; empty means "use the default". */
+  value: string;
+  /** `input.default`'s value, shown when the field is empty. */
+  defaultText: string | null;
+}
+
+/** The inputs form: from `input.default`, a saved sample set, or what is typed in. */
+export interface InputsFormState {
+  /** Bumped whenever the host changes the form; the webview redraws the form only then, keeping what is typed. */
+  revision: number;
+  fields: InputFieldState[];
+  /** Names of the sets in `.prompt-workbench/samples/<name>.json`. */
+  sampleSets: string[];
+  selectedSet: string | null;
+  /** Required inputs without a value, named before anything is sent. */
+  missing: string[];
+  /** A problem with the inputs (a file after @ that cannot be read, a samples file that is not JSON). */
+  problem: string | null;
+}
+
+export interface RunPanelMetrics {
+  ttftMs: number | null;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+export interface RunPanelState {
+  promptName: string;
+  promptVersion: number;
+  model: string;
+  status: RunStatus;
+  output: string;
+  metrics: RunPanelMetrics;
+  error: { kind: string; message: string } | null;
+  /** The answer stopped early; `output` is what arrived before. */
+  partial: boolean;
+  /** Said plainly when answers do not come from Amazon Bedrock itself (a local simulator, a custom endpoint). */
+  endpointNotice: string | null;
+  /** Run id of the record in the workspace, once written. */
+  runId: string | null;
+  startedAt: number;
+  /** The inputs form; null for a panel restored from before it existed. */
+  inputs?: InputsFormState | null;
+  /** The prompt file the panel runs, so that a restored panel can run it again. */
+  promptUri?: string;
+}
+
+export type HostToRunPanel =
+  | { type: 'snapshot'; state: RunPanelState }
+  /** Text appended to the output; `length` is the output's length after it, so a gap is detectable. */
+  | { type: 'delta'; text: string; length: number }
+  /** Sets one field of the form (a file picked with “File…”). */
+  | { type: 'setField'; name: string; value: string };
+
+export type RunPanelToHost =
+  | { type: 'ready' }
+  | { type: 'stop' }
+  | { type: 'rerun' }
+  /** The webview found a gap in the deltas and asks for the whole state. */
+  | { type: 'resync' }
+  /** Run the prompt (its current text) with the form's values. */
+  | { type: 'run'; values: Record<string, string> }
+  /** Fill the form from a sample set (null: from the defaults only). */
+  | { type: 'selectSet'; name: string | null }
+  /** Save the form's values as a sample set (the host asks for its name). */
+  | { type: 'saveSet'; values: Record<string, string> }
+  | { type: 'deleteSet'; name: string }
+  /** Pick a file for a field; the host answers with `setField` (`@relative/path`). */
+  | { type: 'pickFile'; name: string };
