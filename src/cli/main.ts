@@ -1,0 +1,234 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { PromptError, RenderedPrompt } from '../core/prompt/renderPrompt';
+import { parsePromptSource } from '../core/prompt/parsePrompt';
+import { readSampleSets, resolveInputFiles, samplesPath } from '../core/prompt/samples';
+import { BedrockProvider } from '../core/providers/bedrock';
+import { parseModelId } from '../core/providers/modelId';
+import { ProviderRegistry } from '../core/providers/providerRegistry';
+import { ComparisonRunner } from '../core/runs/comparisonRunner';
+import { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import type { StreamEvent } from '../core/providers/types';
+
+const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
+
+Usage:
+  prompt-workbench render FILE [--var k=v]… [--var k=@path] [--vars file.json] [--json]
+  prompt-workbench run FILE [--model ID] [--var …] [--vars …] [--json]
+  prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
+
+Options:
+  --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
+  --json            print one JSON document on stdout and nothing else there
+  --no-record       do not append run records
+  --sample SET      start from a saved sample set (.prompt-workbench/samples/<name>.json in the
+                    workspace; @path values read relative to it); --vars and --var override it
+  --region R, --profile P, --endpoint-url URL
+                    override the AWS SDK's own configuration (AWS_REGION, AWS_PROFILE,
+                    AWS_ENDPOINT_URL_BEDROCK_RUNTIME, ~/.aws/config)
+Model ids are provider/modelId (bedrock/…, echo/echo); a bare id means Amazon Bedrock.`;
+
+/** An error meant for the person at the terminal: printed without a stack. */
+class UsageError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      var: { type: 'string', multiple: true },
+      vars: { type: 'string' },
+      sample: { type: 'string' },
+      model: { type: 'string' },
+      models: { type: 'string' },
+      workspace: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-record': { type: 'boolean', default: false },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, file] = positionals;
+  // The SDK reads a profile's `endpoint_url` only for AWS_PROFILE, not for a client's `profile`
+  // option: --profile must mean exactly what AWS_PROFILE means.
+  if (values.profile) process.env.AWS_PROFILE = values.profile;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (!['render', 'run', 'compare'].includes(command)) throw new UsageError(`Unknown command “${command}”.\n\n${USAGE}`);
+  if (!file) throw new UsageError(`${command}: name a .prompt file.`);
+
+  const promptPath = path.resolve(file);
+  let source: string;
+  try {
+    source = fs.readFileSync(promptPath, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const workspace = path.resolve(values.workspace ?? '.');
+  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, source, promptPath, values.sample) : {}), ...readInputs(values.var ?? [], values.vars) };
+  const runner = new PromptRunner({
+    providers: new ProviderRegistry({
+      bedrock: () =>
+        new BedrockProvider({ region: values.region, profile: values.profile, endpoint: values['endpoint-url'] }),
+    }),
+    catalog: new ModelCatalog(),
+    workspaceFolder: values['no-record'] ? undefined : workspace,
+    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
+  });
+
+  const rendered = await runner.render(source, promptPath, inputs);
+  if (command === 'render') {
+    printRender(rendered, runner.modelFor(rendered), values.json);
+    return 0;
+  }
+  if (rendered.missingInputs.length) {
+    throw new UsageError(
+      `Missing input values: ${rendered.missingInputs.join(', ')}. Pass --var NAME=value, --var NAME=@file or --vars file.json.`,
+    );
+  }
+  const models =
+    command === 'compare'
+      ? (values.models ?? '').split(',').map((m) => m.trim()).filter(Boolean)
+      : [values.model ?? runner.modelFor(rendered)];
+  if (!models.length) throw new UsageError('compare: name the models with --models ID,ID,…');
+
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const streamToTerminal = command === 'run' && !values.json;
+  let comparisonId: string | null = null;
+  let outcomes: RunOutcome[];
+  if (command === 'compare') {
+    // The editor's comparison panel runs this same ComparisonRunner: every model at once, one comparison id.
+    const comparison = new ComparisonRunner({ runner, rendered, file: promptPath, inputs, models, signal: abort.signal });
+    comparisonId = comparison.comparisonId;
+    outcomes = (await comparison.run()).runs;
+  } else {
+    const onEvent = streamToTerminal ? (e: StreamEvent) => void (e.type === 'text' && process.stdout.write(e.text)) : undefined;
+    outcomes = [await runner.run(rendered, promptPath, inputs, { model: models[0], signal: abort.signal, onEvent })];
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ comparisonId, runs: outcomes.map(toJson) }, null, 2));
+  } else {
+    if (streamToTerminal) process.stdout.write('\n');
+    for (const o of outcomes) printHuman(o, !streamToTerminal);
+  }
+  const failed = outcomes.filter((o) => o.error);
+  for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
+  return failed.length === outcomes.length ? 1 : failed.length ? 3 : 0;
+}
+
+/** The values of a saved sample set of the prompt, with `@path` values read from the workspace. */
+async function readSampleSet(workspace: string, source: string, promptPath: string, setName: string): Promise<Record<string, unknown>> {
+  const name = parsePromptSource(source).name ?? path.basename(promptPath, '.prompt');
+  const file = samplesPath(workspace, name);
+  const { sets, problem } = await readSampleSets(file);
+  if (problem) throw new UsageError(`--sample ${setName}: ${file}: ${problem}`);
+  const set = sets[setName];
+  if (!set) {
+    const known = Object.keys(sets);
+    throw new UsageError(`--sample ${setName}: no such set in ${file}${known.length ? ` (sets: ${known.join(', ')})` : ' (it has none)'}.`);
+  }
+  try {
+    return await resolveInputFiles(set, workspace);
+  } catch (err) {
+    throw new UsageError(`--sample ${setName}: ${(err as Error).message}`);
+  }
+}
+
+function readInputs(vars: string[], varsFile: string | undefined): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  if (varsFile) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(varsFile, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`--vars ${varsFile}: ${(err as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--vars ${varsFile}: expected a JSON object of input values.`);
+    Object.assign(inputs, parsed);
+  }
+  for (const pair of vars) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var ${pair}: expected NAME=value or NAME=@file.`);
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (value.startsWith('@')) {
+      try {
+        inputs[name] = fs.readFileSync(value === '@-' ? 0 : value.slice(1), 'utf8');
+      } catch (err) {
+        throw new UsageError(`--var ${name}: cannot read ${value.slice(1)}: ${(err as Error).message}`);
+      }
+    } else {
+      inputs[name] = value;
+    }
+  }
+  return inputs;
+}
+
+function printRender(rendered: RenderedPrompt, model: string, json: boolean): void {
+  const doc = {
+    name: rendered.name,
+    version: rendered.version,
+    contentHash: rendered.contentHash,
+    model,
+    config: rendered.config,
+    messages: rendered.messages,
+    ...(rendered.missingInputs.length ? { missingInputs: rendered.missingInputs } : {}),
+  };
+  if (json) {
+    console.log(JSON.stringify(doc, null, 2));
+    return;
+  }
+  console.log(`# ${doc.name} v${doc.version} (${doc.contentHash}) → ${model}`);
+  if (rendered.missingInputs.length) console.log(`# missing inputs: ${rendered.missingInputs.join(', ')}`);
+  for (const m of rendered.messages) {
+    console.log(`\n[${m.role}]`);
+    console.log(m.content.map((p) => ('text' in p ? String(p.text) : JSON.stringify(p))).join(''));
+  }
+}
+
+function toJson(o: RunOutcome) {
+  return {
+    runId: o.runId,
+    model: o.model,
+    output: o.output,
+    stopReason: o.stopReason,
+    metrics: o.metrics,
+    ...(o.partial ? { partial: true } : {}),
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
+
+function printHuman(o: RunOutcome, withOutput: boolean): void {
+  const m = o.metrics;
+  if (withOutput) console.log(`\n=== ${o.model} ===\n${o.output}`);
+  const cost = m.costUsd == null ? '—' : `$${m.costUsd.toFixed(5)}`;
+  console.error(
+    `[${parseModelId(o.model).qualified}] ttft ${m.ttftMs ?? '—'} ms · ${m.latencyMs} ms · ${m.inputTokens ?? '—'} in / ${m.outputTokens ?? '—'} out · ${cost}${o.error ? ` · ${o.error.kind}` : ''}`,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError || err instanceof PromptError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = err instanceof UsageError ? err.exitCode : 2;
+    } else {
+      console.error(`error: ${(err as Error)?.stack ?? err}`);
+      process.exitCode = 1;
+    }
+  },
+);
