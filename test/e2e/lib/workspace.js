@@ -1,0 +1,44 @@
+// Scratch copies of test/fixtures/sample-workspace, so that runs (and their records under
+// .prompt-workbench/) never touch the fixture and two test layers never see each other's files.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/sample-workspace');
+const SHIPPED_PROMPTS = path.join(REPO_ROOT, 'prompts');
+
+/**
+ * Copies the sample workspace to a new temporary folder, adds the extension's shipped
+ * prompts (prompts/*.prompt of the repo, the same files, not copies kept by hand) and writes
+ * `.vscode/settings.json`.
+ * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string}} [o]
+ * @returns {{dir: string, cleanup: () => void}}
+ */
+function makeScratchWorkspace(o = {}) {
+  const parent = o.parent || os.tmpdir();
+  const dir = fs.mkdtempSync(path.join(parent, `pw-ws-${o.label || 'sample'}-`));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  const promptsDir = path.join(dir, 'prompts');
+  fs.mkdirSync(promptsDir, { recursive: true });
+  if (fs.existsSync(SHIPPED_PROMPTS)) {
+    for (const name of fs.readdirSync(SHIPPED_PROMPTS)) {
+      if (name.endsWith('.prompt')) fs.copyFileSync(path.join(SHIPPED_PROMPTS, name), path.join(promptsDir, name));
+    }
+  }
+  const settings = { ...(o.settings || {}) };
+  if (o.endpointUrl) settings['promptWorkbench.bedrock.endpointUrl'] = o.endpointUrl;
+  if (o.region || o.endpointUrl) settings['promptWorkbench.bedrock.region'] = o.region || 'us-east-1';
+  if (Object.keys(settings).length) {
+    fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.vscode/settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  }
+  return {
+    dir,
+    cleanup() {
+      if (!process.env.PW_KEEP_SCRATCH) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { makeScratchWorkspace, FIXTURE, SHIPPED_PROMPTS };
