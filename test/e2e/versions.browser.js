@@ -2,6 +2,8 @@
 // Version from the palette (answering the changelog box), Compare with Previous Version in
 // VS Code's diff editor, the Prompt Versions view, and Preview Rendered Prompt. Run by
 // browser.test.js (which appends these TESTS to its own) against the real workbench.
+const fs = require('fs');
+const path = require('path');
 const wb = require('./lib/workbench');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -73,8 +75,8 @@ const TESTS = [
     },
   },
   {
-    name: 'Preview Rendered Prompt shows the messages by role with model and config',
-    async fn({ page }) {
+    name: 'Preview Rendered Prompt shows the messages by role; the run panel names a missing input, saves a sample set and runs it',
+    async fn({ page, ws }) {
       await wb.openFile(page, 'prompts/email-summary.prompt');
       await wb.runCommand(page, 'Prompt Workbench: Preview Rendered Prompt');
       const frame = await wb.focusWebviewPanel(page, 'Preview: email-summary');
@@ -88,6 +90,31 @@ const TESTS = [
       const missing = await frame.locator('#missing').innerText();
       assert(/email/.test(missing), `the missing input is named: ${missing}`);
       await wb.screenshot(page, 'preview');
+
+      // Run Prompt without the required input: the run panel's form names it and nothing is sent.
+      await wb.runCommand(page, 'Prompt Workbench: Run Prompt');
+      const run = await wb.focusWebviewPanel(page, 'Run: email-summary');
+      await waitFor('the run panel to say "Needs inputs"', async () => (await run.locator('#status').innerText()) === 'Needs inputs');
+      const message = await run.locator('#inputs-message').innerText();
+      assert(/“email”.*nothing was sent/.test(message), `#inputs-message: ${message}`);
+      assert(await run.locator('.field.missing #input-email').isVisible(), 'the email field is marked missing');
+      assert((await run.locator('#output').innerText()).trim() === '', 'no answer: nothing was sent');
+      await wb.screenshot(page, 'run-inputs-form');
+
+      // Fill the form from a file, keep it as a sample set, and run it from the form.
+      await run.locator('#input-email').fill('@emails/launch-thread.txt');
+      await run.locator('#save-set').click();
+      await wb.answerInputBox(page, 'A name for these inputs', 'launch thread');
+      const samples = path.join(ws, '.prompt-workbench', 'samples', 'email-summary.json');
+      const saved = await waitFor('the sample set file', async () => (fs.existsSync(samples) ? JSON.parse(fs.readFileSync(samples, 'utf8')) : undefined));
+      assert(saved.sets['launch thread'].email === '@emails/launch-thread.txt', `saved: ${JSON.stringify(saved)}`);
+      const panel = await wb.focusWebviewPanel(page, 'Run: email-summary');
+      await waitFor('the set to be picked in the panel', async () => (await panel.locator('#sample-set').inputValue()) === 'launch thread');
+      if (!(await panel.locator('#run').isVisible())) await panel.locator('#inputs-panel > summary').click();
+      await panel.locator('#run').click();
+      await waitFor('the run to finish', async () => (await panel.locator('#status').innerText()) === 'Done', 45000);
+      const output = await panel.locator('#output').innerText();
+      assert(/Orders API v2|launch/i.test(output), `the answer reflects the thread read from the file: ${output.slice(0, 300)}`);
     },
   },
 ];

@@ -82,7 +82,7 @@ export class InputsForm {
   }
 
   setField(name: string, value: string): void {
-    const input = this.fieldsEl.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-name="${CSS.escape(name)}"]`);
+    const input = this.fieldsEl.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-field="${CSS.escape(name)}"]`);
     if (!input) return;
     input.value = value;
     this.saveDraft();
@@ -91,8 +91,8 @@ export class InputsForm {
   /** The form's values by input name, as text. */
   values(): Record<string, string> {
     const values: Record<string, string> = {};
-    for (const input of this.fieldsEl.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('[data-name]')) {
-      const name = input.dataset.name!;
+    for (const input of this.fieldsEl.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('[data-field]')) {
+      const name = input.dataset.field!;
       values[name] = input instanceof HTMLInputElement && input.type === 'checkbox' ? (input.checked ? 'true' : 'false') : input.value;
     }
     return values;
@@ -108,7 +108,7 @@ export class InputsForm {
   }
 
   private focusFirstMissing(missing: string[]): void {
-    const first = missing[0] && this.fieldsEl.querySelector<HTMLElement>(`[data-name="${CSS.escape(missing[0])}"]`);
+    const first = missing[0] && this.fieldsEl.querySelector<HTMLElement>(`[data-field="${CSS.escape(missing[0])}"]`);
     if (first && document.activeElement?.closest('#inputs-form') == null) first.focus();
   }
 
@@ -162,7 +162,7 @@ export class InputsForm {
       input = box;
     }
     input.id = id;
-    input.dataset.name = field.name;
+    input.dataset.field = field.name;
     if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = value;
     if (input instanceof HTMLTextAreaElement || input instanceof HTMLInputElement) {
       const hint = field.type === 'string' || field.type === 'json' ? ' (or @path to read a file)' : '';

@@ -1,0 +1,114 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMAND } from '../commandIds';
+import { loadEngine } from '../loadEngine';
+import type { VersionWorkspaces } from './versionDocuments';
+
+export const EDITED_WITHOUT_BUMP_CODE = 'version-edited-without-bump';
+const DEBOUNCE_MS = 600;
+
+/** A `.prompt` file of the workspace (not a partial, not a kept version). */
+export function isWorkingPromptFile(document: vscode.TextDocument): boolean {
+  const { uri } = document;
+  return uri.scheme === 'file' && uri.path.endsWith('.prompt') && !path.basename(uri.path).startsWith('_') && !uri.path.includes('/.prompt-workbench/');
+}
+
+/**
+ * Warns, at the `version:` line, when a version that already has runs or ratings (or is kept)
+ * is edited without a bump: its content hash changes, so new results would not compare with
+ * the old ones. Checked debounced, on the engine bundle, never at activation.
+ */
+export class VersionDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('prompt-versions');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly workspaces: VersionWorkspaces, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, DEBOUNCE_MS)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cancel(d);
+        this.collection.delete(d.uri);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, DEBOUNCE_MS);
+  }
+
+  /** Checks a document soon (after a version is saved, or records change). */
+  check(document: vscode.TextDocument): void {
+    this.schedule(document, 0);
+  }
+
+  checkAllOpen(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, DEBOUNCE_MS);
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!isWorkingPromptFile(document)) return;
+    this.cancel(document);
+    const key = document.uri.toString();
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.update(document);
+      }, delay),
+    );
+  }
+
+  private cancel(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const timer = this.timers.get(key);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(key);
+  }
+
+  private async update(document: vscode.TextDocument): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    if (document.isClosed || !folder) return;
+    try {
+      const engine = await loadEngine();
+      const { store, usage } = await this.workspaces.for(folder.uri.fsPath);
+      const version = document.version;
+      const text = document.getText();
+      const flagged = await engine.findEditedWithoutBump(store, usage, text, document.uri.fsPath);
+      // A newer edit has its own check on the way.
+      if (document.isClosed || document.version !== version) return;
+      if (!flagged) {
+        this.collection.delete(document.uri);
+        return;
+      }
+      const line = engine.describePromptVersion(text, document.uri.fsPath).versionLine ?? 0;
+      const diagnostic = new vscode.Diagnostic(document.lineAt(Math.min(line, document.lineCount - 1)).range, flagged.message, vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = 'Prompt Workbench';
+      diagnostic.code = EDITED_WITHOUT_BUMP_CODE;
+      this.collection.set(document.uri, [diagnostic]);
+    } catch (err) {
+      this.log.error(`Could not check the version of ${document.uri.fsPath}: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** The quick fix of the warning above: Save New Version of the file. */
+export class VersionCodeActions implements vscode.CodeActionProvider {
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    return context.diagnostics
+      .filter((d) => d.code === EDITED_WITHOUT_BUMP_CODE)
+      .map((d) => {
+        const title = vscode.l10n.t('Save as a new version…');
+        const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [d];
+        action.isPreferred = true;
+        action.command = { command: COMMAND.saveNewVersion, title, arguments: [document.uri] };
+        return action;
+      });
+  }
+}

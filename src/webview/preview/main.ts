@@ -1,0 +1,70 @@
+import type { HostToPreview, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
+
+interface VsCodeApi {
+  postMessage(message: PreviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const setSelect = el<HTMLSelectElement>('sample-set');
+
+/** Text only, never HTML: the preview shows exactly what would be sent. */
+function render(state: PreviewState): void {
+  el('title').textContent = `${state.promptName}${state.promptVersion !== null ? ` · v${state.promptVersion}` : ''}`;
+  el('hash').textContent = state.contentHash ? `content hash ${state.contentHash}` : '';
+  el('model').textContent = state.model ?? '—';
+  el('config').textContent = Object.keys(state.config).length ? JSON.stringify(state.config) : '(none)';
+  el('inputs-from').textContent = state.inputsFrom;
+  setSelect.replaceChildren(new Option('(defaults only)', ''), ...state.sampleSets.map((name) => new Option(name, name)));
+  setSelect.value = state.selectedSet ?? '';
+  setSelect.disabled = state.sampleSets.length === 0;
+
+  const missing = el('missing');
+  const notes = [];
+  if (state.missingInputs.length) notes.push(`Missing inputs, shown empty here (a run would ask for them first): ${state.missingInputs.join(', ')}`);
+  if (state.inputsProblem) notes.push(state.inputsProblem);
+  missing.hidden = notes.length === 0;
+  missing.textContent = notes.join('\n');
+  const error = el('error');
+  error.hidden = !state.error;
+  error.textContent = state.error ? `${state.error}${state.messages.length ? '\nThe messages below are from the last version that rendered.' : ''}` : '';
+
+  const messages = el('messages');
+  messages.classList.toggle('stale', !!state.error);
+  messages.replaceChildren(
+    ...state.messages.map((message, index) => {
+      const section = document.createElement('section');
+      section.className = `message role-${message.role.replace(/[^\w-]/g, '')}`;
+      section.dataset.role = message.role;
+      const heading = document.createElement('h2');
+      heading.textContent = message.role === 'system' ? 'system prompt' : message.role;
+      const position = document.createElement('span');
+      position.className = 'position';
+      position.textContent = `#${index + 1}`;
+      heading.append(' ', position);
+      section.append(heading);
+      for (const part of message.parts) {
+        const body = document.createElement(part.kind === 'text' ? 'pre' : 'p');
+        body.className = `part part-${part.kind}`;
+        body.textContent = part.kind === 'media' ? `[media] ${part.text}` : part.text;
+        section.append(body);
+      }
+      return section;
+    }),
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToPreview>) => {
+  if (event.data.type === 'snapshot') {
+    vscode.setState(event.data.state);
+    render(event.data.state);
+  }
+});
+setSelect.addEventListener('change', () => vscode.postMessage({ type: 'selectSet', name: setSelect.value || null }));
+
+const saved = vscode.getState() as PreviewState | null;
+if (saved) render(saved);
+vscode.postMessage({ type: 'ready' });
