@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { composeAnswer, embedText, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from './bedrockAnswers';
 import { filterFoundationModels, foundationModels, inferenceProfiles } from './bedrockCatalog';
 import { encodeEventFrame, encodeExceptionFrame } from './eventStream';
+import { GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
 
 export interface BedrockServerOptions {
   /** 0 (the default) picks a free port. */
@@ -101,6 +102,8 @@ interface InferenceConfig {
   stopSequences?: string[];
 }
 
+type ConverseRequestBody = ConverseBody & { inferenceConfig?: InferenceConfig; guardrailConfig?: GuardrailConfig };
+
 /** Applies `maxTokens` and `stopSequences` the way a model would: cut the answer and say why. */
 function shapeAnswer(answer: string, config: InferenceConfig | undefined): { pieces: string[]; stopReason: string } {
   let text = answer;
@@ -137,10 +140,14 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     sendJson(res, error.status, { message: error.message }, { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
   }
 
-  async function converse(res: ResponseSink, modelId: string, body: ConverseBody & { inferenceConfig?: InferenceConfig }): Promise<void> {
+  async function converse(res: ResponseSink, modelId: string, body: ConverseRequestBody): Promise<void> {
     const started = Date.now();
     const conversation = readConversation(body);
-    const { pieces, stopReason } = shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
+    const guardrail = guardrailVerdict(body);
+    const { pieces, stopReason } = guardrail.blocked
+      ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
+      : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
+    const outputTokens = guardrail.blocked ? 0 : pieces.length;
     const perToken = modelId.includes('sim-slow') ? 200 : tokenDelayMs;
     // The whole answer costs what streaming it would, so speed comparisons hold for both calls.
     await sleep(firstTokenDelayMs + perToken * Math.max(0, pieces.length - 1));
@@ -148,12 +155,13 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     sendJson(res, 200, {
       output: { message: { role: 'assistant', content: [{ text: pieces.join('') }] } },
       stopReason,
-      usage: { inputTokens, outputTokens: pieces.length, totalTokens: inputTokens + pieces.length },
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
       metrics: { latencyMs: Date.now() - started },
+      ...(guardrail.trace ? { trace: guardrail.trace } : {}),
     });
   }
 
-  async function converseStream(res: ResponseSink, record: RecordedRequest, modelId: string, body: ConverseBody & { inferenceConfig?: InferenceConfig }): Promise<void> {
+  async function converseStream(res: ResponseSink, record: RecordedRequest, modelId: string, body: ConverseRequestBody): Promise<void> {
     if (modelId.includes('sim-nostream')) {
       return sendError(res, { status: 400, type: 'ValidationException', message: 'The model is unsupported for streaming.' });
     }
@@ -166,7 +174,11 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       progress.clientClosedEarly = !finished;
     });
     const conversation = readConversation(body);
-    const { pieces, stopReason } = shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
+    const guardrail = guardrailVerdict(body);
+    const { pieces, stopReason } = guardrail.blocked
+      ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
+      : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
+    const outputTokens = guardrail.blocked ? 0 : pieces.length;
     const perToken = modelId.includes('sim-slow') ? 200 : tokenDelayMs;
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
     await sleep(firstTokenDelayMs);
@@ -190,8 +202,9 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     res.write(encodeEventFrame('messageStop', { stopReason }));
     res.write(
       encodeEventFrame('metadata', {
-        usage: { inputTokens, outputTokens: pieces.length, totalTokens: inputTokens + pieces.length },
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
         metrics: { latencyMs: Date.now() - started },
+        ...(guardrail.trace ? { trace: guardrail.trace } : {}),
       }),
     );
     finished = true;
@@ -249,6 +262,8 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       const operation = segments[2];
       const failure = scriptedError(modelId, throttledOnce);
       if (failure && ['converse', 'converse-stream', 'invoke', 'invoke-with-response-stream', 'count-tokens'].includes(operation)) return sendError(res, failure);
+      const missingGuardrail = guardrailError(body);
+      if (missingGuardrail && (operation === 'converse' || operation === 'converse-stream')) return sendError(res, missingGuardrail);
       if (operation === 'converse') return converse(res, modelId, body);
       if (operation === 'converse-stream') return converseStream(res, record, modelId, body);
       if (operation === 'invoke') return invoke(res, modelId, body);

@@ -8,13 +8,21 @@ export interface ModelInfo {
   id: string;
   name: string;
   vendor: string;
+  /** Tokens; 0 when unknown (a model listed by Bedrock or an endpoint that this table does not know). */
   contextWindow: number;
+  /** Tokens; 0 when unknown. */
   maxOutputTokens: number;
   inputPerMTok?: number;
   outputPerMTok?: number;
   streaming: boolean;
   images: boolean;
   kind: 'text' | 'embedding';
+  /** Where the entry comes from: this table, Bedrock's own listing, or an OpenAI-compatible endpoint's `/models`. */
+  source?: 'builtin' | 'bedrock' | 'endpoint';
+  /** False for a Bedrock model that is callable only through an inference profile (`us.…`). */
+  onDemand?: boolean;
+  /** For an inference profile: the foundation model it routes to, `bedrock/<modelId>`. */
+  baseModel?: string;
 }
 
 type Row = [string, string, string, number, number, number | undefined, number | undefined, boolean, boolean, ('text' | 'embedding')?];

@@ -15,6 +15,7 @@ import type {
   SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describeBedrockError } from './bedrockErrors';
+import { guardrailOutcome } from './bedrockGuardrail';
 import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
 
 export interface BedrockProviderOptions {
@@ -111,6 +112,8 @@ export function toConverseInput(request: ModelRequest): ConverseInput {
   if (system.length > 0) input.system = system;
   if (Object.keys(inferenceConfig).length > 0) input.inferenceConfig = inferenceConfig;
   if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as DocumentValue;
+  // The trace says which policy acted, so an intervention can be explained, not just reported.
+  if (request.guardrail) input.guardrailConfig = { guardrailIdentifier: request.guardrail.id, guardrailVersion: request.guardrail.version, trace: 'enabled' };
   return input;
 }
 
@@ -171,11 +174,11 @@ export class BedrockProvider implements ModelProvider {
     this.sdkAndClient = undefined;
   }
 
-  private async errorContext(modelId: string, client: BedrockRuntimeClient | undefined, charactersReceived: number) {
+  private async errorContext(modelId: string, client: BedrockRuntimeClient | undefined, charactersReceived: number, guardrail?: ModelRequest['guardrail']) {
     let region = this.options.region;
     if (!region && client) region = await client.config.region().catch(() => undefined);
     const endpoint = this.options.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
-    return { modelId, region, profile: this.options.profile, endpoint, charactersReceived };
+    return { modelId, region, profile: this.options.profile, endpoint, charactersReceived, guardrail };
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
@@ -220,11 +223,13 @@ export class BedrockProvider implements ModelProvider {
         text = (whole.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
         if (text) yield { type: 'text', text };
         if (whole.usage) yield { type: 'usage', inputTokens: whole.usage.inputTokens ?? 0, outputTokens: whole.usage.outputTokens ?? 0 };
-        return yield { type: 'stop', stopReason: whole.stopReason ?? 'end_turn' };
+        const wholeStop = whole.stopReason ?? 'end_turn';
+        return yield { type: 'stop', stopReason: wholeStop, ...(request.guardrail ? { guardrail: guardrailOutcome(wholeStop, whole.trace) } : {}) };
       }
       yield { type: 'start' };
       started = true;
       let stopReason = 'end_turn';
+      let trace: unknown;
       const events = response.stream?.[Symbol.asyncIterator]();
       while (events) {
         const next: IteratorResult<ConverseStreamOutput> | typeof ABORTED = await Promise.race([events.next(), aborted]);
@@ -239,16 +244,17 @@ export class BedrockProvider implements ModelProvider {
         }
         if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
         if (event.metadata?.usage) yield { type: 'usage', inputTokens: event.metadata.usage.inputTokens ?? 0, outputTokens: event.metadata.usage.outputTokens ?? 0 };
+        if (event.metadata?.trace) trace = event.metadata.trace;
         // Exceptions inside the stream arrive as members when the SDK does not throw them.
         const streamError = streamExceptionOf(event);
         if (streamError) throw streamError;
       }
       finished = true;
       if (signal.aborted) return yield cancelled();
-      yield { type: 'stop', stopReason };
+      yield { type: 'stop', stopReason, ...(request.guardrail ? { guardrail: guardrailOutcome(stopReason, trace) } : {}) };
     } catch (err) {
       if (signal.aborted) return yield cancelled();
-      const error = describeBedrockError(err, await this.errorContext(request.modelId, client, text.length));
+      const error = describeBedrockError(err, await this.errorContext(request.modelId, client, text.length, request.guardrail));
       yield { type: 'error', error, partial: started && text.length > 0 };
     } finally {
       // Callers reuse one signal for many calls; do not pile listeners onto it.

@@ -13,6 +13,8 @@ export interface BedrockErrorContext {
   endpoint?: string;
   /** Characters of answer already streamed when the error came, for `stream-broken`. */
   charactersReceived?: number;
+  /** The guardrail the call applied, named when the error is about it. */
+  guardrail?: { id: string; version: string };
 }
 
 interface ErrorFacts {
@@ -94,6 +96,20 @@ export function describeBedrockError(err: unknown, ctx: BedrockErrorContext): Mo
     return make(
       'credentials',
       `AWS rejected the credentials (${quote(message)}). Check the profile in promptWorkbench.bedrock.profile or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run \`${profileLogin(ctx.profile)}\` again.`,
+    );
+  }
+  const guardrailProblem = ctx.guardrail && /guardrail/i.test(message);
+  if (guardrailProblem && ctx.guardrail && (name === 'ValidationException' || name === 'ResourceNotFoundException')) {
+    const { id, version } = ctx.guardrail;
+    return make(
+      name === 'ValidationException' ? 'validation' : 'not-found',
+      `Amazon Bedrock has no guardrail ${id} version ${version} in ${region} (${quote(message)}). Fix the setting promptWorkbench.bedrock.guardrail or the prompt's workbench.guardrail, or remove it to run without a guardrail.`,
+    );
+  }
+  if (name === 'AccessDeniedException' && guardrailProblem && ctx.guardrail) {
+    return make(
+      'access-denied',
+      `You may not apply the guardrail ${ctx.guardrail.id} (${quote(message)}). Allow bedrock:ApplyGuardrail on it in your IAM policy, or remove the guardrail from the settings or the prompt.`,
     );
   }
   if (name === 'AccessDeniedException') {

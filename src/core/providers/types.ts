@@ -31,6 +31,23 @@ export interface ModelRequest {
   modelId: string;
   messages: ChatMessage[];
   config: GenerationConfig;
+  /** An Amazon Bedrock guardrail to apply (ignored by other providers). */
+  guardrail?: GuardrailRef;
+}
+
+/** A Bedrock guardrail by id (or ARN) and version (`"1"`, `"DRAFT"`). */
+export interface GuardrailRef {
+  id: string;
+  version: string;
+}
+
+/** What a guardrail did to one call, when one was applied. */
+export interface GuardrailOutcome {
+  intervened: boolean;
+  /** Where it stepped in, when the trace says. */
+  stage?: 'input' | 'output';
+  /** Plain words for each policy that acted, e.g. `content filter VIOLENCE (HIGH)`. */
+  reasons: string[];
 }
 
 export type ErrorKind =
@@ -59,7 +76,7 @@ export type StreamEvent =
   | { type: 'start' }
   | { type: 'text'; text: string }
   | { type: 'usage'; inputTokens: number; outputTokens: number }
-  | { type: 'stop'; stopReason: string }
+  | { type: 'stop'; stopReason: string; guardrail?: GuardrailOutcome }
   | { type: 'error'; error: ModelError; partial: boolean };
 
 export interface ModelProvider {

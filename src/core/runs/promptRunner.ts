@@ -1,12 +1,15 @@
 import * as path from 'node:path';
 import { ModelCatalog } from '../catalog/modelCatalog';
+import { parsePromptSource } from '../prompt/parsePrompt';
 import { PromptError, renderPrompt, RenderedPrompt } from '../prompt/renderPrompt';
+import { readGuardrailRef } from '../providers/bedrockGuardrail';
 import { parseModelId } from '../providers/modelId';
 import { ProviderRegistry } from '../providers/providerRegistry';
-import type { ModelError, StreamEvent } from '../providers/types';
+import type { GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
 import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
+import { VersionStore } from '../versions/versionStore';
 import { runModel, RunMetrics } from './runModel';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
 
@@ -21,9 +24,13 @@ export interface RunOutcome {
   metrics: RunMetrics;
   partial: boolean;
   error?: { kind: string; message: string };
+  /** The Bedrock guardrail the call applied and what it did. */
+  guardrail?: RunGuardrail;
   /** Where the record was appended, when it was. */
   recordFile?: string;
 }
+
+export type RunGuardrail = GuardrailRef & GuardrailOutcome;
 
 export interface PromptRunnerDeps {
   providers: ProviderRegistry;
@@ -34,6 +41,10 @@ export interface PromptRunnerDeps {
   storeInputs?: boolean;
   defaultModel?: string;
   onRecordError?: (err: Error) => void;
+  /** The guardrail for Bedrock calls when the prompt names none (`workbench.guardrail` wins). */
+  guardrail?: GuardrailRef;
+  /** Called with every outcome, recorded or not (the session's cost total). */
+  onRun?: (outcome: RunOutcome) => void;
 }
 
 export interface RunOptions {
@@ -41,6 +52,8 @@ export interface RunOptions {
   signal: AbortSignal;
   onEvent?: (event: StreamEvent) => void;
   comparisonId?: string;
+  /** The run's column in its comparison (recorded as `comparisonColumn`). */
+  comparisonColumn?: number;
 }
 
 /** Renders a `.prompt` and runs it on a model: the one path shared by the extension and the CLI. */
@@ -62,10 +75,16 @@ export class PromptRunner {
     const runId = newId('r');
     const ts = new Date();
     const provider = this.deps.providers.get(providerId);
+    const guardrailRef = providerId === 'bedrock' ? this.guardrailFor(rendered) : undefined;
+    let guardrail: RunGuardrail | undefined = guardrailRef ? { ...guardrailRef, intervened: false, reasons: [] } : undefined;
+    const onEvent = (event: StreamEvent): void => {
+      if (guardrailRef && event.type === 'stop' && event.guardrail) guardrail = { ...guardrailRef, ...event.guardrail };
+      options.onEvent?.(event);
+    };
     const result = provider
-      ? await runModel(provider, { modelId, messages: rendered.messages, config: rendered.config }, {
+      ? await runModel(provider, { modelId, messages: rendered.messages, config: rendered.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
           signal: options.signal,
-          onEvent: options.onEvent,
+          onEvent,
           price: (i, o) => this.deps.catalog.costUsd(model, i, o),
         })
       : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
@@ -78,6 +97,7 @@ export class PromptRunner {
       metrics: result.metrics,
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
+      ...(guardrail ? { guardrail } : {}),
     };
     if (this.deps.workspaceFolder) {
       const paths = new WorkbenchPaths(this.deps.workspaceFolder);
@@ -86,6 +106,7 @@ export class PromptRunner {
         id: runId,
         ts: ts.toISOString(),
         comparisonId: options.comparisonId ?? null,
+        ...(options.comparisonColumn !== undefined ? { comparisonColumn: options.comparisonColumn } : {}),
         prompt: {
           name: rendered.name,
           version: rendered.version,
@@ -101,6 +122,7 @@ export class PromptRunner {
         metrics: result.metrics,
         error: result.error,
         partial: result.partial,
+        ...(guardrail ? { guardrail } : {}),
         datasetCaseId: null,
       };
       const file_ = paths.runsFile(ts);
@@ -110,8 +132,19 @@ export class PromptRunner {
       } catch (err) {
         this.deps.onRecordError?.(err as Error);
       }
+      // The text that ran is kept with its version (never overwritten), so every result stays readable against it.
+      await new VersionStore(this.deps.workspaceFolder)
+        .keepRanText(rendered.name, rendered.version, rendered.source, record.prompt.path)
+        .catch((err: Error) => this.deps.onRecordError?.(err));
     }
+    this.deps.onRun?.(outcome);
     return outcome;
+  }
+
+  /** The prompt's own `workbench.guardrail`, else the one from settings. */
+  private guardrailFor(rendered: RenderedPrompt): GuardrailRef | undefined {
+    const fromPrompt = rendered.source ? readGuardrailRef(parsePromptSource(rendered.source).workbench.guardrail) : undefined;
+    return fromPrompt ?? this.deps.guardrail;
   }
 }
 

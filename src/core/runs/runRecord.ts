@@ -10,6 +10,8 @@ export interface RunRecord {
   id: string;
   ts: string;
   comparisonId: string | null;
+  /** The run's column (0-based) in its comparison, so a reopened comparison keeps its order. */
+  comparisonColumn?: number;
   prompt: { name: string; version: number; contentHash: string; path: string | null };
   model: string;
   config: GenerationConfig;
@@ -21,6 +23,8 @@ export interface RunRecord {
   metrics: RunMetrics;
   error: ModelError | null;
   partial: boolean;
+  /** The Bedrock guardrail the call applied: its id and version, whether it intervened, and why. */
+  guardrail?: { id: string; version: string; intervened: boolean; stage?: 'input' | 'output'; reasons: string[] };
   datasetCaseId: string | null;
 }
 
