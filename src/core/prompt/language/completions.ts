@@ -1,5 +1,5 @@
 import { yamlCursor } from './frontmatterYaml';
-import { analyzePrompt, guarded, modelDetail, partialNames, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
+import { analyzePrompt, guarded, modelDetail, readSurface, type Surface, partialNames, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import {
   CONFIG_KEYS,
   FRONTMATTER_KEYS,
@@ -39,15 +39,18 @@ export interface CursorPosition {
 /** What may be typed at a position of a `.prompt` file. Never throws. */
 export function promptCompletions(text: string, position: CursorPosition, context: LanguageContext): PromptCompletion[] {
   return guarded('completion', [], () => {
-    const analysis = analyzePrompt(text);
-    const { lines, bounds } = analysis;
+    const surface = readSurface(text);
+    const { lines, bounds } = surface;
     if (position.line >= lines.lineCount) return [];
     const offset = Math.min(lines.lineStart(position.line) + position.col, lines.lineEnd(position.line));
-    if (bounds && position.line >= 1 && position.line < bounds.endLine) return frontmatterCompletions(analysis, position, context);
+    if (bounds && position.line >= 1 && position.line < bounds.endLine) return frontmatterCompletions(surface, position, context);
     if (bounds && position.line === 0) return [];
-    return templateCompletions(analysis, offset, position, context);
+    return templateCompletions(surface, offset, position, context);
   });
 }
+
+// Typing a space in prose asks for completion too: the whole parse (Handlebars) waits until
+// the cursor is inside a tag, where the prompt's variables are needed.
 
 function fromVocabulary(entries: readonly VocabularyEntry[], kind: CompletionKind, replaceFrom: CursorPosition, skip: readonly string[] = []): PromptCompletion[] {
   return entries
@@ -64,8 +67,8 @@ function fromVocabulary(entries: readonly VocabularyEntry[], kind: CompletionKin
     }));
 }
 
-function frontmatterCompletions(analysis: PromptAnalysis, position: CursorPosition, context: LanguageContext): PromptCompletion[] {
-  const cursor = yamlCursor(analysis.lines, position.line, position.col);
+function frontmatterCompletions(surface: Surface, position: CursorPosition, context: LanguageContext): PromptCompletion[] {
+  const cursor = yamlCursor(surface.lines, position.line, position.col);
   if (!cursor) return [];
   const replaceFrom = { line: position.line, col: position.col - cursor.prefix.length };
   if (cursor.kind === 'key') {
@@ -74,7 +77,7 @@ function frontmatterCompletions(analysis: PromptAnalysis, position: CursorPositi
     const inline = (entries: readonly VocabularyEntry[]): VocabularyEntry[] =>
       cursor.flow ? entries.map((entry) => ({ ...entry, snippet: `${entry.name}: $1` })) : [...entries];
     if (path === '') {
-      const present = presentTopKeys(analysis);
+      const present = presentTopKeys(surface);
       return [...fromVocabulary(FRONTMATTER_KEYS, 'property', replaceFrom, present), ...fromVocabulary(WORKBENCH_KEYS, 'property', replaceFrom, present).map((item) => ({ ...item, sortText: `1${item.sortText}` }))];
     }
     if (path === 'config') return fromVocabulary(inline(CONFIG_KEYS), 'property', replaceFrom);
@@ -85,13 +88,16 @@ function frontmatterCompletions(analysis: PromptAnalysis, position: CursorPositi
   const path = cursor.path.join('.');
   if (cursor.kind === 'value' && path === 'model') return modelCompletions(context, replaceFrom);
   if (path === 'workbench.compare' && cursor.kind === 'list-item') return modelCompletions(context, replaceFrom);
+  if (path === 'workbench.compare' && cursor.kind === 'value' && cursor.prefix === '') {
+    return modelCompletions(context, replaceFrom).map((item) => ({ ...item, insertText: `[${item.insertText}\${1}]`, snippet: true }));
+  }
   if (cursor.kind === 'value' && path === 'output.format') return fromVocabulary(OUTPUT_FORMATS, 'value', replaceFrom);
   if (cursor.kind === 'value' && cursor.path.length === 3 && path.startsWith('input.schema.')) return fromVocabulary(PICOSCHEMA_TYPES, 'value', replaceFrom);
   return [];
 }
 
 /** Keys already written at the top level, so that completion does not offer them twice. */
-function presentTopKeys({ lines, bounds }: PromptAnalysis): string[] {
+function presentTopKeys({ lines, bounds }: Surface): string[] {
   const keys: string[] = [];
   for (let line = 1; bounds && line < bounds.endLine; line++) {
     const key = /^([^\s#:][^:]*?)\s*:(\s|$)/.exec(lines.lineText(line));
@@ -116,8 +122,8 @@ function modelCompletions(context: LanguageContext, replaceFrom: CursorPosition)
     }));
 }
 
-function templateCompletions(analysis: PromptAnalysis, offset: number, position: CursorPosition, context: LanguageContext): PromptCompletion[] {
-  const { text, templateStart } = analysis;
+function templateCompletions(surface: Surface, offset: number, position: CursorPosition, context: LanguageContext): PromptCompletion[] {
+  const { text, templateStart } = surface;
   const tag = tagBefore(text, offset, templateStart);
   if (!tag) return [];
   const inner = tag.inner;
@@ -128,7 +134,7 @@ function templateCompletions(analysis: PromptAnalysis, offset: number, position:
   if ((inner.match(/["']/g)?.length ?? 0) % 2 === 1) return []; // inside some other string
 
   const partial = /^\s*>\s*([\w./-]*)$/.exec(inner);
-  if (partial) return partialCompletions(analysis, context, at(partial[1].length));
+  if (partial) return partialCompletions(context, at(partial[1].length));
 
   const closing = /^\s*\/\s*([\w.-]*)$/.exec(inner);
   if (closing) {
@@ -151,12 +157,12 @@ function templateCompletions(analysis: PromptAnalysis, offset: number, position:
       replaceFrom: at(typed.length),
     }));
     const elseItem: PromptCompletion[] = sigil ? [] : [{ label: 'else', kind: 'keyword', detail: 'The other branch of a block', insertText: 'else', snippet: false, sortText: '2', replaceFrom: at(typed.length) }];
-    return [...variableCompletions(analysis, at(typed.length)), ...helperItems, ...elseItem];
+    return [...variableCompletions(analyzePrompt(text), at(typed.length)), ...helperItems, ...elseItem];
   }
 
   // After the helper name: an argument, or a hash value after `key=`.
   const argument = /(?:^|[\s(=])([\w$-]*)$/.exec(inner);
-  if (argument && /^\s*[#^]?\s*[\w$-]+\s/.test(inner)) return variableCompletions(analysis, at(argument[1].length));
+  if (argument && /^\s*[#^]?\s*[\w$-]+\s/.test(inner)) return variableCompletions(analyzePrompt(text), at(argument[1].length));
   return [];
 }
 
@@ -178,7 +184,7 @@ function variableCompletions(analysis: PromptAnalysis, replaceFrom: CursorPositi
   });
 }
 
-function partialCompletions(analysis: PromptAnalysis, context: LanguageContext, replaceFrom: CursorPosition): PromptCompletion[] {
+function partialCompletions(context: LanguageContext, replaceFrom: CursorPosition): PromptCompletion[] {
   if (!context.partials) return [];
   return partialNames(context.partials.files, context.fileName).map((partial, index) => ({
     label: partial.name,

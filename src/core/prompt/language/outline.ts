@@ -1,5 +1,5 @@
 import type { DiagnosticRange } from '../promptDiagnostics';
-import { analyzePrompt, guarded, resolvePartial, type LanguageContext } from './promptAnalysis';
+import { analyzePrompt, guarded, readSurface, resolvePartial, type LanguageContext } from './promptAnalysis';
 import { tagAround, wordAt } from './templateCursor';
 
 export type PromptSymbolKind = 'frontmatter' | 'key' | 'role' | 'history' | 'section' | 'heading' | 'partial';
@@ -27,7 +27,8 @@ export function promptSymbols(text: string): PromptSymbol[] {
 }
 
 function buildSymbols(text: string): PromptSymbol[] {
-  const { lines, bounds, templateStart } = analyzePrompt(text);
+  // Patterns only: the outline needs no parse, and stays while the template has a syntax error.
+  const { lines, bounds, templateStart } = readSurface(text);
   const symbols: PromptSymbol[] = [];
 
   if (bounds) {

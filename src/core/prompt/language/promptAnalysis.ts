@@ -66,6 +66,24 @@ export function tooLargeToCheck(text: string): PromptDiagnostic | undefined {
 
 let last: PromptAnalysis | undefined;
 
+/** What some features read without parsing: the lines and where the frontmatter ends. */
+export interface Surface {
+  text: string;
+  lines: LineIndex;
+  bounds?: FrontmatterBounds;
+  /** Offset of the line after the closing `---` (0 without a closed frontmatter). */
+  templateStart: number;
+}
+
+/** The surface of a text: from the last analysis when it is of the same text, else read afresh. */
+export function readSurface(text: string): Surface {
+  if (last && last.text === text) return last;
+  const lines = new LineIndex(text);
+  const bounds = frontmatterBounds(lines);
+  const templateStart = bounds?.closed ? lines.lineStart(bounds.endLine + 1) : 0;
+  return { text, lines, bounds, templateStart };
+}
+
 type ErrorReporter = (feature: string, error: unknown) => void;
 let reportError: ErrorReporter = () => undefined;
 
