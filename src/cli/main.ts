@@ -11,6 +11,7 @@ import { ProviderRegistry } from '../core/providers/providerRegistry';
 import { ComparisonRunner } from '../core/runs/comparisonRunner';
 import { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
 import type { StreamEvent } from '../core/providers/types';
+import { printScoreboard } from './scoreboardCommand';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -18,6 +19,7 @@ Usage:
   prompt-workbench render FILE [--var k=v]… [--var k=@path] [--vars file.json] [--json]
   prompt-workbench run FILE [--model ID] [--var …] [--vars …] [--json]
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
+  prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
 
 Options:
   --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       region: { type: 'string' },
       profile: { type: 'string' },
       'endpoint-url': { type: 'string' },
+      prompt: { type: 'string' },
+      criterion: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (command === 'scoreboard') {
+    return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });
   }
   if (!['render', 'run', 'compare'].includes(command)) throw new UsageError(`Unknown command “${command}”.\n\n${USAGE}`);
   if (!file) throw new UsageError(`${command}: name a .prompt file.`);

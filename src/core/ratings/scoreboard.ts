@@ -1,0 +1,206 @@
+import type { RunRecord } from '../runs/runRecord';
+import type { PairMember, PairwiseRating, RatingRecord } from './ratingRecord';
+import { effectiveRatings } from './ratingsStore';
+import { bradleyTerry, meanInterval, PairwiseOutcome, percentile, wilsonInterval, winRate } from './statistics';
+
+/** One row of `scoreboard --json` (DESIGN.md): a prompt name × version × model. Null where there is no data. */
+export interface ScoreboardRow {
+  prompt: string;
+  version: number;
+  model: string;
+  /** Ratings of the criterion that count for this row: stars, thumbs, and pairwise ones it took part in. */
+  n: number;
+  stars: { mean: number | null; lo: number | null; hi: number | null };
+  thumbsUp: { rate: number | null; lo: number | null; hi: number | null };
+  winRate: number | null;
+  btScore: number | null;
+  passRate: number | null;
+  latencyMs: { p50: number | null; p95: number | null };
+  ttftMs: { p50: number | null };
+  costPer1k: number | null;
+}
+
+export interface Scoreboard {
+  rows: ScoreboardRow[];
+}
+
+export interface ScoreboardInput {
+  runs: readonly RunRecord[];
+  /** Every rating line read (superseded ones included: they are dropped here). */
+  ratings: readonly RatingRecord[];
+  criterion?: string;
+  /** Only rows of this prompt name. */
+  prompt?: string;
+}
+
+/**
+ * A run's check outcomes, when an eval recorded them. Not part of run/1 yet: a run counts as
+ * passing when every entry of `checks` passed (`pass` or `passed` true).
+ */
+type RunWithChecks = RunRecord & { checks?: Array<{ pass?: boolean; passed?: boolean }> };
+
+/** Everything gathered for one row in the single pass, before the statistics. */
+class RowAccumulator {
+  n = 0;
+  stars: number[] = [];
+  thumbsUp = 0;
+  thumbsTotal = 0;
+  wins = 0;
+  ties = 0;
+  losses = 0;
+  /** Index among the Bradley–Terry players of this prompt name, or -1. */
+  player = -1;
+  checked = 0;
+  passed = 0;
+  latencies: number[] = [];
+  ttfts: number[] = [];
+  costSum = 0;
+  costCount = 0;
+  constructor(readonly prompt: string, readonly version: number, readonly model: string) {}
+}
+
+/**
+ * The scoreboard: one pass over runs and one over ratings into per-row accumulators (Maps),
+ * then the statistics per row. Linear in runs + ratings apart from sorting each row's
+ * latencies, so 100,000 of each take tens of milliseconds.
+ */
+export function computeScoreboard(input: ScoreboardInput): Scoreboard {
+  const criterion = input.criterion ?? 'overall';
+  const onlyPrompt = input.prompt;
+  // Nested Maps rather than a joined string key: no string built per record.
+  const rows: RowAccumulator[] = [];
+  const byPrompt = new Map<string, Map<number, Map<string, RowAccumulator>>>();
+  const rowFor = (prompt: string, version: number, model: string): RowAccumulator => {
+    let byVersion = byPrompt.get(prompt);
+    if (!byVersion) byPrompt.set(prompt, (byVersion = new Map()));
+    let byModel = byVersion.get(version);
+    if (!byModel) byVersion.set(version, (byModel = new Map()));
+    let row = byModel.get(model);
+    if (!row) {
+      byModel.set(model, (row = new RowAccumulator(prompt, version, model)));
+      rows.push(row);
+    }
+    return row;
+  };
+
+  const ratings = effectiveRatings(input.ratings);
+  // Only pairwise ratings need their runs (for each side's prompt version): index just those,
+  // not all 100,000 runs.
+  const wantedRunIds = new Set<string>();
+  for (const r of ratings) {
+    if (r.kind !== 'pairwise' || r.criterion !== criterion) continue;
+    if (r.pair.A.runId) wantedRunIds.add(r.pair.A.runId);
+    if (r.pair.B.runId) wantedRunIds.add(r.pair.B.runId);
+    if (r.runId) wantedRunIds.add(r.runId);
+  }
+  const runsById = new Map<string, RunRecord>();
+  for (const run of input.runs as readonly RunWithChecks[]) {
+    if (wantedRunIds.has(run.id)) runsById.set(run.id, run);
+    if (!run.prompt || (onlyPrompt !== undefined && run.prompt.name !== onlyPrompt)) continue;
+    const row = rowFor(run.prompt.name, run.prompt.version, run.model);
+    if (Array.isArray(run.checks) && run.checks.length) {
+      row.checked++;
+      if (run.checks.every((c) => c.pass === true || c.passed === true)) row.passed++;
+    }
+    // A failed call's timing measures the failure, not the model: leave it out.
+    if (run.error || !run.metrics) continue;
+    const m = run.metrics;
+    if (typeof m.latencyMs === 'number') row.latencies.push(m.latencyMs);
+    if (typeof m.ttftMs === 'number') row.ttfts.push(m.ttftMs);
+    if (typeof m.costUsd === 'number') {
+      row.costSum += m.costUsd;
+      row.costCount++;
+    }
+  }
+
+  // Bradley–Terry players per prompt name: versions and models of one prompt compete with each other.
+  const players = new Map<string, RowAccumulator[]>();
+  const outcomes = new Map<string, PairwiseOutcome[]>();
+  const playerOf = (row: RowAccumulator): number => {
+    if (row.player < 0) {
+      let list = players.get(row.prompt);
+      if (!list) players.set(row.prompt, (list = []));
+      row.player = list.length;
+      list.push(row);
+    }
+    return row.player;
+  };
+
+  /** The row of one side of a pairwise rating: its run's prompt version, else the rating's. */
+  const sideRow = (r: PairwiseRating, member: PairMember): RowAccumulator | undefined => {
+    const run = member.runId ? runsById.get(member.runId) : undefined;
+    const name = run?.prompt.name ?? r.prompt.name;
+    const model = member.model ?? run?.model;
+    return model && (onlyPrompt === undefined || name === onlyPrompt) ? rowFor(name, run?.prompt.version ?? r.prompt.version, model) : undefined;
+  };
+
+  for (const r of ratings) {
+    if (r.criterion !== criterion) continue;
+    if (r.kind === 'pairwise') {
+      const a = sideRow(r, r.pair.A);
+      const b = sideRow(r, r.pair.B);
+      if (!a || !b || a === b || a.prompt !== b.prompt) continue;
+      a.n++;
+      b.n++;
+      if (r.value === 'tie') {
+        a.ties++;
+        b.ties++;
+      } else {
+        const [winner, loser] = r.value === 'A' ? [a, b] : [b, a];
+        winner.wins++;
+        loser.losses++;
+      }
+      let list = outcomes.get(a.prompt);
+      if (!list) outcomes.set(a.prompt, (list = []));
+      list.push({ a: playerOf(a), b: playerOf(b), scoreA: r.value === 'A' ? 1 : r.value === 'B' ? 0 : 0.5 });
+      continue;
+    }
+    // Stars and thumbs name their prompt version and model themselves (the validator insists).
+    const name = r.prompt.name;
+    if (onlyPrompt !== undefined && name !== onlyPrompt) continue;
+    const row = rowFor(name, r.prompt.version, r.model);
+    row.n++;
+    if (r.kind === 'stars') row.stars.push(r.value);
+    else {
+      row.thumbsTotal++;
+      if (r.value === 'up') row.thumbsUp++;
+    }
+  }
+
+  const btScores = new Map<RowAccumulator, number>();
+  for (const [prompt, list] of players) {
+    const scores = bradleyTerry(list.length, outcomes.get(prompt) ?? []);
+    list.forEach((row, i) => btScores.set(row, scores[i]));
+  }
+
+  const result: ScoreboardRow[] = [];
+  for (const row of rows) {
+    const stars = meanInterval(row.stars, [1, 5]);
+    const thumbs = wilsonInterval(row.thumbsUp, row.thumbsTotal);
+    const latencies = Float64Array.from(row.latencies).sort();
+    const ttfts = Float64Array.from(row.ttfts).sort();
+    result.push({
+      prompt: row.prompt,
+      version: row.version,
+      model: row.model,
+      n: row.n,
+      stars: { mean: stars.mean, lo: stars.lo, hi: stars.hi },
+      thumbsUp: { rate: thumbs.rate, lo: thumbs.lo, hi: thumbs.hi },
+      winRate: winRate(row.wins, row.ties, row.losses),
+      btScore: btScores.get(row) ?? null,
+      passRate: row.checked ? row.passed / row.checked : null,
+      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+      ttftMs: { p50: percentile(ttfts, 50) },
+      costPer1k: row.costCount ? (row.costSum / row.costCount) * 1000 : null,
+    });
+  }
+  // Prompt name, newest version first, then the best rated first; unrated rows last, by model.
+  result.sort(
+    (x, y) =>
+      (x.prompt < y.prompt ? -1 : x.prompt > y.prompt ? 1 : 0) ||
+      y.version - x.version ||
+      (y.stars.mean ?? -Infinity) - (x.stars.mean ?? -Infinity) ||
+      (x.model < y.model ? -1 : x.model > y.model ? 1 : 0),
+  );
+  return { rows: result };
+}
