@@ -253,9 +253,10 @@ describe('Models: providers, catalog and picker commands', function () {
     await setSetting('bedrock.guardrail', null);
   });
 
+  // Wait until a few deltas have gone out (200 ms apart), so the first one has surely reached the extension.
   for (const [label, slowModel, seen] of [
-    ['Bedrock', 'bedrock/anthropic.sim-slow-v1:0', () => bedrock.requests.find((r) => r.modelId === 'anthropic.sim-slow-v1:0' && (r.stream?.deltasSent ?? 0) > 0)?.stream],
-    ['an OpenAI-compatible endpoint', `${ENDPOINT}/llama3.2-sim-slow`, () => openai.requests.find((r) => (r.body as { model?: string })?.model === 'llama3.2-sim-slow' && (r.stream?.deltasSent ?? 0) > 0)?.stream],
+    ['Bedrock', 'bedrock/anthropic.sim-slow-v1:0', () => bedrock.requests.find((r) => r.modelId === 'anthropic.sim-slow-v1:0' && (r.stream?.deltasSent ?? 0) >= 3)?.stream],
+    ['an OpenAI-compatible endpoint', `${ENDPOINT}/llama3.2-sim-slow`, () => openai.requests.find((r) => (r.body as { model?: string })?.model === 'llama3.2-sim-slow' && (r.stream?.deltasSent ?? 0) >= 3)?.stream],
   ] as const) {
     it(`a new run of the same prompt cancels the one streaming from ${label}: "cancelled", partial answer kept and recorded`, async () => {
       const slow = run(slowModel);
