@@ -231,13 +231,15 @@ describe('parsePromptSource', () => {
     }
   });
 
-  it('handles a 5 MB template and still finds its unclosed block', () => {
+  it('handles a 5 MB template: says it was only partly checked, still finds its unclosed block and partials', () => {
     const body = 'Text about {{topic}} with words enough to fill a long line of an email.\n'.repeat(70_000);
-    const source = `---\nname: big\n---\n${body}{{#if tail}}\n`;
+    const source = `---\nname: big\n---\n${body}{{> footer}}{{#if tail}}\n`;
     assert.ok(source.length > 5_000_000);
     const parsed = parsePromptSource(source);
     assert.strictEqual(parsed.name, 'big');
-    assertAt(only(parsed, 'template-unclosed-block'), 3 + 70_000, 0);
+    assert.strictEqual(only(parsed, 'template-too-large').severity, 'warning');
+    assertAt(only(parsed, 'template-unclosed-block'), 3 + 70_000, 12);
+    assert.deepStrictEqual(parsed.partials.map((reference) => [reference.name, reference.range.startLine]), [['footer', 3 + 70_000]]);
   });
 
   it('handles 5 MB after an opening --- that is never closed', () => {
