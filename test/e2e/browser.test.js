@@ -165,6 +165,9 @@ TESTS.push(...require('./versions.browser').TESTS);
 // The comparison panel and the Runs view (test/e2e/compare.browser.js).
 TESTS.push(...require('./compare.browser').TESTS);
 
+// The model picker in the status bar and the cost guard (test/e2e/modelPicker.browser.js).
+TESTS.push(...require('./modelPicker.browser').TESTS);
+
 // The .prompt language features: squiggles as you type, Problems, completion (test/e2e/language.browser.js).
 TESTS.push(...require('./language.browser').TESTS);
 

@@ -1,0 +1,315 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ComparisonEvent, ComparisonResult, ComparisonRunner } from '../../core/runs/comparisonRunner';
+import type { ComparisonSummary } from '../../core/runs/runHistory';
+import { WorkbenchPaths } from '../../core/workspace/paths';
+import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
+import { loadEngine } from '../loadEngine';
+import { confirmComparisonCost, estimateRunCosts } from '../costGuard';
+import type { WorkbenchServices } from '../services';
+import { ComparePanel } from './comparePanel';
+import { emptyState, finishedColumn, interruptedState, stateFromRecords, streamingColumn } from './compareState';
+import { OutputActions } from './outputActions';
+import { renderWithInputs } from './renderWithInputs';
+import { PROMPT_LANGUAGE_ID } from '../languageId';
+
+export interface CompareModelsOptions {
+  /** Input values (over the prompt's defaults and its selected sample set); those missing are asked for. */
+  inputs?: Record<string, unknown>;
+  /** The models, overriding the prompt's `model` + `workbench.compare` and the shortlist. */
+  models?: string[];
+}
+
+/** What the command resolves with once every column has ended, or why nothing ran. */
+export type CompareModelsResult = ComparisonResult | { comparisonId: null; runs: []; error: { kind: 'prompt' | 'inputs'; message: string; line?: number } };
+
+/** What “Re-run” needs: the prompt file, the inputs, the models. */
+interface RerunSpec {
+  promptUri: vscode.Uri;
+  inputs: Record<string, unknown>;
+  models: string[];
+}
+
+interface PanelEntry {
+  panel: ComparePanel;
+  /** Live panels are keyed by their prompt file, so comparing the same prompt again reuses its panel. */
+  key: string;
+  comparison?: ComparisonRunner;
+  rerun?: RerunSpec;
+}
+
+/**
+ * Runs comparisons into panels (one per prompt file, reused), handles what the panels ask
+ * for (stop, retry, re-run, copy, insert, open), and reopens comparisons from the records.
+ */
+export class ComparisonController implements vscode.Disposable {
+  private readonly entries = new Map<string, PanelEntry>();
+  private latest: ComparisonRunner | undefined;
+  private readonly recorded = new vscode.EventEmitter<void>();
+  /** Fires when a run of a comparison has been recorded (for the Runs view). */
+  readonly onDidRecord = this.recorded.event;
+
+  constructor(
+    private readonly services: WorkbenchServices,
+    private readonly extensionUri: vscode.Uri,
+    private readonly actions: OutputActions,
+  ) {}
+
+  async compare(uriArg?: vscode.Uri, options: CompareModelsOptions = {}, reuse?: PanelEntry): Promise<CompareModelsResult | undefined> {
+    const uri = uriArg instanceof vscode.Uri ? uriArg : activePromptUri();
+    if (!uri) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a .prompt file to compare models on it.'));
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const engine = await loadEngine();
+    const runner = await this.services.runnerFor(folder?.uri.fsPath);
+    // The same inputs the run panel shows (defaults, the selected sample set), then whatever is still missing is asked for.
+    const base = await this.services.inputs.prepare(document, undefined, { ...(options.inputs ?? {}) });
+    if (base.values === undefined) {
+      const message = base.form.problem ?? vscode.l10n.t('The inputs of this prompt could not be read.');
+      void vscode.window.showErrorMessage(message);
+      return { comparisonId: null, runs: [], error: { kind: 'inputs', message } };
+    }
+    const prepared = await renderWithInputs(runner, document, base.values, this.services.log);
+    if (prepared.kind === 'cancelled') return undefined;
+    if (prepared.kind === 'error') return { comparisonId: null, runs: [], error: prepared.error };
+
+    const parsed = engine.parsePromptSource(document.getText());
+    const models = options.models?.length
+      ? options.models
+      : this.services.selection.comparisonModels(parsed.model, parsed.workbench.compare).models;
+    if (!(await confirmComparisonCost(this.services, estimateRunCosts(this.services, models, prepared.rendered)))) return undefined;
+
+    const file = uri.scheme === 'file' ? uri.fsPath : undefined;
+    const comparison = new engine.ComparisonRunner({
+      runner,
+      rendered: prepared.rendered,
+      file,
+      inputs: prepared.inputs,
+      models,
+      onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
+    });
+    const state: ComparePanelState = {
+      comparisonId: comparison.comparisonId,
+      promptName: prepared.rendered.name,
+      promptVersion: prepared.rendered.version,
+      promptPath: folder && file ? new WorkbenchPaths(folder.uri.fsPath).relative(file) : null,
+      workspaceFolder: folder?.uri.toString() ?? null,
+      columns: comparison.models.map((model, column) => streamingColumn(column, model, Date.now())),
+      origin: 'live',
+      endpointNotice: comparison.models.map((m) => this.services.endpointNotice(m)).find((n) => n) ?? null,
+      notice: null,
+    };
+    const entry = this.showLive(uri.toString(), state, reuse);
+    entry.comparison = comparison;
+    entry.rerun = { promptUri: uri, inputs: prepared.inputs, models: comparison.models };
+    this.latest = comparison;
+    this.services.log.info(`Compare ${state.promptName} v${state.promptVersion} (${comparison.comparisonId}) on ${comparison.models.join(', ')}`);
+    const result = await comparison.run();
+    for (const run of result.runs) {
+      const m = run.metrics;
+      if (run.error) this.services.log.warn(`  ${run.model}: ${run.error.kind}: ${run.error.message}`);
+      else this.services.log.info(`  ${run.model}: ${m.latencyMs} ms, ${m.outputTokens ?? '?'} tokens`);
+    }
+    return result;
+  }
+
+  /** Stops one column, or all of them, of a comparison (the most recent one by default). */
+  stop(comparisonId?: string, column?: number): boolean {
+    const comparison = comparisonId ? [...this.entries.values()].find((e) => e.comparison?.comparisonId === comparisonId)?.comparison : this.latest;
+    if (!comparison) return false;
+    if (column === undefined) {
+      const running = comparison.isRunning();
+      comparison.stopAll();
+      return running;
+    }
+    return comparison.stop(column);
+  }
+
+  /** Shows a recorded comparison (reusing a panel that already shows it). */
+  async openComparison(comparisonId: string, folderHint?: string): Promise<boolean> {
+    const existing = [...this.entries.values()].find((e) => e.panel.current.comparisonId === comparisonId);
+    if (existing) {
+      existing.panel.reveal();
+      return true;
+    }
+    const found = await this.findRecorded(comparisonId, folderHint);
+    if (!found) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('No comparison {0} is recorded in this workspace’s .prompt-workbench/runs/.', comparisonId));
+      return false;
+    }
+    const state = this.recordState(found.summary, found.folder);
+    const entry = this.track(ComparePanel.create(this.extensionUri, state), `record:${comparisonId}`);
+    entry.rerun = this.rerunFromRecord(found.summary, found.folder);
+    return true;
+  }
+
+  /**
+   * Restores a panel VS Code kept across a reload. It shows the last comparison recorded for
+   * its prompt file: the state VS Code saved for the webview can be older than the records
+   * (it is written to storage now and then), the records are not.
+   */
+  async restore(webviewPanel: vscode.WebviewPanel, saved: ComparePanelState | undefined): Promise<void> {
+    const folder = folderOf(saved?.workspaceFolder) ?? vscode.workspace.workspaceFolders?.[0];
+    const first = saved ? interruptedState(saved) : emptyState(vscode.l10n.t('Reading the last comparison…'), folder?.uri.toString() ?? null);
+    const entry = this.track(new ComparePanel(webviewPanel, this.extensionUri, first), `restored:${Date.now()}:${Math.random()}`);
+    if (!folder) {
+      entry.panel.setState(emptyState(vscode.l10n.t('Open a workspace folder: comparisons are recorded in its .prompt-workbench/runs/.'), null));
+      return;
+    }
+    try {
+      const engine = await loadEngine();
+      const runsDir = new WorkbenchPaths(folder.uri.fsPath).runsDir;
+      const summary =
+        (saved?.promptPath ? await engine.latestComparison(runsDir, saved.promptPath) : undefined) ??
+        (saved?.comparisonId ? await engine.findComparison(runsDir, saved.comparisonId) : await engine.latestComparison(runsDir));
+      if (summary) {
+        entry.panel.setState(this.recordState(summary, folder, saved));
+        entry.rerun = this.rerunFromRecord(summary, folder);
+        if (!saved) entry.key = `record:${summary.comparisonId}`;
+      } else if (!saved) {
+        entry.panel.setState(emptyState(vscode.l10n.t('No comparison is recorded yet. Open a .prompt file and run “Prompt Workbench: Compare Models”.'), folder.uri.toString()));
+      }
+    } catch (err) {
+      this.services.log.error(`Could not read the recorded comparisons: ${(err as Error).message}`);
+    }
+  }
+
+  private showLive(key: string, state: ComparePanelState, reuse?: PanelEntry): PanelEntry {
+    const existing = reuse ?? this.entries.get(key);
+    if (existing) {
+      existing.comparison?.stopAll();
+      this.entries.delete(existing.key);
+      existing.key = key;
+      this.entries.set(key, existing);
+      existing.panel.setState(state);
+      existing.panel.reveal();
+      return existing;
+    }
+    return this.track(ComparePanel.create(this.extensionUri, state), key);
+  }
+
+  private track(panel: ComparePanel, key: string): PanelEntry {
+    const entry: PanelEntry = { panel, key };
+    this.entries.set(key, entry);
+    panel.onMessage((message) => this.onPanelMessage(entry, message));
+    panel.onDidDispose(() => {
+      entry.comparison?.stopAll();
+      if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    });
+    return entry;
+  }
+
+  private onComparisonEvent(entry: PanelEntry, source: ComparisonRunner, event: ComparisonEvent): void {
+    // A panel reused for a newer comparison ignores the stopped one's last events.
+    if (entry.comparison !== source) return;
+    const { panel } = entry;
+    if (event.type === 'column-start') {
+      panel.setColumn(streamingColumn(event.column, event.model, event.startedAt));
+    } else if (event.type === 'stream') {
+      if (event.event.type !== 'text') return;
+      const column = panel.current.columns[event.column];
+      if (column && column.metrics.ttftMs === null) {
+        panel.updateColumn(event.column, { metrics: { ...column.metrics, ttftMs: Date.now() - column.startedAt } });
+      }
+      panel.appendText(event.column, event.event.text);
+    } else {
+      const column = panel.current.columns[event.column];
+      if (column) panel.setColumn(finishedColumn(column, event.outcome));
+      if (event.outcome.recordFile) this.recorded.fire();
+    }
+  }
+
+  private onPanelMessage(entry: PanelEntry, message: ComparePanelToHost): void {
+    const column = 'column' in message ? entry.panel.current.columns[message.column] : undefined;
+    switch (message.type) {
+      case 'stop':
+        entry.comparison?.stop(message.column);
+        break;
+      case 'stopAll':
+        entry.comparison?.stopAll();
+        break;
+      case 'retry':
+        if (entry.comparison && entry.panel.current.origin === 'live') void entry.comparison.retry(message.column);
+        break;
+      case 'rerun':
+        void this.rerun(entry);
+        break;
+      case 'copy':
+        if (column) void this.actions.copy(column.output, column.model);
+        break;
+      case 'insert':
+        if (column) void this.actions.insert(column.output);
+        break;
+      case 'openDocument':
+        if (column) void this.actions.openAsDocument(column.output);
+        break;
+    }
+  }
+
+  /** The same prompt file (as it is now), the same inputs and models, in the same panel. */
+  private async rerun(entry: PanelEntry): Promise<void> {
+    const spec = entry.rerun;
+    if (!spec) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('This comparison cannot be run again: its prompt file is not known.'));
+      return;
+    }
+    try {
+      await vscode.workspace.fs.stat(spec.promptUri);
+    } catch {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot run the comparison again: {0} no longer exists.', spec.promptUri.fsPath));
+      return;
+    }
+    await this.compare(spec.promptUri, { inputs: spec.inputs, models: spec.models }, entry);
+  }
+
+  private rerunFromRecord(summary: ComparisonSummary, folder: vscode.WorkspaceFolder): RerunSpec | undefined {
+    if (!summary.prompt.path) return undefined;
+    const promptUri = vscode.Uri.joinPath(folder.uri, ...summary.prompt.path.split('/'));
+    // Inputs are in the records only when the workspace keeps them; otherwise they are asked for again.
+    const inputs = summary.columns.find((c) => c.inputs)?.inputs ?? {};
+    return { promptUri, inputs, models: summary.columns.map((c) => c.model) };
+  }
+
+  private recordState(summary: ComparisonSummary, folder: vscode.WorkspaceFolder, saved?: ComparePanelState): ComparePanelState {
+    const notice = summary.columns.map((c) => this.services.endpointNotice(c.model)).find((n) => n) ?? null;
+    return stateFromRecords(summary, folder.uri.toString(), notice, saved);
+  }
+
+  private async findRecorded(comparisonId: string, folderHint?: string): Promise<{ summary: ComparisonSummary; folder: vscode.WorkspaceFolder } | undefined> {
+    const engine = await loadEngine();
+    const hinted = folderOf(folderHint);
+    const folders = hinted ? [hinted] : vscode.workspace.workspaceFolders ?? [];
+    for (const folder of folders) {
+      const summary = await engine.findComparison(new WorkbenchPaths(folder.uri.fsPath).runsDir, comparisonId);
+      if (summary) return { summary, folder };
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) {
+      entry.comparison?.stopAll();
+      entry.panel.dispose();
+    }
+    this.entries.clear();
+    this.recorded.dispose();
+  }
+}
+
+function folderOf(uri: string | null | undefined): vscode.WorkspaceFolder | undefined {
+  if (!uri) return undefined;
+  try {
+    return vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function activePromptUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && (editor.document.languageId === PROMPT_LANGUAGE_ID || path.extname(editor.document.fileName) === '.prompt')) return editor.document.uri;
+  return undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * The comparison panel's typed protocol, imported by the extension host
+ * (src/host/compare/comparePanel.ts) and the webview (src/webview/compare/main.ts).
+ *
+ * The webview says `ready` before the host posts anything. A webview that was hidden gets a
+ * whole `snapshot`, never deltas it missed. Streamed text comes as `deltas`, coalesced by
+ * the host (about one message per 16 ms for all columns together); the webview applies
+ * them once per animation frame.
+ *
+ * Stable DOM for tests and the benchmark (the webview builds it; see COMPARE_DOM):
+ * - `#title`, `#summary` (status of the whole comparison, aria-live), `#endpoint-notice`,
+ *   `#stop-all`, `#rerun`, `#diff-a`, `#diff-b` (selects), `#diff-toggle`, `#diff` (the
+ *   diff section, hidden until asked), `#diff-output` (`ins`/`del` words), `#columns`;
+ * - one `section.column[data-column=N][data-model=ID][data-status=S]` per model, with
+ *   `.model`, `.status`, metrics `[data-metric=ttft|latency|tokensPerSecond|inputTokens|outputTokens|cost] .value`,
+ *   buttons `button.stop`, `button.retry`, `button.copy`, `button.insert`, `button.open`,
+ *   `.error` (role=alert, hidden unless failed) and `.output[data-length]` (the rendered
+ *   answer; `data-length` is the length of the raw text it shows).
+ */
+
+export type ColumnStatus = 'streaming' | 'done' | 'failed' | 'cancelled';
+
+/** Status texts the webview shows in `.status`, by status. */
+export const COLUMN_STATUS_TEXT: Record<ColumnStatus, string> = {
+  streaming: 'Streaming…',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const COMPARE_DOM = {
+  columns: 'columns',
+  title: 'title',
+  summary: 'summary',
+  endpointNotice: 'endpoint-notice',
+  stopAll: 'stop-all',
+  rerun: 'rerun',
+  diffA: 'diff-a',
+  diffB: 'diff-b',
+  diffToggle: 'diff-toggle',
+  diff: 'diff',
+  diffOutput: 'diff-output',
+  problems: 'problems',
+} as const;
+
+export interface CompareMetrics {
+  ttftMs: number | null;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+export interface CompareColumnState {
+  column: number;
+  model: string;
+  status: ColumnStatus;
+  output: string;
+  metrics: CompareMetrics;
+  /** Epoch ms when the current attempt started (live latency while streaming). */
+  startedAt: number;
+  /** A failure (never set for a stopped column: that is status `cancelled`). */
+  error: { kind: string; message: string } | null;
+  /** The answer stopped early; `output` is what arrived before. */
+  partial: boolean;
+  /** The id of the run record, once written. */
+  runId: string | null;
+}
+
+export interface ComparePanelState {
+  comparisonId: string | null;
+  promptName: string;
+  promptVersion: number;
+  /** Workspace-relative path of the prompt, for the title and re-runs. */
+  promptPath: string | null;
+  /** URI (string) of the workspace folder whose records hold this comparison. */
+  workspaceFolder: string | null;
+  columns: CompareColumnState[];
+  /** `live`: running or run in this window; `record`: read back from `.prompt-workbench/runs/`. */
+  origin: 'live' | 'record';
+  /** Said plainly when answers do not come from Amazon Bedrock itself. */
+  endpointNotice: string | null;
+  /** Shown above the columns, e.g. lines of the runs file that could not be read, or an empty history. */
+  notice: string | null;
+}
+
+export type HostToComparePanel =
+  | { type: 'snapshot'; state: ComparePanelState }
+  /** One column's whole state (a status, metrics or error change). */
+  | { type: 'column'; state: CompareColumnState }
+  /** Text appended per column; `length` is the column's output length after it, so a gap is detectable. */
+  | { type: 'deltas'; items: { column: number; text: string; length: number }[] };
+
+export type ComparePanelToHost =
+  | { type: 'ready' }
+  /** The webview found a gap in the deltas and asks for the whole state. */
+  | { type: 'resync' }
+  | { type: 'stop'; column: number }
+  | { type: 'stopAll' }
+  | { type: 'retry'; column: number }
+  | { type: 'rerun' }
+  | { type: 'copy'; column: number }
+  | { type: 'insert'; column: number }
+  | { type: 'openDocument'; column: number };

@@ -1,0 +1,66 @@
+import { renderAnswer, renderAnswerFragment } from './markdown';
+
+const FENCE = /^ {0,3}(```|~~~)/;
+
+/**
+ * Renders a growing Markdown answer into an element in time that does not grow with it:
+ * text up to the last blank line outside a code fence is made of finished blocks, rendered
+ * once and kept; only the open block at the end is rendered again each frame. Once the
+ * answer is complete it is rendered whole (highlighted), so the final view is exactly
+ * what markdown-it makes of the full text.
+ */
+export class StreamingMarkdown {
+  private mode: 'empty' | 'streaming' | 'final' = 'empty';
+  private stableEl: HTMLElement | null = null;
+  private tailEl: HTMLElement | null = null;
+  /** End of the text rendered into `stableEl`. */
+  private stableEnd = 0;
+  /** Start of the first line not yet scanned for blank lines and fences. */
+  private scanPos = 0;
+  private inFence = false;
+  /** The text's first characters when streaming began: a different answer starts over. */
+  private head = '';
+
+  constructor(private readonly target: HTMLElement) {}
+
+  render(text: string, complete: boolean): void {
+    if (complete) {
+      this.target.innerHTML = renderAnswer(text, true);
+      this.mode = 'final';
+      return;
+    }
+    if (this.mode !== 'streaming' || text.length < this.scanPos || !text.startsWith(this.head)) this.reset(text);
+    if (this.head.length < 32) this.head = text.slice(0, 32);
+    const boundary = this.scan(text);
+    if (boundary > this.stableEnd) {
+      this.stableEl!.append(renderAnswerFragment(text.slice(this.stableEnd, boundary)));
+      this.stableEnd = boundary;
+    }
+    this.tailEl!.replaceChildren(renderAnswerFragment(text.slice(this.stableEnd)));
+  }
+
+  private reset(text: string): void {
+    this.mode = 'streaming';
+    this.stableEl = document.createElement('div');
+    this.tailEl = document.createElement('div');
+    this.target.replaceChildren(this.stableEl, this.tailEl);
+    this.stableEnd = 0;
+    this.scanPos = 0;
+    this.inFence = false;
+    this.head = text.slice(0, 32);
+  }
+
+  /** Scans the complete lines that arrived; returns the end of the last blank line outside a fence. */
+  private scan(text: string): number {
+    let boundary = this.stableEnd;
+    for (;;) {
+      const newline = text.indexOf('\n', this.scanPos);
+      if (newline < 0) break;
+      const line = text.slice(this.scanPos, newline);
+      if (FENCE.test(line)) this.inFence = !this.inFence;
+      else if (!this.inFence && line.trim() === '') boundary = newline + 1;
+      this.scanPos = newline + 1;
+    }
+    return boundary;
+  }
+}
