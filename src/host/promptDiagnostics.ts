@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PromptDiagnostic } from '../core/prompt/parsePrompt';
 import { loadEngine } from './loadEngine';
 import { PROMPT_LANGUAGE_ID } from './languageId';
+import { DocumentCheckScheduler } from './documentCheckScheduler';
 
 const DEBOUNCE_MS = 250;
 
@@ -14,38 +15,23 @@ const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> 
 /** Problems of `.prompt` files as you type (YAML, Handlebars, frontmatter), debounced. */
 export class PromptDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(PROMPT_LANGUAGE_ID);
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler: DocumentCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    this.scheduler = new DocumentCheckScheduler((document) => document.languageId === PROMPT_LANGUAGE_ID, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.scheduler.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.scheduler.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d);
+        this.scheduler.cancel(d);
         this.collection.delete(d.uri);
       }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    for (const d of vscode.workspace.textDocuments) this.scheduler.schedule(d, 0);
   }
 
-  private schedule(document: vscode.TextDocument, delay: number): void {
-    if (document.languageId !== PROMPT_LANGUAGE_ID) return;
-    this.cancel(document);
-    const key = document.uri.toString();
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.update(document);
-    }, delay));
-  }
-
-  private cancel(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-  }
 
   private async update(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) return;
@@ -77,7 +63,7 @@ export class PromptDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.scheduler.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

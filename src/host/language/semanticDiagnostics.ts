@@ -3,6 +3,7 @@ import { PROMPT_LANGUAGE_ID } from '../languageId';
 import type { Engine } from '../loadEngine';
 import type { PromptLanguageContexts } from './languageContext';
 import { toDiagnostic } from './languageConvert';
+import { DocumentCheckScheduler } from '../documentCheckScheduler';
 
 /** The same pause as the syntax checks (src/host/promptDiagnostics.ts), so both appear together. */
 const DEBOUNCE_MS = 250;
@@ -14,7 +15,7 @@ const DEBOUNCE_MS = 250;
  */
 export class PromptSemanticDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('dotprompt-semantics');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler: DocumentCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -22,12 +23,13 @@ export class PromptSemanticDiagnostics implements vscode.Disposable {
     private readonly language: () => Promise<Engine['promptLanguage']>,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.scheduler = new DocumentCheckScheduler((document) => document.languageId === PROMPT_LANGUAGE_ID, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidOpenTextDocument((document) => this.scheduler.schedule(document, 0)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.scheduler.schedule(event.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((document) => {
-        this.cancel(document);
+        this.scheduler.cancel(document);
         this.collection.delete(document.uri);
       }),
       // A partial created or deleted, a model id setting changed: every open prompt may read differently.
@@ -40,28 +42,9 @@ export class PromptSemanticDiagnostics implements vscode.Disposable {
   }
 
   checkAllOpen(): void {
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+    for (const document of vscode.workspace.textDocuments) this.scheduler.schedule(document, 0);
   }
 
-  private schedule(document: vscode.TextDocument, delay: number): void {
-    if (document.languageId !== PROMPT_LANGUAGE_ID) return;
-    this.cancel(document);
-    const key = document.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document);
-      }, delay),
-    );
-  }
-
-  private cancel(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-  }
 
   private async update(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) return;
@@ -77,7 +60,7 @@ export class PromptSemanticDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.scheduler.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 import type { VersionWorkspaces } from './versionDocuments';
+import { DocumentCheckScheduler } from '../documentCheckScheduler';
 
 export const EDITED_WITHOUT_BUMP_CODE = 'version-edited-without-bump';
 const DEBOUNCE_MS = 600;
@@ -20,50 +21,32 @@ export function isWorkingPromptFile(document: vscode.TextDocument): boolean {
  */
 export class VersionDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('prompt-versions');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler: DocumentCheckScheduler;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly workspaces: VersionWorkspaces, private readonly log: vscode.LogOutputChannel) {
+    this.scheduler = new DocumentCheckScheduler(isWorkingPromptFile, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, DEBOUNCE_MS)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.scheduler.schedule(d, DEBOUNCE_MS)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.scheduler.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d);
+        this.scheduler.cancel(d);
         this.collection.delete(d.uri);
       }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, DEBOUNCE_MS);
+    for (const d of vscode.workspace.textDocuments) this.scheduler.schedule(d, DEBOUNCE_MS);
   }
 
   /** Checks a document soon (after a version is saved, or records change). */
   check(document: vscode.TextDocument): void {
-    this.schedule(document, 0);
+    this.scheduler.schedule(document, 0);
   }
 
   checkAllOpen(): void {
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, DEBOUNCE_MS);
+    for (const d of vscode.workspace.textDocuments) this.scheduler.schedule(d, DEBOUNCE_MS);
   }
 
-  private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!isWorkingPromptFile(document)) return;
-    this.cancel(document);
-    const key = document.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document);
-      }, delay),
-    );
-  }
-
-  private cancel(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-  }
 
   private async update(document: vscode.TextDocument): Promise<void> {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
@@ -91,8 +74,7 @@ export class VersionDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.scheduler.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
