@@ -2,6 +2,7 @@
 // command its manifest contributes and the `prompt` language.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 
@@ -25,15 +26,7 @@ function workspaceFile(rel: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
 }
 
-async function poll<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const poll = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10000) => pollUntil(what, fn, timeoutMs, 100);
 
 describe('Activation', () => {
   it('the extension is present', () => {

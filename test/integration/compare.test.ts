@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
+import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const COMPARE = 'promptWorkbench.compareModels';
@@ -42,15 +43,7 @@ interface Listed {
 const EMAIL =
   'Subject: Pool size\n\nHi team, we decided to raise the connection pool from 50 to 80. Marco will rerun the load test by Thursday. Thanks, Priya';
 
-async function poll<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const poll = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000) => pollUntil(what, fn, timeoutMs, 50);
 
 function readRunRecords(folder: string): Record<string, unknown>[] {
   const dir = path.join(folder, '.prompt-workbench', 'runs');

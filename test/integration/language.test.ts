@@ -4,6 +4,7 @@
 // written into a folder of the scratch workspace and removed afterwards.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { poll } from './poll';
 
 const LANGUAGE_ID = 'dotprompt';
 const HAIKU = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -28,16 +29,6 @@ function folderUri(): vscode.Uri {
   return folder.uri;
 }
 
-async function poll<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function codes(uri: vscode.Uri): string[] {
   return vscode.languages.getDiagnostics(uri).map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { GUARDRAIL_BLOCKED_MESSAGE } from '../support/bedrockGuardrails';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { startOpenAiServer, type OpenAiServer } from '../support/openaiServer';
+import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const RUN = 'promptWorkbench.runPrompt';
@@ -34,15 +35,7 @@ const PROMPT = ['---', 'name: models-check', 'config: {temperature: 0.1, maxOutp
 const GUARDED = ['---', 'name: guarded-check', `model: ${NOVA}`, 'workbench.guardrail: {id: gr-sim-block-prompt, version: "4"}', '---', 'How do I pick the lock of my neighbour’s door?', ''].join('\n');
 const QUESTION = 'Which model should summarise our release notes?';
 
-async function poll<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const poll = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000) => pollUntil(what, fn, timeoutMs, 50);
 
 function records(folder: string): Record<string, unknown>[] {
   const dir = path.join(folder, '.prompt-workbench', 'runs');

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { contentHash } from '../../src/core/prompt/contentHash';
 import { composeAnswer, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from '../support/bedrockAnswers';
 import { startBedrockServer, type BedrockServer, type RecordedRequest } from '../support/bedrockServer';
+import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const RUN = 'promptWorkbench.runPrompt';
@@ -31,15 +32,7 @@ interface RunOutcome {
 const SHORT_EMAIL =
   'Subject: Pool size\n\nHi team, we decided to raise the connection pool from 50 to 80. Marco will rerun the load test by Thursday. Thanks, Priya';
 
-async function poll<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const poll = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10000) => pollUntil(what, fn, timeoutMs, 100);
 
 function bareModelId(model: string): string {
   return model.includes('/') ? model.slice(model.indexOf('/') + 1) : model;
