@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { confirmRunCost } from './costGuard';
-import type { PromptError, RenderedPrompt } from '../core/prompt/renderPrompt';
+import type { RenderedPrompt } from '../core/prompt/renderPrompt';
 import type { RunOutcome } from '../core/runs/promptRunner';
 import type { InputsFormState, RunPanelState } from '../shared/runPanelProtocol';
 import { PROMPT_LANGUAGE_ID } from './languageId';
 import { RunPanel, RUN_PANEL_VIEW_TYPE, type RunPanelAction } from './runPanel';
 import type { WorkbenchServices } from './services';
+import { reportPromptProblem } from './promptErrors';
 
 export interface RunPromptOptions {
   /** Input values, used as they are; the others come from the selected sample set and `input.default`. */
@@ -305,24 +306,7 @@ export class RunPromptController implements vscode.Disposable {
   }
 
   private reportPromptError(err: unknown, document: vscode.TextDocument): RunPromptResult {
-    const name = path.basename(document.fileName);
-    if (isPromptError(err)) {
-      const first = err.diagnostics.find((d) => d.severity === 'error');
-      const line = first?.range.startLine;
-      const goTo = vscode.l10n.t('Go to Line');
-      void vscode.window.showErrorMessage(err.message, goTo).then((choice) => {
-        if (choice === goTo && line !== undefined) {
-          const position = new vscode.Position(line, first?.range.startCol ?? 0);
-          void vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
-        }
-      });
-      this.services.log.warn(`Cannot run ${name}: ${err.message}`);
-      return { error: { kind: 'prompt', message: err.message, line }, output: '', model: '' };
-    }
-    const message = vscode.l10n.t('Cannot run {0}: {1}', name, (err as Error)?.message ?? String(err));
-    void vscode.window.showErrorMessage(message);
-    this.services.log.error(message);
-    return { error: { kind: 'prompt', message }, output: '', model: '' };
+    return { error: reportPromptProblem(err, document, this.services.log, 'run'), output: '', model: '' };
   }
 
   dispose(): void {
@@ -335,10 +319,6 @@ export class RunPromptController implements vscode.Disposable {
 
 export { RUN_PANEL_VIEW_TYPE };
 
-/** Checked by shape, so that this module need not load the prompt engine to know its error class. */
-function isPromptError(err: unknown): err is PromptError {
-  return err instanceof Error && err.name === 'PromptError' && Array.isArray((err as PromptError).diagnostics);
-}
 
 function activePromptUri(): vscode.Uri | undefined {
   const editor = vscode.window.activeTextEditor;

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PromptError, RenderedPrompt } from '../../core/prompt/renderPrompt';
+import type { RenderedPrompt } from '../../core/prompt/renderPrompt';
 import type { PromptRunner } from '../../core/runs/promptRunner';
+import { reportPromptProblem } from '../promptErrors';
 
 export type PreparedPrompt =
   | { kind: 'ready'; rendered: RenderedPrompt; inputs: Record<string, unknown> }
@@ -34,34 +35,8 @@ export async function renderWithInputs(
     if (rendered.missingInputs.length) rendered = await runner.render(source, file, inputs);
     return { kind: 'ready', rendered, inputs };
   } catch (err) {
-    return { kind: 'error', error: reportPromptError(err, document, log) };
+    return { kind: 'error', error: reportPromptProblem(err, document, log, 'compare') };
   }
-}
-
-function reportPromptError(err: unknown, document: vscode.TextDocument, log: vscode.LogOutputChannel): { kind: 'prompt'; message: string; line?: number } {
-  const name = path.basename(document.fileName);
-  if (isPromptError(err)) {
-    const first = err.diagnostics.find((d) => d.severity === 'error');
-    const line = first?.range.startLine;
-    const goTo = vscode.l10n.t('Go to Line');
-    void vscode.window.showErrorMessage(err.message, goTo).then((choice) => {
-      if (choice === goTo && line !== undefined) {
-        const position = new vscode.Position(line, first?.range.startCol ?? 0);
-        void vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
-      }
-    });
-    log.warn(`Cannot compare ${name}: ${err.message}`);
-    return { kind: 'prompt', message: err.message, line };
-  }
-  const message = vscode.l10n.t('Cannot compare {0}: {1}', name, (err as Error)?.message ?? String(err));
-  void vscode.window.showErrorMessage(message);
-  log.error(message);
-  return { kind: 'prompt', message };
-}
-
-/** Checked by shape, so that this module need not load the prompt engine to know its error class. */
-function isPromptError(err: unknown): err is PromptError {
-  return err instanceof Error && err.name === 'PromptError' && Array.isArray((err as PromptError).diagnostics);
 }
 
 async function askForInput(name: string, folder: string | undefined): Promise<string | undefined> {
