@@ -5,26 +5,12 @@
 // Re-run and Esc, the Runs view, and the panel coming back after a reload. Run by
 // browser.test.js (which appends these TESTS to its own) against the real workbench.
 const wb = require('./lib/workbench');
+const { assert, waitFor } = require('./lib/wait');
 
 const COMPARE_TITLE = 'Prompt Workbench: Compare Models';
 const PANEL_TITLE = 'Compare: compare-demo';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn().catch((err) => err);
-    if (last && !(last instanceof Error)) return last;
-    await sleep(150);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last instanceof Error ? ` (${last.message})` : last !== undefined ? ` (last: ${JSON.stringify(last)})` : ''}`);
-}
 
 async function text(locator) {
   return ((await locator.textContent({ timeout: 3000 }).catch(() => null)) || '').trim();

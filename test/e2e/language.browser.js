@@ -3,23 +3,10 @@
 // mistake, its message on hover and in the Problems panel, and completion inside {{ }}.
 // Run by browser.test.js (which appends these TESTS to its own) against the real workbench.
 const wb = require('./lib/workbench');
+const { sleep, assert, waitFor: waitUntil } = require('./lib/wait');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn().catch((err) => err);
-    if (last && !(last instanceof Error)) return last;
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
-}
+const waitFor = (what, fn, timeoutMs = 20000) => waitUntil(what, fn, timeoutMs, 200);
 
 const EDITOR = '.editor-group-container.active .monaco-editor';
 

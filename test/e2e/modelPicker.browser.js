@@ -8,6 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const wb = require('./lib/workbench');
+const { sleep, assert, waitFor } = require('./lib/wait');
 
 const STATUS_ITEM = '#workbench\\.parts\\.statusbar .statusbar-item[aria-label^="Prompt Workbench model:"]';
 const QUICK = '.quick-input-widget';
@@ -15,22 +16,7 @@ const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 const ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
 const DIALOG = '.monaco-dialog-box';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn().catch((err) => err);
-    if (last && !(last instanceof Error)) return last;
-    await sleep(150);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last instanceof Error ? ` (${last.message})` : last !== undefined ? ` (last: ${JSON.stringify(last)})` : ''}`);
-}
 
 async function text(locator) {
   return ((await locator.first().textContent({ timeout: 3000 }).catch(() => null)) || '').trim();

@@ -5,23 +5,10 @@
 const fs = require('fs');
 const path = require('path');
 const wb = require('./lib/workbench');
+const { assert, waitFor: waitUntil } = require('./lib/wait');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await fn().catch((err) => err);
-    if (last && !(last instanceof Error)) return last;
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
-}
+const waitFor = (what, fn, timeoutMs = 20000) => waitUntil(what, fn, timeoutMs, 200);
 
 /** The text of one side of the visible diff editor (`original` or `modified`). */
 async function diffSideText(page, side) {
