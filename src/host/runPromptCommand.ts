@@ -116,21 +116,7 @@ export class RunPromptController implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const runner = await this.services.runnerFor(folder);
     const model = runner.modelFor(rendered, modelOverride);
-    const state: RunPanelState = {
-      promptName: rendered.name,
-      promptVersion: rendered.version,
-      model,
-      status: 'streaming',
-      output: '',
-      metrics: { ...EMPTY_METRICS },
-      error: null,
-      partial: false,
-      endpointNotice: this.services.endpointNotice(model),
-      runId: null,
-      startedAt: Date.now(),
-      inputs: form ?? this.panels.get(key)?.panel.current.inputs ?? null,
-      promptUri: key,
-    };
+    const state = this.freshState(rendered, model, 'streaming', form ?? this.panels.get(key)?.panel.current.inputs ?? null, key);
     const entry = this.panelFor(key, uri, state);
     entry.modelOverride = modelOverride;
     entry.last = { file, rendered, inputs };
@@ -172,21 +158,7 @@ export class RunPromptController implements vscode.Disposable {
     const running = this.running.has(key);
     const state: RunPanelState = previous
       ? { ...previous, inputs: form, promptUri: key, ...(running ? {} : { status: 'needs-inputs' as const, error: null }) }
-      : {
-          promptName: rendered.name,
-          promptVersion: rendered.version,
-          model,
-          status: 'needs-inputs',
-          output: '',
-          metrics: { ...EMPTY_METRICS },
-          error: null,
-          partial: false,
-          endpointNotice: this.services.endpointNotice(model),
-          runId: null,
-          startedAt: Date.now(),
-          inputs: form,
-          promptUri: key,
-        };
+      : this.freshState(rendered, model, 'needs-inputs', form, key);
     this.panelFor(key, uri, state).modelOverride = modelOverride;
   }
 
@@ -273,6 +245,25 @@ export class RunPromptController implements vscode.Disposable {
     } catch (err) {
       this.services.log.warn(`Could not refresh the inputs of ${entry.uri.fsPath}: ${(err as Error).message}`);
     }
+  }
+
+  /** The panel's state at the start of a run of this prompt, before anything has arrived. */
+  private freshState(rendered: RenderedPrompt, model: string, status: RunPanelState['status'], inputs: RunPanelState['inputs'], promptUri: string): RunPanelState {
+    return {
+      promptName: rendered.name,
+      promptVersion: rendered.version,
+      model,
+      status,
+      output: '',
+      metrics: { ...EMPTY_METRICS },
+      error: null,
+      partial: false,
+      endpointNotice: this.services.endpointNotice(model),
+      runId: null,
+      startedAt: Date.now(),
+      inputs,
+      promptUri,
+    };
   }
 
   private reportActionError(err: Error): void {
