@@ -57,6 +57,15 @@ describe('Activation', () => {
     assert.deepStrictEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
+  it('every promptWorkbench command registered at run time is contributed in package.json', async () => {
+    await extension().activate();
+    const contributed = new Set(((extension().packageJSON as Manifest).contributes?.commands ?? []).map((c) => c.command));
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('promptWorkbench.'));
+    assert.ok(registered.length >= contributed.size, `expected at least ${contributed.size} registered commands, got ${registered.length}`);
+    const hidden = registered.filter((c) => !contributed.has(c));
+    assert.deepStrictEqual(hidden, [], `registered but not contributed (so absent from the manifest and the palette's rules): ${hidden.join(', ')}`);
+  });
+
   it('every contributed command has a title', () => {
     const manifest = extension().packageJSON as Manifest & { contributes: { commands: { title: string; category?: string }[] } };
     for (const c of manifest.contributes.commands) {
