@@ -50,7 +50,7 @@ async function startComparison(page) {
   // would. Only the screenshots need it; F1 sometimes does not reach the workbench while a
   // webview has the focus, so a failure here is not the test's.
   await page.locator(`.tabs-container .tab[aria-label^="${PANEL_TITLE}"]`).first().click();
-  // Bounded tightly: the slow model streams for about 19 s, and the checks below must see it streaming.
+  // Bounded tightly: the slow model streams for about a minute, and the checks below must see it streaming.
   await wb.runCommand(page, 'View: Toggle Maximize Editor Group', { timeoutMs: 5000 }).catch(() => wb.closeQuickInput(page));
   await waitFor('three columns', async () => (await frame.locator('section.column').count()) === 3);
   return frame;
@@ -63,7 +63,7 @@ const TESTS = [
       const frame = await startComparison(page);
       const models = await frame.locator('section.column').evaluateAll((s) => s.map((x) => x.dataset.model));
       assert(
-        JSON.stringify(models) === JSON.stringify(['bedrock/amazon.nova-lite-v1:0', 'bedrock/anthropic.sim-slow-v1:0', 'bedrock/anthropic.sim-denied-v1:0']),
+        JSON.stringify(models) === JSON.stringify(['bedrock/amazon.nova-lite-v1:0', 'bedrock/anthropic.sim-slower-v1:0', 'bedrock/anthropic.sim-denied-v1:0']),
         `the columns are the prompt's model and its workbench.compare list: ${JSON.stringify(models)}`,
       );
       // The slow model streams while the fast one finishes and the denied one fails.

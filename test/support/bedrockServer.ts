@@ -71,6 +71,13 @@ type IncomingRequest = http.IncomingMessage | http2.Http2ServerRequest;
 
 const MIDSTREAM_DELTAS = 5;
 
+/** Delay between streamed tokens: `sim-slower` 600 ms (a minute-long answer, for tests that must act while it streams), `sim-slow` 200 ms. */
+function slowTokenDelay(modelId: string, tokenDelayMs: number): number {
+  if (modelId.includes('sim-slower')) return 600;
+  if (modelId.includes('sim-slow')) return 200;
+  return tokenDelayMs;
+}
+
 /** The scripted failure for a model id, or undefined for a normal answer. */
 function scriptedError(modelId: string, throttledOnce: Set<string>): ServiceError | undefined {
   if (modelId.includes('sim-throttle-once')) {
@@ -148,7 +155,7 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
       : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
     const outputTokens = guardrail.blocked ? 0 : pieces.length;
-    const perToken = modelId.includes('sim-slow') ? 200 : tokenDelayMs;
+    const perToken = slowTokenDelay(modelId, tokenDelayMs);
     // The whole answer costs what streaming it would, so speed comparisons hold for both calls.
     await sleep(firstTokenDelayMs + perToken * Math.max(0, pieces.length - 1));
     const inputTokens = estimateTokens(conversation.allText);
@@ -179,7 +186,7 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
       : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
     const outputTokens = guardrail.blocked ? 0 : pieces.length;
-    const perToken = modelId.includes('sim-slow') ? 200 : tokenDelayMs;
+    const perToken = slowTokenDelay(modelId, tokenDelayMs);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
     await sleep(firstTokenDelayMs);
     if (clientGone) return;
