@@ -3,6 +3,7 @@ import type { Discovered } from '../core/catalog/modelDiscovery';
 import { describeGuardrailOutcome } from '../core/providers/bedrockGuardrail';
 import { endpointSecretKey, type EndpointConfig } from '../core/providers/openaiEndpoints';
 import { COMMAND } from './commandIds';
+import { checkConnection } from './connectionCheck';
 import { ModelPicker } from './modelPicker';
 import type { WorkbenchServices } from './services';
 
@@ -39,6 +40,7 @@ export function registerModelFeatures(context: vscode.ExtensionContext, services
     }
     return { models: found.models.map((m) => m.id), listings: found.listings };
   });
+  register(COMMAND.checkConnection, (options?: { quiet?: boolean }) => checkConnection(services, picker, { quiet: options?.quiet === true }));
   register(COMMAND.setEndpointApiKey, (name?: unknown, key?: unknown) => setEndpointApiKey(context, services, name, key));
   register(COMMAND.clearEndpointApiKey, async (name?: unknown) => {
     const endpoint = await chooseEndpoint(services, name, vscode.l10n.t('Remove the API key of which endpoint?'));

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listBedrockModels } from '../core/catalog/bedrockCatalog';
+import { listBedrockModels, type BedrockCatalogOptions } from '../core/catalog/bedrockCatalog';
 import { BUILTIN_MODELS } from '../core/catalog/builtinModels';
 import { ModelDiscovery, type Discovered, type ModelSource } from '../core/catalog/modelDiscovery';
 import { parseModelId } from '../core/providers/modelId';
@@ -50,6 +50,9 @@ async function activePromptOverrides(): Promise<PromptOverrides | undefined> {
  * active model, and the comparison shortlist. Both list the catalog grouped by provider,
  * with context window and price, and refresh the model listings in the background.
  */
+/** Built-in metadata (context window, prices) for a model id, if the catalog knows it. */
+export const knownBuiltinModel = (id: string) => BUILTIN_MODELS.find((m) => m.id === id);
+
 export class ModelPicker implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly discovery: ModelDiscovery;
@@ -94,20 +97,25 @@ export class ModelPicker implements vscode.Disposable {
     this.item.tooltip = tooltip;
   }
 
-  /** Every place models are listed from: Bedrock's control plane and each OpenAI-compatible endpoint. */
-  sources(): ModelSource[] {
+  /** How to reach Bedrock's control plane with the current settings and the stored API key, if any. */
+  async bedrockControlOptions(): Promise<BedrockCatalogOptions> {
     const settings = this.services.currentSettings;
     const { region, profile, maxAttempts } = settings.bedrock;
     const endpoint = bedrockControlEndpoint(settings);
-    const known = (id: string) => BUILTIN_MODELS.find((m) => m.id === id);
+    const apiKey = (await Promise.resolve(this.context.secrets.get(BEDROCK_API_KEY_SECRET)).catch(() => undefined)) || undefined;
+    return { region, profile, endpoint, apiKey, maxAttempts };
+  }
+
+  /** Every place models are listed from: Bedrock's control plane and each OpenAI-compatible endpoint. */
+  sources(): ModelSource[] {
+    const settings = this.services.currentSettings;
+    const { region, profile } = settings.bedrock;
+    const endpoint = bedrockControlEndpoint(settings);
     const bedrock: ModelSource = {
       key: `bedrock|${region ?? 'sdk-default'}|${profile ?? ''}|${endpoint ?? 'aws'}`,
       label: vscode.l10n.t('Amazon Bedrock ({0})', region ?? vscode.l10n.t('default Region')),
       maxAgeMs: DAY_MS,
-      list: async (signal) => {
-        const apiKey = (await Promise.resolve(this.context.secrets.get(BEDROCK_API_KEY_SECRET)).catch(() => undefined)) || undefined;
-        return (await listBedrockModels({ region, profile, endpoint, apiKey, maxAttempts }, known, signal)).models;
-      },
+      list: async (signal) => (await listBedrockModels(await this.bedrockControlOptions(), knownBuiltinModel, signal)).models,
     };
     const endpoints = settings.openai.endpoints.map(
       (config): ModelSource => ({

@@ -160,6 +160,22 @@ describe('Models: providers, catalog and picker commands', function () {
     assert.strictEqual(result.listings.find((l) => l.label === ENDPOINT)?.problem, undefined);
   });
 
+  it('Check Connection says which Bedrock models are ready and which need access, and lists the endpoints', async () => {
+    const before = bedrock.requests.length;
+    type Result = { bedrock: { ok: boolean; region?: string; problem?: string; models: { id: string; status: string }[] }; endpoints: { label: string; count: number; problem?: string }[] };
+    const result = await vscode.commands.executeCommand<Result>('promptWorkbench.checkConnection', { quiet: true });
+    assert.ok(result?.bedrock.ok, `Bedrock answered: ${result?.bedrock.problem}`);
+    const status = (id: string) => result.bedrock.models.find((m) => m.id === id)?.status;
+    assert.strictEqual(status(HAIKU), 'ready');
+    assert.strictEqual(status('bedrock/anthropic.claude-sonnet-4-20250514-v1:0'), 'needs-access');
+    assert.strictEqual(status('bedrock/eu.anthropic.claude-sonnet-4-20250514-v1:0'), 'needs-access');
+    assert.strictEqual(status('bedrock/mistral.mistral-large-2402-v1:0'), 'pending');
+    const asked = bedrock.requests.slice(before).filter((r) => r.path.startsWith('/foundation-model-availability/'));
+    assert.ok(asked.length >= 5, `availability was asked of the local server per foundation model (${asked.length})`);
+    assert.ok(result.endpoints.some((e) => e.label === ENDPOINT && !e.problem && e.count > 0), `the local endpoint is listed: ${JSON.stringify(result.endpoints)}`);
+    assert.match(result.endpoints.find((e) => e.label === 'keyed')?.problem ?? '', /API key/);
+  });
+
   it('an OpenAI-compatible endpoint from settings answers `name/model` ids, free when local', async () => {
     const outcome = await run(`${ENDPOINT}/llama3.2:latest`);
     assert.strictEqual(outcome.error, undefined, JSON.stringify(outcome.error));

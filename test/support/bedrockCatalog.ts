@@ -103,3 +103,16 @@ export function inferenceProfiles(region: string): Array<Record<string, unknown>
     })),
   );
 }
+
+/**
+ * `GetFoundationModelAvailability` as the simulated account sees it: Claude Sonnet 4 still needs
+ * its agreement accepted, Llama 3.1 70B is not authorized for the identity, Mistral Large's
+ * request is pending; every other model is ready to call.
+ */
+export function modelAvailability(modelId: string): Record<string, unknown> {
+  const ready = { agreementAvailability: { status: 'AVAILABLE' }, authorizationStatus: 'AUTHORIZED', entitlementAvailability: 'AVAILABLE', regionAvailability: 'AVAILABLE' };
+  if (modelId === 'anthropic.claude-sonnet-4-20250514-v1:0') return { modelId, ...ready, agreementAvailability: { status: 'NOT_AVAILABLE' }, entitlementAvailability: 'NOT_AVAILABLE' };
+  if (modelId === 'meta.llama3-1-70b-instruct-v1:0') return { modelId, ...ready, authorizationStatus: 'NOT_AUTHORIZED' };
+  if (modelId === 'mistral.mistral-large-2402-v1:0') return { modelId, ...ready, agreementAvailability: { status: 'PENDING' } };
+  return { modelId, ...ready };
+}

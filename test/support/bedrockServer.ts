@@ -11,7 +11,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { composeAnswer, embedText, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from './bedrockAnswers';
-import { filterFoundationModels, foundationModels, inferenceProfiles } from './bedrockCatalog';
+import { filterFoundationModels, foundationModels, inferenceProfiles, modelAvailability } from './bedrockCatalog';
 import { encodeEventFrame, encodeExceptionFrame } from './eventStream';
 import { GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
 
@@ -283,6 +283,13 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       const model = models.find((candidate) => candidate.modelId === modelId);
       if (model) return sendJson(res, 200, { modelDetails: model });
       return sendError(res, { status: 404, type: 'ResourceNotFoundException', message: 'The specified model identifier is not valid.' });
+    }
+    if (record.method === 'GET' && segments[0] === 'foundation-model-availability' && segments.length === 2) {
+      const modelId = (record.modelId = decodeURIComponent(segments[1]));
+      if (!foundationModels(regionOf(record.headers)).some((m) => m.modelId === modelId)) {
+        return sendError(res, { status: 404, type: 'ResourceNotFoundException', message: 'The specified model identifier is not valid.' });
+      }
+      return sendJson(res, 200, modelAvailability(modelId));
     }
     if (record.method === 'GET' && url.pathname === '/inference-profiles') {
       return sendJson(res, 200, { inferenceProfileSummaries: inferenceProfiles(regionOf(record.headers)) });

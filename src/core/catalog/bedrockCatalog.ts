@@ -94,11 +94,8 @@ export function describeListingError(err: unknown, options: BedrockCatalogOption
   return described.message.replace(/promptWorkbench\.bedrock\.endpointUrl/g, 'promptWorkbench.bedrock.controlEndpointUrl');
 }
 
-/**
- * Lists the foundation models and inference profiles of the Region. `known` gives built-in
- * metadata by id. Throws an Error whose message is written for the user.
- */
-export async function listBedrockModels(options: BedrockCatalogOptions, known: (id: string) => ModelInfo | undefined, signal?: AbortSignal): Promise<BedrockListing> {
+/** The control-plane SDK and a client configured from the options (SigV4 through the SDK chain, or a bearer API key). */
+export async function controlClient(options: BedrockCatalogOptions): Promise<{ sdk: typeof ControlSdk; client: ControlSdk.BedrockClient }> {
   const sdk = await (options.loadSdk ?? (() => import('@aws-sdk/client-bedrock')))();
   const config: BedrockClientConfig = {};
   if (options.region) config.region = options.region;
@@ -109,7 +106,15 @@ export async function listBedrockModels(options: BedrockCatalogOptions, known: (
     config.token = { token: options.apiKey };
     config.authSchemePreference = ['httpBearerAuth'];
   }
-  const client = new sdk.BedrockClient(config);
+  return { sdk, client: new sdk.BedrockClient(config) };
+}
+
+/**
+ * Lists the foundation models and inference profiles of the Region. `known` gives built-in
+ * metadata by id. Throws an Error whose message is written for the user.
+ */
+export async function listBedrockModels(options: BedrockCatalogOptions, known: (id: string) => ModelInfo | undefined, signal?: AbortSignal): Promise<BedrockListing> {
+  const { sdk, client } = await controlClient(options);
   let region: string | undefined = options.region;
   try {
     region = await client.config.region();
