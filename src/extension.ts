@@ -7,9 +7,11 @@ import { registerCommands } from './host/registerCommands';
 import { registerModelFeatures } from './host/modelFeatures';
 import { registerVersionFeatures } from './host/versions/registerVersionFeatures';
 import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
+import { registerRagFeatures } from './host/rag/registerRagFeatures';
 import { RunPanelState } from './shared/runPanelProtocol';
 import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/runPromptCommand';
 import { WorkbenchServices } from './host/services';
+import { registerWelcome } from './host/welcome';
 
 /** What activate() returns: the time it took, for tests and the activation benchmark. */
 export interface WorkbenchApi {
@@ -30,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerModelFeatures(context, services);
     registerVersionFeatures(context, services);
     registerLanguageFeatures(context, services);
+    registerRagFeatures(context, services);
+    registerWelcome(context, services);
     context.subscriptions.push(
       vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {

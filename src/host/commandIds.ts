@@ -21,4 +21,10 @@ export const COMMAND = {
   setEndpointApiKey: 'promptWorkbench.setEndpointApiKey',
   clearEndpointApiKey: 'promptWorkbench.clearEndpointApiKey',
   newPrompt: 'promptWorkbench.newPrompt',
+  checkConnection: 'promptWorkbench.checkConnection',
+  openSamples: 'promptWorkbench.openSamples',
+  getStarted: 'promptWorkbench.getStarted',
+  searchDocuments: 'promptWorkbench.searchDocuments',
+  rebuildIndex: 'promptWorkbench.rebuildIndex',
+  indexStatus: 'promptWorkbench.indexStatus',
 } as const;

@@ -171,6 +171,9 @@ TESTS.push(...require('./modelPicker.browser').TESTS);
 // The .prompt language features: squiggles as you type, Problems, completion (test/e2e/language.browser.js).
 TESTS.push(...require('./language.browser').TESTS);
 
+// The first start: the walkthrough and the samples.
+TESTS.push(...require('./welcome.browser').TESTS);
+
 /**
  * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, log?: (s: string) => void}} o
  * @returns {Promise<{passed: number, failed: number, results: {name: string, ok: boolean, ms: number, error?: string}[]}>}
@@ -186,7 +189,7 @@ async function runBrowserTests(o) {
       index++;
       if (o.grep && !test.name.includes(o.grep)) continue;
       const started = Date.now();
-      const ws = makeScratchWorkspace({ label: `browser-${index}`, endpointUrl: o.simulatorUrl });
+      const ws = makeScratchWorkspace({ label: `browser-${index}`, endpointUrl: o.simulatorUrl, settings: test.settings });
       const page = await browser.newPage();
       const consoleErrors = [];
       page.on('pageerror', (err) => consoleErrors.push(err.message));

@@ -89,7 +89,7 @@ async function main() {
       console.log(`[demo] no AWS credentials: answers come from the local Bedrock simulator at ${sim.url}.`);
     }
 
-    const ws = makeScratchWorkspace({ label: 'demo', endpointUrl });
+    const ws = makeScratchWorkspace({ label: 'demo', endpointUrl, settings: { 'promptWorkbench.welcome.showOnFirstStart': true } });
     cleanups.push(() => ws.cleanup());
 
     const scratchExt = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-demo-extensions-'));

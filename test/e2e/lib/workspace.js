@@ -26,7 +26,8 @@ function makeScratchWorkspace(o = {}) {
       if (name.endsWith('.prompt')) fs.copyFileSync(path.join(SHIPPED_PROMPTS, name), path.join(promptsDir, name));
     }
   }
-  const settings = { ...(o.settings || {}) };
+  // The walkthrough opens on a first start; tests that do not look at it keep it out of the way.
+  const settings = { 'promptWorkbench.welcome.showOnFirstStart': false, ...(o.settings || {}) };
   if (o.endpointUrl) settings['promptWorkbench.bedrock.endpointUrl'] = o.endpointUrl;
   if (o.region || o.endpointUrl) settings['promptWorkbench.bedrock.region'] = o.region || 'us-east-1';
   if (Object.keys(settings).length) {
