@@ -1,12 +1,14 @@
 // `npm test`: every layer, one command, one verdict.
 //
+//   package      node scripts/package.js (production build + .vsix), before the dev build
 //   build        node esbuild.js
 //   compile      tsc -p .  (type errors fail the run; the emitted JS is still used)
 //   unit         node test/run-unit.js --no-compile
 //   conformance  node test/run-conformance.js
 //   e2e install  code-server + playwright-core into test/e2e (skipped when present)
 //   integration  the extension-host suite inside code-server's real extension host
-//   browser      what a person sees, driven through Chromium
+//   browser      what a person sees, driven through Chromium, against the extension installed
+//                from the .vsix (code-server --install-extension), so a packaging mistake fails
 //
 // The Bedrock simulator and ONE code-server are started once for the browser layers; each
 // layer gets its own scratch copy of the sample workspace. Prints each layer's counts and
@@ -116,7 +118,7 @@ async function countedLayer(name, script, args = []) {
   record(name, passed, failed, Date.now() - started, note);
 }
 
-async function e2eLayers(buildOk) {
+async function e2eLayers(buildOk, vsix) {
   const { ensureInstalled, startCodeServer } = require('./e2e/lib/codeServer');
 
   banner('e2e install');
@@ -153,7 +155,7 @@ async function e2eLayers(buildOk) {
     sim = await startSimulator({ quiet: true, logFile: path.join(ROOT, 'test-results/bedrock-simulator.log') });
     cleanups.push(() => sim.stop());
     console.log(`[run-all] Bedrock simulator at ${sim.url}`);
-    server = await startCodeServer({ env: SIMULATOR_AWS_ENV });
+    server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: vsix });
     cleanups.push(() => server.stop());
     console.log(`[run-all] code-server at ${server.url} (log ${server.logFile})`);
     browser = await launchBrowser();
@@ -180,10 +182,14 @@ async function e2eLayers(buildOk) {
     ws.cleanup();
   }
 
-  banner('browser (workbench driven through Chromium)');
+  banner('browser (workbench driven through Chromium, extension installed from the .vsix)');
   started = Date.now();
+  if (!vsix) {
+    record('browser', 0, 1, 0, '(did not run: no .vsix to install, the package step failed)');
+    return;
+  }
   try {
-    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, browser });
+    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, browser, installed: true });
     record('browser', r.passed, r.failed, Date.now() - started);
   } catch (err) {
     console.error(err.stack || err);
@@ -207,13 +213,16 @@ async function cleanup() {
 }
 
 async function main() {
+  // The .vsix first (a production build of dist/), then the development build over it: the
+  // integration suite runs from this folder, the browser suite from the installed package.
+  const packageOk = await step('package (.vsix)', process.execPath, ['scripts/package.js']);
   const buildOk = await step('build', process.execPath, ['esbuild.js']);
   const tscOk = await step('compile', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']);
   if (!tscOk && !fs.existsSync(path.join(ROOT, 'out'))) console.error('[run-all] tsc emitted nothing: the test layers will not run');
   await countedLayer('unit', 'test/run-unit.js', ['--no-compile']);
   await countedLayer('conformance', 'test/run-conformance.js');
   try {
-    await e2eLayers(buildOk && fs.existsSync(path.join(ROOT, 'out/test/integration/index.js')));
+    await e2eLayers(buildOk && fs.existsSync(path.join(ROOT, 'out/test/integration/index.js')), packageOk ? require('../scripts/package').vsixPath : undefined);
   } finally {
     await cleanup();
   }

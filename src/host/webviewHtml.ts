@@ -40,9 +40,18 @@ export function webviewHtml(options: {
 </head>
 <body>
 ${options.body}
+  <script type="application/json" id="l10n-bundle">${l10nBundleJson()}</script>
   <script nonce="${nonce}" src="${asset('dist', 'webview', options.script)}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * The extension's strings in the display language (VS Code loaded l10n/bundle.l10n.<lang>.json),
+ * for the webview's `@vscode/l10n`; `{}` in English. As JSON that cannot close the script element.
+ */
+function l10nBundleJson(): string {
+  return JSON.stringify(vscode.l10n.bundle ?? {}).replace(/</g, '\\u003c');
 }
 
 export function escapeHtml(text: string): string {

@@ -4,7 +4,7 @@
 //
 // As a module: runBrowserTests({serverUrl, simulatorUrl, browser?}) → {passed, failed, results}
 // From the command line (starts the simulator and its own code-server):
-//   node test/e2e/browser.test.js [--grep PATTERN]
+//   node test/e2e/browser.test.js [--grep PATTERN] [--vsix]
 const path = require('path');
 const wb = require('./lib/workbench');
 const { makeScratchWorkspace } = require('./lib/workspace');
@@ -175,7 +175,7 @@ TESTS.push(...require('./language.browser').TESTS);
 TESTS.push(...require('./welcome.browser').TESTS);
 
 /**
- * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, log?: (s: string) => void}} o
+ * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, installed?: boolean, log?: (s: string) => void}} o
  * @returns {Promise<{passed: number, failed: number, results: {name: string, ok: boolean, ms: number, error?: string}[]}>}
  */
 async function runBrowserTests(o) {
@@ -194,7 +194,8 @@ async function runBrowserTests(o) {
       const consoleErrors = [];
       page.on('pageerror', (err) => consoleErrors.push(err.message));
       try {
-        await wb.openWorkbench(page, { serverUrl: o.serverUrl, folder: ws.dir, extensionDevelopmentPath: REPO_ROOT });
+        // installed: the extension comes from the .vsix installed in code-server, not from this folder.
+        await wb.openWorkbench(page, { serverUrl: o.serverUrl, folder: ws.dir, extensionDevelopmentPath: o.installed ? undefined : REPO_ROOT });
         const note = await withTimeout(test.fn({ page, ws: ws.dir, simulatorUrl: o.simulatorUrl }), 120000, test.name);
         results.push({ name: test.name, ok: true, ms: Date.now() - started });
         log(`  ✔ ${test.name} (${((Date.now() - started) / 1000).toFixed(1)} s${note ? `; ${note}` : ''})`);
@@ -229,14 +230,17 @@ async function main() {
   const { ensureInstalled, startCodeServer } = require('./lib/codeServer');
   const { startSimulator, SIMULATOR_AWS_ENV } = require('./lib/simulator');
   const grepAt = process.argv.indexOf('--grep');
+  // --vsix: against the extension installed from `npm run package`'s .vsix (as `npm test` runs it).
+  const vsix = process.argv.includes('--vsix') ? require('../../scripts/package').vsixPath : undefined;
+  if (vsix && !require('fs').existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   ensureInstalled();
   const sim = await startSimulator({ quiet: true });
-  const server = await startCodeServer({ env: SIMULATOR_AWS_ENV }).catch(async (e) => {
+  const server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: vsix }).catch(async (e) => {
     await sim.stop();
     throw e;
   });
   try {
-    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, grep: grepAt > 0 ? process.argv[grepAt + 1] : undefined });
+    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, grep: grepAt > 0 ? process.argv[grepAt + 1] : undefined, installed: Boolean(vsix) });
     console.log(`${r.passed} passed, ${r.failed} failed`);
     process.exitCode = r.failed > 0 || r.passed === 0 ? 1 : 0;
   } finally {
