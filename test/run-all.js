@@ -155,7 +155,9 @@ async function e2eLayers(buildOk, vsix) {
     sim = await startSimulator({ quiet: true, logFile: path.join(ROOT, 'test-results/bedrock-simulator.log') });
     cleanups.push(() => sim.stop());
     console.log(`[run-all] Bedrock simulator at ${sim.url}`);
-    server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: vsix });
+    // The extension's .vsix, and an empty zh-cn language pack so the browser suite can switch the display language.
+    const { buildTestLanguagePack } = require('./e2e/lib/languagePack');
+    server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: [vsix, buildTestLanguagePack()].filter(Boolean) });
     cleanups.push(() => server.stop());
     console.log(`[run-all] code-server at ${server.url} (log ${server.logFile})`);
     browser = await launchBrowser();
@@ -189,7 +191,7 @@ async function e2eLayers(buildOk, vsix) {
     return;
   }
   try {
-    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, browser, installed: true });
+    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, browser, installed: true, userDataDir: server.userDataDir, extensionsDir: server.extensionsDir });
     record('browser', r.passed, r.failed, Date.now() - started);
   } catch (err) {
     console.error(err.stack || err);

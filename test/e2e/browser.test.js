@@ -165,6 +165,12 @@ TESTS.push(...require('./versions.browser').TESTS);
 // The comparison panel and the Runs view (test/e2e/compare.browser.js).
 TESTS.push(...require('./compare.browser').TESTS);
 
+// Rating blind in the comparison panel, and the Scoreboard (test/e2e/ratings.browser.js).
+TESTS.push(...require('./ratings.browser').TESTS);
+
+// Run Dataset: the results grid with outputs and check badges, rating a cell (test/e2e/datasets.browser.js).
+TESTS.push(...require('./datasets.browser').TESTS);
+
 // The model picker in the status bar and the cost guard (test/e2e/modelPicker.browser.js).
 TESTS.push(...require('./modelPicker.browser').TESTS);
 
@@ -174,8 +180,14 @@ TESTS.push(...require('./language.browser').TESTS);
 // The first start: the walkthrough and the samples.
 TESTS.push(...require('./welcome.browser').TESTS);
 
+// The document index: Search Documents, and a RAG prompt's sources (test/e2e/rag.browser.js).
+TESTS.push(...require('./rag.browser').TESTS);
+
+// The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
+TESTS.push(...require('./l10n.browser').TESTS);
+
 /**
- * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, installed?: boolean, log?: (s: string) => void}} o
+ * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, installed?: boolean, userDataDir?: string, extensionsDir?: string, log?: (s: string) => void}} o
  * @returns {Promise<{passed: number, failed: number, results: {name: string, ok: boolean, ms: number, error?: string}[]}>}
  */
 async function runBrowserTests(o) {
@@ -196,7 +208,7 @@ async function runBrowserTests(o) {
       try {
         // installed: the extension comes from the .vsix installed in code-server, not from this folder.
         await wb.openWorkbench(page, { serverUrl: o.serverUrl, folder: ws.dir, extensionDevelopmentPath: o.installed ? undefined : REPO_ROOT });
-        const note = await withTimeout(test.fn({ page, ws: ws.dir, simulatorUrl: o.simulatorUrl }), 120000, test.name);
+        const note = await withTimeout(test.fn({ page, ws: ws.dir, simulatorUrl: o.simulatorUrl, serverUrl: o.serverUrl, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, installed: Boolean(o.installed) }), 120000, test.name);
         results.push({ name: test.name, ok: true, ms: Date.now() - started });
         log(`  ✔ ${test.name} (${((Date.now() - started) / 1000).toFixed(1)} s${note ? `; ${note}` : ''})`);
       } catch (err) {
@@ -235,12 +247,13 @@ async function main() {
   if (vsix && !require('fs').existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   ensureInstalled();
   const sim = await startSimulator({ quiet: true });
-  const server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: vsix }).catch(async (e) => {
+  const { buildTestLanguagePack } = require('./lib/languagePack');
+  const server = await startCodeServer({ env: SIMULATOR_AWS_ENV, installVsix: [vsix, buildTestLanguagePack()].filter(Boolean) }).catch(async (e) => {
     await sim.stop();
     throw e;
   });
   try {
-    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, grep: grepAt > 0 ? process.argv[grepAt + 1] : undefined, installed: Boolean(vsix) });
+    const r = await runBrowserTests({ serverUrl: server.url, simulatorUrl: sim.url, grep: grepAt > 0 ? process.argv[grepAt + 1] : undefined, installed: Boolean(vsix), userDataDir: server.userDataDir, extensionsDir: server.extensionsDir });
     console.log(`${r.passed} passed, ${r.failed} failed`);
     process.exitCode = r.failed > 0 || r.passed === 0 ? 1 : 0;
   } finally {

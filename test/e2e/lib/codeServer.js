@@ -260,7 +260,7 @@ function tail(file, lines = 40) {
  * @param {boolean} [o.linkAwsDir] make ~/.aws of the real HOME visible in the scratch HOME
  * @param {boolean} [o.inheritAwsEnv] keep AWS_* variables of this process (default: drop them)
  * @param {number} [o.timeoutMs] how long to wait for /healthz (default 60 s)
- * @param {string} [o.installVsix] a .vsix to install (`--install-extension`) before the server starts
+ * @param {string|string[]} [o.installVsix] .vsix files to install (`--install-extension`) before the server starts
  */
 async function startCodeServer(o = {}) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) throw new Error('code-server is not installed: call ensureInstalled() first');
@@ -318,16 +318,16 @@ async function startCodeServer(o = {}) {
   if (o.folder) args.push(o.folder);
 
   const logFile = path.join(scratch, 'code-server.log');
-  if (o.installVsix) {
+  for (const vsix of [].concat(o.installVsix || [])) {
     // The way a user installs it: code-server's own --install-extension, into this server's extensions dir.
-    const install = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--install-extension', path.resolve(o.installVsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], {
+    const install = spawnSync(process.execPath, [CODE_SERVER_ENTRY, '--install-extension', path.resolve(vsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], {
       cwd: scratch,
       env,
       encoding: 'utf8',
       timeout: 120000,
     });
-    fs.appendFileSync(logFile, `--install-extension ${o.installVsix}\n${install.stdout || ''}${install.stderr || ''}\n`);
-    if (install.status !== 0) throw new Error(`code-server --install-extension ${o.installVsix} failed (exit ${install.status}): ${(install.stderr || install.stdout || '').trim().slice(-500)}`);
+    fs.appendFileSync(logFile, `--install-extension ${vsix}\n${install.stdout || ''}${install.stderr || ''}\n`);
+    if (install.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}): ${(install.stderr || install.stdout || '').trim().slice(-500)}`);
   }
   const out = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, args, { cwd: scratch, env, detached: true, stdio: ['ignore', out, out] });
