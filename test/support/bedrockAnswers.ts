@@ -118,8 +118,28 @@ function restate(question: string, systemText: string): string {
 /** The whole answer for a Converse request, ending with a line that names the model. */
 export function composeAnswer(modelId: string, conversation: Conversation): string {
   const { lastUserText, systemText } = conversation;
+  if (modelId.includes('sim-judge')) return judgeVerdict(lastUserText);
   const body = countWords(lastUserText) >= LONG_TEXT_WORDS ? summarise(lastUserText) : restate(lastUserText, systemText);
   return `${body}\n\n_Answered by ${modelId} (local Bedrock simulator)._`;
+}
+
+/**
+ * A judge model (`sim-judge` in the id) for LLM-judge checks: it reads `<rubric>` and
+ * `<output>` from the request and scores the share of the rubric's "quoted" terms (else its
+ * keywords) that the output contains; pass at 0.5 or more. The verdict comes in a ```json
+ * fence after a line of prose, as real judges often write it.
+ */
+function judgeVerdict(request: string): string {
+  const section = (tag: string) => new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(request)?.[1] ?? '';
+  const rubric = section('rubric');
+  const output = section('output').toLowerCase();
+  const quoted = [...rubric.matchAll(/"([^"]+)"/g)].map((m) => m[1].toLowerCase());
+  const terms = quoted.length ? quoted : keywordsOf(rubric);
+  const found = terms.filter((t) => output.includes(t));
+  const score = terms.length ? Math.round((found.length / terms.length) * 100) / 100 : 0;
+  const missing = terms.filter((t) => !found.includes(t));
+  const reason = missing.length ? `The output does not mention ${missing.join(', ')}.` : `The output mentions ${terms.join(', ')}.`;
+  return `Here is my verdict.\n\n\`\`\`json\n${JSON.stringify({ pass: score >= 0.5, score, reason })}\n\`\`\``;
 }
 
 // ---- embeddings -------------------------------------------------------------------------

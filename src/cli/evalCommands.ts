@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { parseCheckSpecs } from '../core/datasets/checkSpecs';
+import { readDataset, resolveDatasetPath, type Dataset } from '../core/datasets/datasetFile';
+import type { DatasetCellResult, ModelSummary } from '../core/datasets/datasetRuns';
+import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datasetRunner';
+import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
+import { createModelJudge } from '../core/datasets/llmJudge';
+import { parsePromptSource } from '../core/prompt/parsePrompt';
+import { describeInputFields } from '../core/prompt/inputFields';
+import { BedrockProvider } from '../core/providers/bedrock';
+import { ProviderRegistry } from '../core/providers/providerRegistry';
+import { PromptRunner } from '../core/runs/promptRunner';
+
+/** An error for the person at the terminal (printed without a stack), with its exit code. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+export interface EvalOptions {
+  file: string;
+  workspace: string;
+  dataset?: string;
+  models?: string;
+  minPass?: string;
+  concurrency?: string;
+  resume?: string;
+  judgeModel?: string;
+  json: boolean;
+  record: boolean;
+  aws: { region?: string; profile?: string; endpoint?: string };
+}
+
+/**
+ * `prompt-workbench eval FILE --dataset PATH --models ID,…`: every case on every model with
+ * its checks, and a summary per model. Exit 1 when a model's pass rate is under `--min-pass`
+ * (or every call failed), 2 for a usage problem, an unreadable dataset or a broken prompt.
+ */
+export async function runEvalCommand(options: EvalOptions): Promise<number> {
+  const promptPath = path.resolve(options.file);
+  let source: string;
+  try {
+    source = fs.readFileSync(promptPath, 'utf8');
+  } catch (err) {
+    throw new CliError(`Cannot read ${options.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const minPass = options.minPass === undefined ? undefined : Number(options.minPass);
+  if (minPass !== undefined && !(minPass >= 0 && minPass <= 1)) throw new CliError(`--min-pass ${options.minPass}: give a pass rate from 0 to 1 (0.9 = 90%).`);
+  const concurrency = options.concurrency === undefined ? DEFAULT_DATASET_CONCURRENCY : Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency ${options.concurrency}: give a whole number of 1 or more.`);
+
+  const parsed = parsePromptSource(source, { path: promptPath });
+  const datasetSpec = options.dataset ?? (typeof parsed.workbench.dataset === 'string' ? parsed.workbench.dataset : undefined);
+  if (!datasetSpec) throw new CliError('eval: name the dataset with --dataset PATH (or give the prompt a workbench.dataset).');
+  const datasetFile = options.dataset ? path.resolve(options.dataset) : resolveDatasetPath(datasetSpec, promptPath, options.workspace);
+  const required = (await describeInputFields(parsed)).filter((f) => f.required && f.defaultText === null).map((f) => f.name);
+  let dataset: Dataset;
+  try {
+    dataset = await readDataset(datasetFile, { requiredInputs: required });
+  } catch (err) {
+    throw new CliError(`Cannot read the dataset ${datasetFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  for (const p of dataset.problems) console.error(`warning: ${datasetFile}:${p.line}: skipped: ${p.message}`);
+  if (dataset.missingColumns.length) {
+    throw new CliError(`${datasetFile}: missing column${dataset.missingColumns.length > 1 ? 's' : ''} ${dataset.missingColumns.join(', ')}, which the prompt's input schema requires. Add the column, or give the input a default.`);
+  }
+  if (!dataset.cases.length) throw new CliError(`${datasetFile}: no case to run (every row was skipped, or the file is empty).`);
+  const promptChecks = parseCheckSpecs(parsed.workbench.checks);
+  for (const p of promptChecks.problems) console.error(`warning: ${options.file}: workbench.checks: ${p} (left out)`);
+
+  const providers = new ProviderRegistry({ bedrock: () => new BedrockProvider(options.aws) });
+  const catalog = new ModelCatalog();
+  const runner = new PromptRunner({
+    providers,
+    catalog,
+    workspaceFolder: options.record ? options.workspace : undefined,
+    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
+  });
+  const models = (options.models ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  if (!models.length) models.push(parsed.model ?? '');
+  if (!models[0]) throw new CliError('eval: name the models with --models ID,ID,… (the prompt names no model).');
+
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  let lastShown = 0;
+  const result = await runDataset({
+    runner,
+    source,
+    file: promptPath,
+    dataset,
+    models,
+    promptChecks: promptChecks.checks,
+    workspaceFolder: options.record ? options.workspace : undefined,
+    resumeId: options.resume,
+    concurrency,
+    signal: abort.signal,
+    judge: createModelJudge({ providers, catalog }),
+    judgeModel: options.judgeModel,
+    onProgress: (p) => {
+      if (options.json || !process.stderr.isTTY || p.done === lastShown) return;
+      lastShown = p.done;
+      process.stderr.write(`\r${p.done}/${p.total}`);
+    },
+  });
+  if (!options.json && process.stderr.isTTY) process.stderr.write('\r');
+
+  const failing = minPass === undefined ? [] : result.summary.filter((s) => s.passRate === null || s.passRate < minPass);
+  const allFailed = result.cells.every((c) => c.status !== 'done');
+  if (options.json) {
+    console.log(
+      JSON.stringify(
+        {
+          datasetRunId: result.datasetRunId,
+          dataset: { path: datasetFile, cases: dataset.cases.length, problems: dataset.problems },
+          results: result.cells.map(cellJson),
+          summary: result.summary,
+          ...(minPass !== undefined ? { minPass, passed: failing.length === 0 } : {}),
+          ...(result.cancelled ? { cancelled: true } : {}),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    printHuman(result.cells, result.summary, dataset);
+    console.log(`dataset run ${result.datasetRunId}${result.cancelled ? ' (cancelled: resume it with --resume ' + result.datasetRunId + ')' : ''}`);
+  }
+  for (const s of failing) {
+    console.error(
+      s.passRate === null
+        ? `error: ${s.model}: no case has a check, so --min-pass ${minPass} cannot be met (add "checks" to the rows or workbench.checks to the prompt).`
+        : `error: ${s.model}: pass rate ${percent(s.passRate)} is under --min-pass ${percent(minPass!)}.`,
+    );
+  }
+  if (result.cancelled) return 130;
+  return failing.length || allFailed ? 1 : 0;
+}
+
+function cellJson(c: DatasetCellResult) {
+  return {
+    caseId: c.caseId,
+    model: c.model,
+    status: c.status,
+    runId: c.runId,
+    output: c.output,
+    metrics: c.metrics,
+    ...(c.error ? { error: c.error } : {}),
+    checks: c.checks ?? [],
+    ...(c.resumed ? { resumed: true } : {}),
+  };
+}
+
+const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+function printHuman(cells: readonly DatasetCellResult[], summary: readonly ModelSummary[], dataset: Dataset): void {
+  for (const c of cells) {
+    const passed = c.checks?.length ? c.checks.every((o) => o.pass) : null;
+    const mark = c.status !== 'done' ? '!' : passed === null ? '·' : passed ? '✓' : '✗';
+    const ms = c.metrics.latencyMs === null ? '—' : `${c.metrics.latencyMs} ms`;
+    const failed = (c.checks ?? []).filter((o) => !o.pass).map((o) => `${o.check}: ${o.detail}`);
+    const why = c.error ? ` · ${c.error.kind}: ${c.error.message}` : failed.length ? ` · ${failed.join('; ')}` : '';
+    console.log(`${mark} ${c.caseId}  ${c.model}  ${ms}${why}`);
+  }
+  console.log(`\n${dataset.cases.length} cases × ${summary.length} model${summary.length > 1 ? 's' : ''}`);
+  const rows = summary.map((s) => [
+    s.model,
+    s.passRate === null ? '—' : `${percent(s.passRate)} (${s.passed}/${s.checked})`,
+    s.latencyMs.p50 === null ? '—' : `${Math.round(s.latencyMs.p50)} ms`,
+    s.costUsd === null ? '—' : `$${s.costUsd.toFixed(5)}`,
+    String(s.failed),
+  ]);
+  const header = ['model', 'pass rate', 'p50 latency', 'cost', 'failed calls'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+export interface ExportFineTuneOptions {
+  workspace: string;
+  prompt?: string;
+  minStars?: string;
+  out?: string;
+  json: boolean;
+}
+
+/** `prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE]`: Bedrock conversation JSONL. */
+export async function runExportFineTuneCommand(options: ExportFineTuneOptions): Promise<number> {
+  if (!options.prompt) throw new CliError('export-finetune: name the prompt with --prompt NAME (its frontmatter name).');
+  const minStars = options.minStars === undefined ? 4 : Number(options.minStars);
+  if (!(minStars >= 1 && minStars <= 5)) throw new CliError(`--min-stars ${options.minStars}: give a number from 1 to 5.`);
+  const result = await exportFineTuning({ workspaceFolder: options.workspace, prompt: options.prompt, minStars });
+  for (const p of result.problems) console.error(`warning: ${p}`);
+  const jsonl = fineTuneJsonl(result.examples);
+  if (options.out) fs.writeFileSync(options.out, jsonl);
+  else process.stdout.write(jsonl);
+  const { noInputs, noPromptText, unusable } = result.skipped;
+  const notes = [
+    noInputs ? `${noInputs} skipped: recorded without their inputs (only a hash); turn on promptWorkbench.runs.storeInputs and run again to export those` : '',
+    noPromptText ? `${noPromptText} skipped: the prompt text they ran with is not kept` : '',
+    unusable ? `${unusable} skipped: failed, empty or duplicate answers` : '',
+  ].filter(Boolean);
+  const summary = { prompt: options.prompt, minStars, examples: result.examples.length, qualified: result.qualified, skipped: result.skipped, ...(options.out ? { file: path.resolve(options.out) } : {}) };
+  if (options.out && options.json) console.log(JSON.stringify(summary, null, 2));
+  else console.error(`${result.examples.length} example${result.examples.length === 1 ? '' : 's'} of ${result.qualified} rated run${result.qualified === 1 ? '' : 's'} of “${options.prompt}” at ${minStars}+ stars${options.out ? ` → ${options.out}` : ''}`);
+  for (const n of notes) console.error(`note: ${n}`);
+  if (!result.examples.length) {
+    console.error(result.qualified ? 'error: nothing to export (see the notes above).' : `error: no run of “${options.prompt}” is rated ${minStars} stars or more (or thumbs up).`);
+    return 1;
+  }
+  return 0;
+}
