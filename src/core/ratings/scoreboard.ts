@@ -34,8 +34,8 @@ export interface ScoreboardInput {
 }
 
 /**
- * A run's check outcomes, when an eval recorded them. Not part of run/1 yet: a run counts as
- * passing when every entry of `checks` passed (`pass` or `passed` true).
+ * A run's check outcomes (`RunRecord.checks`, written by a dataset run / `eval`): a run counts
+ * as passing when every entry passed (`pass`, or `passed` from other tools, true).
  */
 type RunWithChecks = RunRecord & { checks?: Array<{ pass?: boolean; passed?: boolean }> };
 
@@ -100,7 +100,7 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     const row = rowFor(run.prompt.name, run.prompt.version, run.model);
     if (Array.isArray(run.checks) && run.checks.length) {
       row.checked++;
-      if (run.checks.every((c) => c.pass === true || c.passed === true)) row.passed++;
+      if (run.checks.every((c) => c.pass === true || (c as { passed?: boolean }).passed === true)) row.passed++;
     }
     // A failed call's timing measures the failure, not the model: leave it out.
     if (run.error || !run.metrics) continue;

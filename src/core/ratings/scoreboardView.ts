@@ -1,0 +1,322 @@
+/**
+ * What the Scoreboard panel shows on top of `computeScoreboard`: filters, a weighted score of
+ * quality, speed and cost with a recommendation, the Pareto front, scores over time and CSV.
+ * Pure functions over records and rows (no file system), unit-tested in scoreboardView.test.ts.
+ */
+import type { RunRecord } from '../runs/runRecord';
+import type { RatingRecord } from './ratingRecord';
+import { effectiveRatings } from './ratingsStore';
+import type { ScoreboardRow } from './scoreboard';
+import { meanInterval, tooFewToTellApart } from './statistics';
+
+export interface ScoreboardFilters {
+  prompt?: string | null;
+  versions?: number[];
+  models?: string[];
+  raters?: string[];
+  /** Inclusive ISO dates (`YYYY-MM-DD`) or times; compared with each record's `ts`. */
+  from?: string | null;
+  to?: string | null;
+  /** Runs whose `dataset` (or `datasetCaseId` prefix `<dataset>:`) is this, and the ratings of those runs. */
+  dataset?: string | null;
+}
+
+export interface ScoreboardFacets {
+  prompts: string[];
+  versions: Record<string, number[]>;
+  models: string[];
+  raters: string[];
+  datasets: string[];
+  /** First and last day with a record, `YYYY-MM-DD`. */
+  firstDay: string | null;
+  lastDay: string | null;
+}
+
+type RunWithDataset = RunRecord & { dataset?: unknown };
+
+/** The dataset a run belongs to, when the record says. */
+export function datasetOf(run: RunRecord): string | null {
+  const own = (run as RunWithDataset).dataset;
+  if (typeof own === 'string' && own) return own;
+  const caseId = run.datasetCaseId;
+  if (typeof caseId === 'string' && caseId.includes(':')) return caseId.slice(0, caseId.lastIndexOf(':'));
+  return null;
+}
+
+const dayOf = (ts: string) => ts.slice(0, 10);
+
+/** The values the filters can take, from everything read. */
+export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly RatingRecord[]): ScoreboardFacets {
+  const prompts = new Set<string>();
+  const versions = new Map<string, Set<number>>();
+  const models = new Set<string>();
+  const raters = new Set<string>();
+  const datasets = new Set<string>();
+  // Whole ISO times compare as days do: the day is cut out once, at the end (200,000 records).
+  let first: string | null = null;
+  let last: string | null = null;
+  let lastPrompt = '';
+  let lastVersions: Set<number> | undefined;
+  const see = (prompt: string, version: number, model: string | null, ts: string) => {
+    if (prompt !== lastPrompt || !lastVersions) {
+      lastPrompt = prompt;
+      prompts.add(prompt);
+      lastVersions = versions.get(prompt);
+      if (!lastVersions) versions.set(prompt, (lastVersions = new Set()));
+    }
+    lastVersions.add(version);
+    if (model) models.add(model);
+    if (typeof ts === 'string' && ts.length >= 10) {
+      if (first === null || ts < first) first = ts;
+      if (last === null || ts > last) last = ts;
+    }
+  };
+  for (const run of runs) {
+    if (!run.prompt) continue;
+    see(run.prompt.name, run.prompt.version, run.model, run.ts);
+    const dataset = datasetOf(run);
+    if (dataset) datasets.add(dataset);
+  }
+  for (const r of ratings) {
+    see(r.prompt.name, r.prompt.version, r.model, r.ts);
+    if (r.kind === 'pairwise') for (const m of [r.pair.A.model, r.pair.B.model]) if (m) models.add(m);
+    if (r.rater) raters.add(r.rater);
+  }
+  const sorted = (s: Set<string>) => [...s].sort();
+  return {
+    prompts: sorted(prompts),
+    versions: Object.fromEntries([...versions].map(([p, v]) => [p, [...v].sort((a, b) => b - a)])),
+    models: sorted(models),
+    raters: sorted(raters),
+    datasets: sorted(datasets),
+    firstDay: first === null ? null : dayOf(first),
+    lastDay: last === null ? null : dayOf(last),
+  };
+}
+
+/** `to` as an inclusive upper bound: a bare date means the whole of that day. */
+function upperBound(to: string): string {
+  return to.length === 10 ? `${to}T23:59:59.999Z` : to;
+}
+
+/**
+ * Records narrowed by rater, date and dataset, for `computeScoreboard`. Supersedes are
+ * resolved FIRST: otherwise a date range that cut off an edit would bring back the rating it
+ * replaced. Prompt, version and model narrow the rows afterwards (`filterRows`), so that
+ * Bradley–Terry still sees every comparison of the prompt.
+ */
+export function filterScoreboardData(
+  runs: readonly RunRecord[],
+  ratings: readonly RatingRecord[],
+  filters: ScoreboardFilters,
+): { runs: RunRecord[]; ratings: RatingRecord[] } {
+  const from = filters.from || null;
+  const to = filters.to ? upperBound(filters.to) : null;
+  // Nothing to narrow: the records as they are (computeScoreboard resolves supersedes itself).
+  if (from === null && to === null && !filters.dataset && !filters.raters?.length) return { runs: runs as RunRecord[], ratings: ratings as RatingRecord[] };
+  const inRange = (ts: string) => (from === null || ts >= from) && (to === null || ts <= to);
+  const dataset = filters.dataset || null;
+  const keptRuns = runs.filter((r) => inRange(r.ts) && (dataset === null || datasetOf(r) === dataset));
+  const datasetRuns = dataset === null ? null : new Set(keptRuns.map((r) => r.id));
+  const raters = filters.raters?.length ? new Set(filters.raters) : null;
+  const keptRatings = effectiveRatings(ratings).filter((r) => {
+    if (!inRange(r.ts)) return false;
+    if (raters && !(r.rater && raters.has(r.rater))) return false;
+    if (datasetRuns) {
+      const ids = r.kind === 'pairwise' ? [r.pair.A.runId, r.pair.B.runId] : [r.runId];
+      if (!ids.every((id) => id && datasetRuns.has(id))) return false;
+    }
+    return true;
+  });
+  return { runs: keptRuns, ratings: keptRatings };
+}
+
+export function filterRows(rows: readonly ScoreboardRow[], filters: ScoreboardFilters): ScoreboardRow[] {
+  const versions = filters.versions?.length ? new Set(filters.versions) : null;
+  const models = filters.models?.length ? new Set(filters.models) : null;
+  return rows.filter(
+    (r) => (!filters.prompt || r.prompt === filters.prompt) && (!versions || versions.has(r.version)) && (!models || models.has(r.model)),
+  );
+}
+
+export interface ScoreWeights {
+  quality: number;
+  speed: number;
+  cost: number;
+}
+
+export const DEFAULT_WEIGHTS: ScoreWeights = { quality: 0.6, speed: 0.2, cost: 0.2 };
+
+/** Quality on 0–1 with its 95% interval: stars ((mean − 1) / 4), else the thumbs-up rate, else the win rate. */
+export interface QualityScore {
+  value: number;
+  lo: number | null;
+  hi: number | null;
+  n: number;
+  source: 'stars' | 'thumbs' | 'pairwise';
+}
+
+export interface RowScore {
+  quality: QualityScore | null;
+  /** 1 for the fastest median latency among the rows scored together, 0 for the slowest. */
+  speed: number | null;
+  /** 1 for the cheapest per call, 0 for the dearest. */
+  cost: number | null;
+  /** The weighted mean of the parts there are; null when quality counts but nothing was rated. */
+  combined: number | null;
+}
+
+export function qualityOf(row: ScoreboardRow): QualityScore | null {
+  const toUnit = (x: number | null) => (x === null ? null : (x - 1) / 4);
+  if (row.stars.mean !== null) return { value: (row.stars.mean - 1) / 4, lo: toUnit(row.stars.lo), hi: toUnit(row.stars.hi), n: row.n, source: 'stars' };
+  if (row.thumbsUp.rate !== null) return { value: row.thumbsUp.rate, lo: row.thumbsUp.lo, hi: row.thumbsUp.hi, n: row.n, source: 'thumbs' };
+  if (row.winRate !== null) return { value: row.winRate, lo: null, hi: null, n: row.n, source: 'pairwise' };
+  return null;
+}
+
+/** Min–max on the rows given, lower is better; a single value (or all equal) scores 1. */
+function lowerIsBetter(values: (number | null)[]): (number | null)[] {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (!known.length) return values.map(() => null);
+  const min = Math.min(...known);
+  const max = Math.max(...known);
+  return values.map((v) => (v === null || !Number.isFinite(v) ? null : max === min ? 1 : (max - v) / (max - min)));
+}
+
+/**
+ * Scores rows against each other (give it the rows of ONE prompt: speed and cost are relative
+ * to the others shown). Missing speed or cost leave their weight out; missing quality makes
+ * the combined score null when quality has weight, because an unrated row cannot be chosen
+ * on quality.
+ */
+export function scoreRows(rows: readonly ScoreboardRow[], weights: ScoreWeights): RowScore[] {
+  const speed = lowerIsBetter(rows.map((r) => r.latencyMs.p50));
+  const cost = lowerIsBetter(rows.map((r) => r.costPer1k));
+  const w = { quality: Math.max(0, weights.quality), speed: Math.max(0, weights.speed), cost: Math.max(0, weights.cost) };
+  return rows.map((row, i) => {
+    const quality = qualityOf(row);
+    let sum = 0;
+    let weight = 0;
+    const add = (value: number | null, wt: number) => {
+      if (value === null || wt === 0) return;
+      sum += value * wt;
+      weight += wt;
+    };
+    add(quality?.value ?? null, w.quality);
+    add(speed[i], w.speed);
+    add(cost[i], w.cost);
+    const combined = (w.quality > 0 && !quality) || weight === 0 ? null : sum / weight;
+    return { quality, speed: speed[i], cost: cost[i], combined };
+  });
+}
+
+export interface Recommendation {
+  /** Index into the rows given. */
+  best: number;
+  runnerUp: number | null;
+  /** The top two's quality cannot be told apart with the ratings there are (core `tooFewToTellApart`). */
+  tooFewToTellApart: boolean;
+}
+
+/** The row with the highest combined score, and whether the data can tell it from the next. */
+export function recommend(rows: readonly ScoreboardRow[], scores: readonly RowScore[], weights: ScoreWeights): Recommendation | null {
+  const ranked = scores
+    .map((s, i) => ({ s, i }))
+    .filter((x) => x.s.combined !== null)
+    .sort((a, b) => b.s.combined! - a.s.combined! || rows[a.i].model.localeCompare(rows[b.i].model));
+  if (!ranked.length) return null;
+  const [first, second] = ranked;
+  let tooFew = false;
+  if (second && weights.quality > 0) {
+    const q = (x: { s: RowScore }) => ({ lo: x.s.quality?.lo ?? null, hi: x.s.quality?.hi ?? null, n: x.s.quality?.n ?? 0 });
+    tooFew = tooFewToTellApart(q(first), q(second));
+  }
+  return { best: first.i, runnerUp: second?.i ?? null, tooFewToTellApart: tooFew };
+}
+
+/**
+ * Which points are on the Pareto front when x is a cost (lower is better) and y a quality
+ * (higher is better): no other point is at least as good on both and better on one.
+ * Points with a missing coordinate are never on it. O(n log n).
+ */
+export function paretoFront(points: readonly { x: number | null; y: number | null }[]): boolean[] {
+  const on = points.map(() => false);
+  const known = points
+    .map((p, i) => ({ x: p.x, y: p.y, i }))
+    .filter((p): p is { x: number; y: number; i: number } => p.x !== null && p.y !== null && Number.isFinite(p.x) && Number.isFinite(p.y))
+    .sort((a, b) => a.x - b.x || b.y - a.y);
+  let bestY = -Infinity;
+  let bestX = NaN;
+  for (const p of known) {
+    if (p.y > bestY) {
+      on[p.i] = true;
+      bestY = p.y;
+      bestX = p.x;
+    } else if (p.y === bestY && p.x === bestX) {
+      on[p.i] = true; // an exact tie with a front point is not dominated by it
+    }
+  }
+  return on;
+}
+
+export interface ScorePoint {
+  day: string;
+  mean: number;
+  lo: number | null;
+  hi: number | null;
+  n: number;
+}
+
+/** Mean stars per day for each version of one prompt (the criterion given), oldest day first. */
+export function scoreOverTime(ratings: readonly RatingRecord[], prompt: string, criterion = 'overall'): { version: number; points: ScorePoint[] }[] {
+  const byVersion = new Map<number, Map<string, number[]>>();
+  for (const r of effectiveRatings(ratings)) {
+    if (r.kind !== 'stars' || r.prompt.name !== prompt || r.criterion !== criterion) continue;
+    let days = byVersion.get(r.prompt.version);
+    if (!days) byVersion.set(r.prompt.version, (days = new Map()));
+    const day = dayOf(r.ts);
+    let values = days.get(day);
+    if (!values) days.set(day, (values = []));
+    values.push(r.value);
+  }
+  return [...byVersion]
+    .sort((a, b) => a[0] - b[0])
+    .map(([version, days]) => ({
+      version,
+      points: [...days]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([day, values]) => {
+          const m = meanInterval(values, [1, 5]);
+          return { day, mean: m.mean!, lo: m.lo, hi: m.hi, n: values.length };
+        }),
+    }));
+}
+
+const CSV_COLUMNS = [
+  'prompt', 'version', 'model', 'n', 'stars_mean', 'stars_lo', 'stars_hi', 'thumbs_up_rate', 'thumbs_up_lo', 'thumbs_up_hi',
+  'win_rate', 'bt_score', 'pass_rate', 'latency_p50_ms', 'latency_p95_ms', 'ttft_p50_ms', 'cost_per_1k_usd', 'combined_score',
+] as const;
+
+/**
+ * A CSV cell: quoted when it holds a comma, quote or line break; text that a spreadsheet
+ * would run as a formula (= + - @ at the start) gets a leading apostrophe.
+ */
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The rows as CSV (header first, CRLF line ends as RFC 4180 says), with the combined score when given. */
+export function scoreboardCsv(rows: readonly ScoreboardRow[], combined?: readonly (number | null)[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  rows.forEach((r, i) => {
+    const cells: (string | number | null)[] = [
+      r.prompt, r.version, r.model, r.n, r.stars.mean, r.stars.lo, r.stars.hi, r.thumbsUp.rate, r.thumbsUp.lo, r.thumbsUp.hi,
+      r.winRate, r.btScore, r.passRate, r.latencyMs.p50, r.latencyMs.p95, r.ttftMs.p50, r.costPer1k, combined?.[i] ?? null,
+    ];
+    lines.push(cells.map(csvCell).join(','));
+  });
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,237 @@
+import * as vscode from 'vscode';
+import type { ScoreboardFilters, ScoreWeights } from '../../core/ratings/scoreboardView';
+import { WorkbenchPaths } from '../../core/workspace/paths';
+import type { HostToScoreboard, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
+import { loadEngine } from '../loadEngine';
+import type { RatingRecorder } from '../ratings/ratingRecorder';
+import { webviewHtml } from '../webviewHtml';
+
+export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
+const WEIGHTS_KEY = 'promptWorkbench.scoreboard.weights';
+const FILTERS_KEY = 'promptWorkbench.scoreboard.filters';
+/** Changes on disk come in bursts (a CLI eval appends thousands of lines): read once they settle. */
+const DEBOUNCE_MS = 300;
+
+const BODY = `<div id="app" aria-label="Scoreboard"></div>`;
+
+/**
+ * The Scoreboard panel: one per window, over the first workspace folder. The host reads the
+ * records and computes (dist/engine.js, loaded on first use); the webview only draws the
+ * snapshot. It recomputes when ratings.jsonl or runs/*.jsonl change on disk (another window,
+ * the CLI, a git pull), when this window records a rating, and when filters or weights change.
+ */
+export class ScoreboardPanel implements vscode.Disposable {
+  private static current: ScoreboardPanel | undefined;
+  private ready = false;
+  private snapshot: ScoreboardSnapshot | undefined;
+  private computing: Promise<ScoreboardSnapshot> | undefined;
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Keeps what was read: an append is read from where the last read stopped (core scoreboardCache.ts). */
+  private reader: import('../../core/ratings/scoreboardCache').ScoreboardDataReader | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): ScoreboardPanel {
+    if (ScoreboardPanel.current) {
+      ScoreboardPanel.current.panel.reveal(undefined, true);
+      return ScoreboardPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(SCOREBOARD_VIEW_TYPE, vscode.l10n.t('Scoreboard'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+    });
+    return (ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log));
+  }
+
+  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): void {
+    ScoreboardPanel.current?.dispose();
+    ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    recorder: RatingRecorder,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const extensionUri = context.extensionUri;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
+    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'scoreboard.js', styles: ['scoreboard.css'], body: BODY });
+    const watchers = ['**/.prompt-workbench/ratings.jsonl', '**/.prompt-workbench/runs/*.jsonl'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+    const changed = () => this.scheduleRefresh();
+    this.disposables.push(
+      ...watchers,
+      ...watchers.flatMap((w) => [w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed)]),
+      recorder.onDidRecord(changed),
+      panel.webview.onDidReceiveMessage((m: ScoreboardToHost) => void this.onMessage(m).catch((err: Error) => this.report(err))),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible && this.dirty) this.scheduleRefresh();
+        else if (panel.visible) this.post();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private get folder(): vscode.WorkspaceFolder | undefined {
+    return vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** The snapshot once the data read now is computed (what the command resolves with). */
+  async latest(): Promise<ScoreboardSnapshot> {
+    if (this.timer || !this.snapshot) return this.refresh();
+    return this.computing ?? this.snapshot;
+  }
+
+  scheduleRefresh(): void {
+    this.dirty = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh().catch((err: Error) => this.report(err));
+    }, DEBOUNCE_MS);
+  }
+
+  /** Reads the records again and computes; concurrent calls share one computation. */
+  refresh(): Promise<ScoreboardSnapshot> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.computing) {
+      // Something changed while computing: compute once more after it.
+      const after = this.computing.then(() => this.refresh());
+      return after;
+    }
+    this.dirty = false;
+    this.computing = this.compute().finally(() => (this.computing = undefined));
+    return this.computing;
+  }
+
+  private async compute(): Promise<ScoreboardSnapshot> {
+    const folder = this.folder;
+    const engine = await loadEngine();
+    let snapshot: ScoreboardSnapshot;
+    if (!folder) {
+      snapshot = { ...engine.buildScoreboardSnapshot({ runs: [], ratings: [], problems: [] }, {}, () => undefined), notice: vscode.l10n.t('Open a workspace folder: ratings and runs are kept in its .prompt-workbench/.') };
+    } else {
+      const started = performance.now();
+      if (this.reader?.workspaceFolder !== folder.uri.fsPath) this.reader = new engine.ScoreboardDataReader(folder.uri.fsPath);
+      const data = await this.reader.read();
+      const readMs = performance.now() - started;
+      snapshot = engine.buildScoreboardSnapshot(data, this.filters, (prompt) => this.weights[prompt], readMs);
+      for (const p of snapshot.problems.first ? [snapshot.problems.first] : []) {
+        this.log.warn(`Scoreboard: ${snapshot.problems.count} line(s) skipped; the first: ${new WorkbenchPaths(folder.uri.fsPath).relative(p.file)}:${p.line}: ${p.message}`);
+      }
+      if (!data.runs.length && !data.ratings.length) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
+      this.log.info(`Scoreboard: read ${data.runs.length} runs + ${data.ratings.length} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
+    }
+    this.snapshot = snapshot;
+    this.post();
+    return snapshot;
+  }
+
+  private get filters(): ScoreboardFilters {
+    return this.context.workspaceState.get<ScoreboardFilters>(FILTERS_KEY) ?? {};
+  }
+
+  private get weights(): Record<string, ScoreWeights> {
+    return this.context.workspaceState.get<Record<string, ScoreWeights>>(WEIGHTS_KEY) ?? {};
+  }
+
+  private async onMessage(message: ScoreboardToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.snapshot && !this.dirty) this.post();
+        else await this.refresh();
+        break;
+      case 'refresh':
+        await this.refresh();
+        break;
+      case 'setFilters':
+        await this.context.workspaceState.update(FILTERS_KEY, sanitizeFilters(message.filters));
+        await this.refresh();
+        break;
+      case 'setWeights':
+        await this.setWeights(message.prompt, message.weights);
+        break;
+      case 'export':
+        await this.export(message.format);
+        break;
+    }
+  }
+
+  /** Saves a prompt's weights (in workspaceState) and recomputes. */
+  async setWeights(prompt: string, weights: ScoreWeights): Promise<ScoreboardSnapshot> {
+    const clean = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+    await this.context.workspaceState.update(WEIGHTS_KEY, { ...this.weights, [prompt]: { quality: clean(weights.quality), speed: clean(weights.speed), cost: clean(weights.cost) } });
+    return this.refresh();
+  }
+
+  async setFilters(filters: ScoreboardFilters): Promise<ScoreboardSnapshot> {
+    await this.context.workspaceState.update(FILTERS_KEY, sanitizeFilters(filters));
+    return this.refresh();
+  }
+
+  /** Writes the rows shown (filters applied) as CSV or JSON; asks where unless `target` is given. */
+  async export(format: 'csv' | 'json', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const snapshot = await this.latest();
+    const folder = this.folder?.uri;
+    const name = `scoreboard-${snapshot.prompt ?? 'all'}.${format}`.replace(/[^\w.-]+/g, '-');
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('Export the scoreboard'),
+        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+        filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+      }));
+    if (!uri) return undefined;
+    const engine = await loadEngine();
+    const rows = snapshot.rows.map((r) => r.row);
+    const text =
+      format === 'csv'
+        ? engine.scoreboardCsv(rows, snapshot.rows.map((r) => r.combined))
+        : JSON.stringify({ rows, combined: snapshot.rows.map((r) => r.combined), filters: snapshot.filters, weights: snapshot.weights, recommendation: snapshot.recommendation }, null, 2) + '\n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    if (!target) void vscode.window.showInformationMessage(vscode.l10n.t('Scoreboard exported to {0}.', uri.fsPath));
+    return uri;
+  }
+
+  private post(): void {
+    if (!this.ready || !this.snapshot || !this.panel.visible) return;
+    const message: HostToScoreboard = { type: 'snapshot', state: this.snapshot };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private report(err: Error): void {
+    this.log.error(`Scoreboard: ${err.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('The scoreboard could not be updated: {0}', err.message));
+  }
+
+  dispose(): void {
+    if (ScoreboardPanel.current === this) ScoreboardPanel.current = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  static get open(): ScoreboardPanel | undefined {
+    return ScoreboardPanel.current;
+  }
+}
+
+function sanitizeFilters(f: ScoreboardFilters): ScoreboardFilters {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return {
+    prompt: text(f.prompt),
+    versions: Array.isArray(f.versions) ? f.versions.filter((x): x is number => Number.isInteger(x)) : [],
+    models: strings(f.models),
+    raters: strings(f.raters),
+    from: text(f.from),
+    to: text(f.to),
+    dataset: text(f.dataset),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The Scoreboard panel's typed protocol (host: src/host/scoreboard/*, webview:
+ * src/webview/scoreboard/*). The webview says `ready`; the host answers with a whole
+ * `snapshot` (and again whenever the data on disk, the filters or the weights change).
+ *
+ * Stable DOM for tests: `#banner` (corrupt lines), `#filter-prompt`, `#filter-version`,
+ * `#filter-model`, `#filter-rater`, `#filter-dataset`, `#filter-from`, `#filter-to`,
+ * `#weight-quality|speed|cost` (range inputs), `#recommendation`, `#too-few`,
+ * `table#rows tbody tr[data-model][data-version]` with cells `td[data-col=…]`,
+ * `canvas#chart-cost`, `canvas#chart-latency`, `canvas#chart-time`, `#export-csv`, `#export-json`.
+ */
+
+// The shapes below match src/core/ratings/{scoreboard,scoreboardView}.ts (structurally: the
+// webview's type check must not reach Node modules through core's imports).
+
+/** One row of `scoreboard --json` (DESIGN.md). */
+export interface ScoreboardRow {
+  prompt: string;
+  version: number;
+  model: string;
+  n: number;
+  stars: { mean: number | null; lo: number | null; hi: number | null };
+  thumbsUp: { rate: number | null; lo: number | null; hi: number | null };
+  winRate: number | null;
+  btScore: number | null;
+  passRate: number | null;
+  latencyMs: { p50: number | null; p95: number | null };
+  ttftMs: { p50: number | null };
+  costPer1k: number | null;
+}
+
+export interface ScoreboardFilters {
+  prompt?: string | null;
+  versions?: number[];
+  models?: string[];
+  raters?: string[];
+  from?: string | null;
+  to?: string | null;
+  dataset?: string | null;
+}
+
+export interface ScoreboardFacets {
+  prompts: string[];
+  versions: Record<string, number[]>;
+  models: string[];
+  raters: string[];
+  datasets: string[];
+  firstDay: string | null;
+  lastDay: string | null;
+}
+
+export interface ScoreWeights {
+  quality: number;
+  speed: number;
+  cost: number;
+}
+
+export interface ScorePoint {
+  day: string;
+  mean: number;
+  lo: number | null;
+  hi: number | null;
+  n: number;
+}
+
+/** One row as shown: the core row with its scores and whether it is on a Pareto front. */
+export interface ScoreboardViewRow {
+  row: ScoreboardRow;
+  /** Quality on 0–1 (stars, else thumbs, else win rate), its interval, and where it came from. */
+  quality: { value: number; lo: number | null; hi: number | null; source: 'stars' | 'thumbs' | 'pairwise' } | null;
+  combined: number | null;
+  /** 1-based rank by Bradley–Terry score among the prompt's rows with pairwise data. */
+  btRank: number | null;
+  paretoCost: boolean;
+  paretoLatency: boolean;
+}
+
+export interface ScoreboardSnapshot {
+  /** Shown while the first read runs, or when there is no workspace. */
+  notice: string | null;
+  /** Lines of runs/*.jsonl or ratings.jsonl that could not be read (skipped). */
+  problems: { count: number; first: { file: string; line: number; message: string } | null };
+  facets: ScoreboardFacets;
+  filters: ScoreboardFilters;
+  /** The prompt the weights, recommendation and charts are about. */
+  prompt: string | null;
+  weights: ScoreWeights;
+  rows: ScoreboardViewRow[];
+  recommendation: { model: string; version: number; runnerUp: string | null; tooFewToTellApart: boolean } | null;
+  overTime: { version: number; points: ScorePoint[] }[];
+  totals: { runs: number; ratings: number };
+  /** How long reading and computing took (ms), for the log and the benchmark. */
+  timings: { readMs: number; computeMs: number };
+}
+
+export type HostToScoreboard = { type: 'snapshot'; state: ScoreboardSnapshot };
+
+export type ScoreboardToHost =
+  | { type: 'ready' }
+  | { type: 'setFilters'; filters: ScoreboardFilters }
+  | { type: 'setWeights'; prompt: string; weights: ScoreWeights }
+  | { type: 'export'; format: 'csv' | 'json' }
+  | { type: 'refresh' };

@@ -1,0 +1,185 @@
+import type { HostToScoreboard, ScoreboardFilters, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
+import { ScoreboardCharts } from './charts';
+import { renderTable } from './table';
+
+interface VsCodeApi {
+  postMessage(message: ScoreboardToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (message: ScoreboardToHost) => vscode.postMessage(message);
+
+const app = document.getElementById('app') ?? document.body;
+// Static markup only: every value from the records is set with textContent below.
+app.innerHTML = `
+<header>
+  <div class="title-row">
+    <h1>Scoreboard <span id="prompt-title"></span></h1>
+    <span id="totals" role="status" aria-live="polite"></span>
+  </div>
+  <p id="banner" class="banner" role="alert" hidden></p>
+  <p id="notice" class="notice" hidden></p>
+  <form id="filters" class="filters" aria-label="Filters">
+    <label>Prompt <select id="filter-prompt"></select></label>
+    <label>Version <select id="filter-version"></select></label>
+    <label>Model <select id="filter-model"></select></label>
+    <label>Rater <select id="filter-rater"></select></label>
+    <label id="dataset-label" hidden>Dataset <select id="filter-dataset"></select></label>
+    <label>From <input id="filter-from" type="date"></label>
+    <label>To <input id="filter-to" type="date"></label>
+    <span class="actions">
+      <button type="button" id="refresh" title="Read the ratings and runs again">Refresh</button>
+      <button type="button" id="export-csv" title="Save the rows shown as CSV">Export CSV</button>
+      <button type="button" id="export-json" title="Save the rows shown as JSON">Export JSON</button>
+    </span>
+  </form>
+  <fieldset id="weights" class="weights">
+    <legend>Weights for this prompt</legend>
+    <label>Quality <input id="weight-quality" type="range" min="0" max="100" step="5"><output id="weight-quality-value"></output></label>
+    <label>Speed <input id="weight-speed" type="range" min="0" max="100" step="5"><output id="weight-speed-value"></output></label>
+    <label>Cost <input id="weight-cost" type="range" min="0" max="100" step="5"><output id="weight-cost-value"></output></label>
+  </fieldset>
+  <p id="recommendation" class="recommendation" aria-live="polite"></p>
+  <p id="too-few" class="too-few" hidden></p>
+</header>
+<main>
+  <div class="table-wrap"><table id="rows" aria-label="Prompt version × model"></table></div>
+  <p id="empty" class="notice" hidden>No rows match these filters.</p>
+  <section class="charts" aria-label="Charts">
+    <figure><figcaption title="Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate">Quality vs cost (Pareto front marked)</figcaption><div class="chart"><canvas id="chart-cost" role="img" aria-label="Quality against cost per 1,000 calls"></canvas></div></figure>
+    <figure><figcaption title="Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate">Quality vs latency (Pareto front marked)</figcaption><div class="chart"><canvas id="chart-latency" role="img" aria-label="Quality against median latency"></canvas></div></figure>
+    <figure><figcaption>Mean stars by prompt version over time</figcaption><div class="chart"><canvas id="chart-time" role="img" aria-label="Mean stars per day for each prompt version"></canvas></div></figure>
+  </section>
+</main>`;
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const selects = {
+  prompt: byId<HTMLSelectElement>('filter-prompt'),
+  version: byId<HTMLSelectElement>('filter-version'),
+  model: byId<HTMLSelectElement>('filter-model'),
+  rater: byId<HTMLSelectElement>('filter-rater'),
+  dataset: byId<HTMLSelectElement>('filter-dataset'),
+};
+const fromInput = byId<HTMLInputElement>('filter-from');
+const toInput = byId<HTMLInputElement>('filter-to');
+const weightInputs = { quality: byId<HTMLInputElement>('weight-quality'), speed: byId<HTMLInputElement>('weight-speed'), cost: byId<HTMLInputElement>('weight-cost') };
+const charts = new ScoreboardCharts(byId('chart-cost'), byId('chart-latency'), byId('chart-time'));
+let snapshot: ScoreboardSnapshot | null = null;
+let weightTimer: number | undefined;
+
+function fill(select: HTMLSelectElement, values: { value: string; label: string }[], selected: string): void {
+  select.replaceChildren(
+    ...values.map((v) => {
+      const option = document.createElement('option');
+      option.value = v.value;
+      option.textContent = v.label;
+      return option;
+    }),
+  );
+  select.value = values.some((v) => v.value === selected) ? selected : (values[0]?.value ?? '');
+}
+
+const ALL = { value: '', label: 'All' };
+
+function render(s: ScoreboardSnapshot): void {
+  const started = performance.now();
+  const f = s.facets;
+  byId('prompt-title').textContent = s.prompt ? `· ${s.prompt}` : '';
+  byId('totals').textContent = `${s.rows.length} row${s.rows.length === 1 ? '' : 's'} · ${s.totals.ratings.toLocaleString('en-US')} ratings · ${s.totals.runs.toLocaleString('en-US')} runs`;
+  const banner = byId('banner');
+  banner.hidden = s.problems.count === 0;
+  const first = s.problems.first;
+  banner.textContent = first
+    ? `${s.problems.count} line${s.problems.count === 1 ? '' : 's'} could not be read and ${s.problems.count === 1 ? 'was' : 'were'} skipped; the first: ${first.file.split(/[\\/]/).slice(-2).join('/')} line ${first.line} (${first.message}). Every other line counts.`
+    : '';
+  const notice = byId('notice');
+  notice.hidden = !s.notice;
+  notice.textContent = s.notice ?? '';
+
+  fill(selects.prompt, f.prompts.map((p) => ({ value: p, label: p })), s.prompt ?? '');
+  fill(selects.version, [ALL, ...(s.prompt ? (f.versions[s.prompt] ?? []) : []).map((v) => ({ value: String(v), label: `v${v}` }))], s.filters.versions?.length === 1 ? String(s.filters.versions[0]) : '');
+  fill(selects.model, [ALL, ...f.models.map((m) => ({ value: m, label: m }))], s.filters.models?.length === 1 ? s.filters.models[0] : '');
+  fill(selects.rater, [ALL, ...f.raters.map((r) => ({ value: r, label: r }))], s.filters.raters?.length === 1 ? s.filters.raters[0] : '');
+  fill(selects.dataset, [ALL, ...f.datasets.map((d) => ({ value: d, label: d }))], s.filters.dataset ?? '');
+  byId('dataset-label').hidden = f.datasets.length === 0;
+  fromInput.value = s.filters.from ?? '';
+  toInput.value = s.filters.to ?? '';
+  if (f.firstDay) fromInput.min = toInput.min = f.firstDay;
+  if (f.lastDay) fromInput.max = toInput.max = f.lastDay;
+
+  const sum = s.weights.quality + s.weights.speed + s.weights.cost || 1;
+  for (const key of ['quality', 'speed', 'cost'] as const) {
+    // A slider being dragged keeps its place; the others follow the host.
+    if (document.activeElement !== weightInputs[key]) weightInputs[key].value = String(Math.round(s.weights[key] * 100));
+    byId(`weight-${key}-value`).textContent = `${Math.round((s.weights[key] / sum) * 100)}%`;
+  }
+  byId<HTMLFieldSetElement>('weights').disabled = !s.prompt;
+
+  const rec = s.recommendation;
+  const recEl = byId('recommendation');
+  const best = rec ? s.rows.find((r) => r.row.model === rec.model && r.row.version === rec.version) : undefined;
+  recEl.textContent = rec
+    ? `Recommended: ${rec.model} · v${rec.version}${best?.combined != null ? ` (score ${best.combined.toFixed(2)})` : ''}${rec.runnerUp ? `; next: ${rec.runnerUp}` : ''}.`
+    : s.rows.length
+      ? 'No recommendation yet: rate some answers (quality has weight, and no row is rated).'
+      : '';
+  const tooFew = byId('too-few');
+  tooFew.hidden = !rec?.tooFewToTellApart;
+  tooFew.textContent = rec?.tooFewToTellApart
+    ? `Too few ratings to tell ${rec.model} · v${rec.version} from ${rec.runnerUp ?? 'the next'} apart: their 95% intervals overlap (or fewer than 5 ratings each). Rate more answers before choosing.`
+    : '';
+
+  renderTable(byId<HTMLTableElement>('rows'), s.rows, rec);
+  byId('empty').hidden = s.rows.length > 0 || !!s.notice;
+  const drawn = charts.render(s);
+  document.body.dataset.rows = String(s.rows.length);
+  document.body.dataset.chartPoints = String(drawn.points);
+  document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+}
+
+function currentFilters(): ScoreboardFilters {
+  const one = (select: HTMLSelectElement) => (select.value ? [select.value] : []);
+  return {
+    prompt: selects.prompt.value || null,
+    versions: selects.version.value ? [Number(selects.version.value)] : [],
+    models: one(selects.model),
+    raters: one(selects.rater),
+    dataset: selects.dataset.value || null,
+    from: fromInput.value || null,
+    to: toInput.value || null,
+  };
+}
+
+for (const select of Object.values(selects)) select.addEventListener('change', () => post({ type: 'setFilters', filters: currentFilters() }));
+for (const input of [fromInput, toInput]) input.addEventListener('change', () => post({ type: 'setFilters', filters: currentFilters() }));
+for (const input of Object.values(weightInputs)) {
+  input.addEventListener('input', () => {
+    if (!snapshot?.prompt) return;
+    const prompt = snapshot.prompt;
+    window.clearTimeout(weightTimer);
+    weightTimer = window.setTimeout(
+      () => post({ type: 'setWeights', prompt, weights: { quality: Number(weightInputs.quality.value) / 100, speed: Number(weightInputs.speed.value) / 100, cost: Number(weightInputs.cost.value) / 100 } }),
+      150,
+    );
+  });
+}
+byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+byId('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));
+byId('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
+
+window.addEventListener('message', (event: MessageEvent<HostToScoreboard>) => {
+  if (event.data?.type !== 'snapshot') return;
+  snapshot = event.data.state;
+  vscode.setState(snapshot);
+  render(snapshot);
+});
+
+const saved = vscode.getState() as ScoreboardSnapshot | null;
+if (saved && Array.isArray(saved.rows)) {
+  snapshot = saved;
+  render(saved);
+}
+post({ type: 'ready' });

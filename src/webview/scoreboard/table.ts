@@ -1,0 +1,66 @@
+import type { ScoreboardViewRow } from '../../shared/scoreboardProtocol';
+
+/** The rows table: every cell is text (textContent), nothing from the records is HTML. */
+
+const num = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(2)} s`);
+const usd = (x: number | null) => (x === null ? '—' : x === 0 ? '$0' : x < 0.1 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
+
+export const COLUMNS: { key: string; label: string; title: string; cell: (r: ScoreboardViewRow) => string }[] = [
+  { key: 'version', label: 'Version', title: 'Prompt version', cell: (r) => `v${r.row.version}` },
+  { key: 'model', label: 'Model', title: 'Model id', cell: (r) => r.row.model },
+  { key: 'n', label: 'n', title: 'Ratings that count for this row (stars, thumbs, pairwise)', cell: (r) => String(r.row.n) },
+  {
+    key: 'stars',
+    label: 'Stars',
+    title: 'Mean stars with its 95% interval (Student t)',
+    cell: (r) => (r.row.stars.mean === null ? '—' : `${num(r.row.stars.mean, 2)}${r.row.stars.lo !== null ? ` [${num(r.row.stars.lo, 2)}–${num(r.row.stars.hi, 2)}]` : ''}`),
+  },
+  {
+    key: 'thumbs',
+    label: 'Thumbs up',
+    title: 'Share of thumbs up with its 95% Wilson interval',
+    cell: (r) => (r.row.thumbsUp.rate === null ? '—' : `${pct(r.row.thumbsUp.rate)} [${pct(r.row.thumbsUp.lo)}–${pct(r.row.thumbsUp.hi)}]`),
+  },
+  { key: 'winRate', label: 'Win rate', title: 'Pairwise comparisons won (a tie counts half)', cell: (r) => pct(r.row.winRate) },
+  { key: 'bt', label: 'BT rank', title: 'Bradley–Terry rank among the rows with pairwise data (score: share of strength)', cell: (r) => (r.btRank === null ? '—' : `#${r.btRank} (${num(r.row.btScore, 2)})`) },
+  { key: 'passRate', label: 'Checks', title: 'Share of dataset runs whose checks all passed', cell: (r) => pct(r.row.passRate) },
+  { key: 'p50', label: 'p50', title: 'Median latency', cell: (r) => ms(r.row.latencyMs.p50) },
+  { key: 'p95', label: 'p95', title: '95th percentile latency', cell: (r) => ms(r.row.latencyMs.p95) },
+  { key: 'ttft', label: 'TTFT', title: 'Median time to first token', cell: (r) => ms(r.row.ttftMs.p50) },
+  { key: 'cost', label: '$/1k calls', title: 'Mean cost of 1,000 calls at the catalog price', cell: (r) => usd(r.row.costPer1k) },
+  { key: 'score', label: 'Score', title: 'Combined score of quality, speed and cost with the weights above (0–1)', cell: (r) => num(r.combined, 2) },
+];
+
+export function renderTable(table: HTMLTableElement, rows: ScoreboardViewRow[], recommended: { model: string; version: number } | null): void {
+  let head = table.tHead;
+  if (!head) {
+    head = table.createTHead();
+    const tr = head.insertRow();
+    for (const c of COLUMNS) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = c.label;
+      th.title = c.title;
+      tr.append(th);
+    }
+  }
+  const body = table.tBodies[0] ?? table.createTBody();
+  body.replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.model = r.row.model;
+      tr.dataset.version = String(r.row.version);
+      if (recommended && recommended.model === r.row.model && recommended.version === r.row.version) tr.classList.add('recommended');
+      if (r.paretoCost || r.paretoLatency) tr.classList.add('pareto');
+      for (const c of COLUMNS) {
+        const td = document.createElement('td');
+        td.dataset.col = c.key;
+        td.textContent = c.cell(r);
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+}
