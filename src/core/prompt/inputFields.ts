@@ -41,7 +41,9 @@ export async function describeInputFields(parsed: ParsedPrompt): Promise<InputFi
   }
   const defaults = parsed.inputDefaults;
   if (!schema?.properties) {
-    return parsed.variables.map((name) => field(name, {}, defaults[name], defaults[name] === undefined));
+    // `workbench.rag` fills `context` with retrieved chunks: it is not an input to type in.
+    const variables = parsed.workbench.rag ? parsed.variables.filter((name) => name !== 'context') : parsed.variables;
+    return variables.map((name) => field(name, {}, defaults[name], defaults[name] === undefined));
   }
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((n): n is string => typeof n === 'string') : []);
   return Object.entries(schema.properties).map(([name, property]) => field(name, property ?? {}, defaults[name], required.has(name)));

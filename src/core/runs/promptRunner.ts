@@ -1,8 +1,13 @@
 import * as path from 'node:path';
 import { ModelCatalog } from '../catalog/modelCatalog';
 import { parsePromptSource } from '../prompt/parsePrompt';
+import { RAG_CONTEXT_VARIABLE, ragContext, ragQueryFor, readRagConfig, retrievedRefs, type RetrievedChunkRef } from '../prompt/ragConfig';
+import type { RagHit, RagQuery } from '../rag/types';
 import { PromptError, renderPrompt, RenderedPrompt } from '../prompt/renderPrompt';
 import { readGuardrailRef } from '../providers/bedrockGuardrail';
+import { isGuardrailChecker } from '../privacy/applyGuardrail';
+import type { DenyFilter } from '../privacy/denyList';
+import { guardProvider, LOCAL_FILTER_REF } from '../privacy/guardedProvider';
 import { parseModelId } from '../providers/modelId';
 import { ProviderRegistry } from '../providers/providerRegistry';
 import type { GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
@@ -12,6 +17,7 @@ import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
 import { runModel, RunMetrics } from './runModel';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
+import type { CheckOutcome } from '../datasets/checkSpecs';
 
 export const DEFAULT_MODEL = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
 
@@ -28,9 +34,17 @@ export interface RunOutcome {
   guardrail?: RunGuardrail;
   /** Where the record was appended, when it was. */
   recordFile?: string;
+  /** The automatic checks' outcomes, when the run was evaluated (a dataset run). */
+  checks?: CheckOutcome[];
 }
 
 export type RunGuardrail = GuardrailRef & GuardrailOutcome;
+
+/** Searches the workspace's documents for a prompt's `workbench.rag` (the host's index, or the CLI's). */
+export type DocumentRetriever = (query: RagQuery) => Promise<RagHit[]>;
+
+/** A rendered prompt with what `workbench.rag` retrieved for it (absent when the prompt has no `workbench.rag`). */
+export type PreparedPrompt = RenderedPrompt & { retrieved?: RetrievedChunkRef[]; ragQuery?: string };
 
 export interface PromptRunnerDeps {
   providers: ProviderRegistry;
@@ -45,6 +59,10 @@ export interface PromptRunnerDeps {
   guardrail?: GuardrailRef;
   /** Called with every outcome, recorded or not (the session's cost total). */
   onRun?: (outcome: RunOutcome) => void;
+  /** Local deny-list filters on input and output, for every provider (`promptWorkbench.filters.deny`). */
+  denyList?: readonly DenyFilter[];
+  /** Retrieves chunks for prompts with `workbench.rag`; without it their `context` is empty. */
+  retrieve?: DocumentRetriever;
 }
 
 export interface RunOptions {
@@ -54,31 +72,56 @@ export interface RunOptions {
   comparisonId?: string;
   /** The run's column in its comparison (recorded as `comparisonColumn`). */
   comparisonColumn?: number;
+  /** The dataset case this run answers, and the dataset run it belongs to (recorded). */
+  datasetCaseId?: string;
+  datasetRunId?: string;
+  /** Checks the answer before the record is written, so the record carries their outcomes (`checks`). */
+  evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
 }
 
 /** Renders a `.prompt` and runs it on a model: the one path shared by the extension and the CLI. */
 export class PromptRunner {
   constructor(private readonly deps: PromptRunnerDeps) {}
 
-  /** Renders the prompt with its inputs; throws `PromptError` (with diagnostics) for a broken file. */
-  render(source: string, file: string | undefined, inputs: Record<string, unknown>): Promise<RenderedPrompt> {
-    return renderPrompt(source, inputs, { path: file, partialDir: file ? path.dirname(file) : undefined });
+  /**
+   * Renders the prompt with its inputs; throws `PromptError` (with diagnostics) for a broken file.
+   * A prompt with `workbench.rag` first retrieves chunks and gets them as `context`.
+   */
+  async render(source: string, file: string | undefined, inputs: Record<string, unknown>): Promise<PreparedPrompt> {
+    const options = { path: file, partialDir: file ? path.dirname(file) : undefined };
+    const parsed = parsePromptSource(source);
+    const rag = parsed.ok ? readRagConfig(parsed.workbench.rag).config : undefined;
+    if (!rag) return renderPrompt(source, inputs, options);
+    const query = ragQueryFor(rag, { ...parsed.inputDefaults, ...inputs });
+    let hits: RagHit[] = [];
+    if (query && this.deps.retrieve) {
+      try {
+        hits = await this.deps.retrieve(query);
+      } catch (err) {
+        throw new Error(`workbench.rag could not search the workspace's documents: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+    const rendered = await renderPrompt(source, { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) }, options);
+    return { ...rendered, retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
   }
 
   modelFor(rendered: RenderedPrompt, override?: string): string {
     return parseModelId(override || rendered.model || this.deps.defaultModel || DEFAULT_MODEL).qualified;
   }
 
-  async run(rendered: RenderedPrompt, file: string | undefined, inputs: Record<string, unknown>, options: RunOptions): Promise<RunOutcome> {
+  async run(rendered: PreparedPrompt, file: string | undefined, inputs: Record<string, unknown>, options: RunOptions): Promise<RunOutcome> {
     const model = this.modelFor(rendered, options.model);
     const { provider: providerId, modelId } = parseModelId(model);
     const runId = newId('r');
     const ts = new Date();
-    const provider = this.deps.providers.get(providerId);
-    const guardrailRef = providerId === 'bedrock' ? this.guardrailFor(rendered) : undefined;
+    // Bedrock applies the guardrail in Converse; other providers through ApplyGuardrail (guardedProvider.ts).
+    const guardrailRef = this.guardrailFor(rendered);
+    const rawProvider = this.deps.providers.get(providerId);
+    const checker = guardrailRef && providerId !== 'bedrock' ? this.deps.providers.get('bedrock') : undefined;
+    const provider = rawProvider && guardProvider(rawProvider, { deny: this.deps.denyList ?? [], guardrail: guardrailRef, checker: isGuardrailChecker(checker) ? checker : undefined });
     let guardrail: RunGuardrail | undefined = guardrailRef ? { ...guardrailRef, intervened: false, reasons: [] } : undefined;
     const onEvent = (event: StreamEvent): void => {
-      if (guardrailRef && event.type === 'stop' && event.guardrail) guardrail = { ...guardrailRef, ...event.guardrail };
+      if (event.type === 'stop' && event.guardrail && (guardrailRef || event.guardrail.intervened)) guardrail = { ...(guardrailRef ?? LOCAL_FILTER_REF), ...event.guardrail };
       options.onEvent?.(event);
     };
     const result = provider
@@ -99,6 +142,10 @@ export class PromptRunner {
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
     };
+    if (options.evaluate) {
+      const checks = await options.evaluate(outcome);
+      if (checks) outcome.checks = checks;
+    }
     if (this.deps.workspaceFolder) {
       const paths = new WorkbenchPaths(this.deps.workspaceFolder);
       const record: RunRecord = {
@@ -123,7 +170,10 @@ export class PromptRunner {
         error: result.error,
         partial: result.partial,
         ...(guardrail ? { guardrail } : {}),
-        datasetCaseId: null,
+        ...(rendered.retrieved ? { retrieved: rendered.retrieved } : {}),
+        datasetCaseId: options.datasetCaseId ?? null,
+        ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
+        ...(outcome.checks ? { checks: outcome.checks } : {}),
       };
       const file_ = paths.runsFile(ts);
       try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GenerationConfig, ModelError } from '../providers/types';
 import type { RunMetrics } from './runModel';
+import type { CheckOutcome } from '../datasets/checkSpecs';
 
 export const RUN_SCHEMA = 'prompt-workbench.run/1';
 
@@ -25,8 +26,17 @@ export interface RunRecord {
   partial: boolean;
   /** The Bedrock guardrail the call applied: its id and version, whether it intervened, and why. */
   guardrail?: { id: string; version: string; intervened: boolean; stage?: 'input' | 'output'; reasons: string[] };
+  /** The chunks `workbench.rag` retrieved and the template got as `context` (workspace-relative paths, 1-based lines). */
+  retrieved?: { id: string; path: string; startLine: number; endLine: number; score: number }[];
   datasetCaseId: string | null;
+  /** The dataset run (`d_…`) this call belongs to: a resumed run skips the cases it already has. */
+  datasetRunId?: string;
+  /** Outcomes of the automatic checks; the scoreboard's pass rate counts runs whose checks all passed. */
+  checks?: RecordedCheck[];
 }
+
+/** A check outcome as recorded: ours are `CheckOutcome`s; other tools may add fields. */
+export type RecordedCheck = Partial<CheckOutcome> & { pass?: boolean; [field: string]: unknown };
 
 /** A stable hash of input values: keys sorted, so the same inputs always give the same hash. */
 export function hashInputs(inputs: Record<string, unknown>): string {

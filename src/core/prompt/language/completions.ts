@@ -1,3 +1,4 @@
+import { RAG_CONFIG_KEYS } from '../ragConfig';
 import { yamlCursor } from './frontmatterYaml';
 import { analyzePrompt, guarded, modelDetail, readSurface, type Surface, partialNames, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import {
@@ -83,6 +84,7 @@ function frontmatterCompletions(surface: Surface, position: CursorPosition, cont
     if (path === 'config') return fromVocabulary(inline(CONFIG_KEYS), 'property', replaceFrom);
     if (path === 'input') return fromVocabulary(inline(INPUT_KEYS), 'property', replaceFrom);
     if (path === 'output') return fromVocabulary(inline(OUTPUT_KEYS), 'property', replaceFrom);
+    if (path === 'workbench.rag') return fromVocabulary(inline(RAG_CONFIG_KEYS), 'property', replaceFrom);
     return [];
   }
   const path = cursor.path.join('.');

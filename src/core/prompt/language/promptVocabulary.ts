@@ -41,7 +41,8 @@ export const WORKBENCH_KEYS: readonly VocabularyEntry[] = [
   { name: 'workbench.rag', summary: 'Ground the prompt in workspace documents', doc: 'Retrieval from the workspace index before each run: `topK` chunks for `query` (a template, e.g. `"{{email}}"`).', snippet: 'workbench.rag: {topK: ${1:4}, query: "{{${2:question}}}"}' },
   { name: 'workbench.guardrail', summary: 'Amazon Bedrock guardrail', doc: 'An Amazon Bedrock guardrail applied to every call: `{id, version}`.', snippet: 'workbench.guardrail: {id: ${1}, version: "${2:1}"}' },
   { name: 'workbench.rubric', summary: 'Criteria to rate answers on', doc: 'Rating criteria by name, each with a sentence saying what a good answer does.', snippet: 'workbench.rubric:\n  ${1:accuracy}: ${2:Facts match the input}' },
-  { name: 'workbench.dataset', summary: 'Dataset of test cases (JSONL)', doc: 'A JSONL file of cases (inputs, and optionally expected answers) to evaluate this prompt on.', snippet: 'workbench.dataset: ${1:datasets/cases.jsonl}' },
+  { name: 'workbench.dataset', summary: 'Dataset of test cases (JSONL or CSV)', doc: 'A JSONL or CSV file of cases (input values, optionally a `reference` answer and `checks`) that **Run Dataset** evaluates this prompt on; relative to the prompt or the workspace.', snippet: 'workbench.dataset: ${1:datasets/cases.jsonl}' },
+  { name: 'workbench.checks', summary: 'Automatic checks of every answer', doc: 'Checks applied to every dataset case: `contains`, `notContains`, `regex`, `validJson`, `jsonSchema`, `maxLength` (`chars`/`words`), `latencyMs`, `costUsd`, `similarity` (to the reference), `llmJudge` (`rubric`, `model`).', snippet: 'workbench.checks:\n  - ${1:contains}: ${2:text}' },
 ];
 
 export const WORKBENCH_PREFIX = 'workbench.';

@@ -1,5 +1,6 @@
 import { parseModelId } from '../../providers/modelId';
 import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from '../promptDiagnostics';
+import { RAG_CONFIG_KEYS, RAG_CONTEXT_VARIABLE, readRagConfig } from '../ragConfig';
 import { analyzeTemplate } from '../templateSyntax';
 import type { YamlEntry } from './frontmatterYaml';
 import { analyzePrompt, guarded, partialCandidates, resolvePartial, tooLargeToCheck, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
@@ -25,7 +26,7 @@ export function semanticDiagnostics(text: string, context: LanguageContext): Pro
   const tooLarge = tooLargeToCheck(text);
   if (tooLarge) return [tooLarge];
   // Each group on its own, so that a bug in one check leaves the others' findings standing.
-  const checks = [keyChecks, modelChecks, configChecks, variableChecks, partialChecks];
+  const checks = [keyChecks, modelChecks, configChecks, variableChecks, partialChecks, ragChecks];
   return checks.flatMap((check) => guarded(`diagnostics (${check.name})`, [], () => check(analyzePrompt(text), context)));
 }
 
@@ -186,8 +187,10 @@ function variableChecks(analysis: PromptAnalysis, context: LanguageContext): Pro
 
   if (!inputs.open) {
     const usesByName = new Map<string, typeof parsed.variableUses>();
+    // `workbench.rag` hands the template the retrieved chunks as `context`.
+    const provided = parsed.workbench.rag ? [RAG_CONTEXT_VARIABLE] : [];
     for (const use of parsed.variableUses) {
-      if (declared.includes(use.name)) continue;
+      if (declared.includes(use.name) || provided.includes(use.name)) continue;
       usesByName.set(use.name, [...(usesByName.get(use.name) ?? []), use]);
     }
     for (const [name, uses] of usesByName) {
@@ -232,4 +235,18 @@ function partialChecks({ parsed }: PromptAnalysis, context: LanguageContext): Pr
     found.push(diagnostic('error', 'partial-not-found', message, reference.range));
   }
   return found;
+}
+
+/** `workbench.rag`: known keys, with values of the right type (ragConfig.ts reads the same). */
+function ragChecks({ nodes }: PromptAnalysis, _context: LanguageContext): PromptDiagnostic[] {
+  const entry = nodes?.entries().find((candidate) => candidate.key === 'workbench.rag');
+  if (!entry) return [];
+  const { problems } = readRagConfig(entry.value);
+  const nested = new Map(nodes!.entries(['workbench.rag']).map((item) => [item.key, item]));
+  return problems.map((problem) => {
+    const at = problem.key ? nested.get(problem.key) : undefined;
+    const unknownKey = at && problem.message.includes('is not a setting');
+    const message = `Frontmatter: ${problem.message}${unknownKey ? suggestion(problem.key!, RAG_CONFIG_KEYS.map((key) => key.name)) : ''}`;
+    return diagnostic(unknownKey ? 'warning' : 'error', unknownKey ? 'rag-unknown-key' : 'rag-invalid', message, at ? (unknownKey ? at.keyRange : at.valueRange) : entry.valueRange);
+  });
 }

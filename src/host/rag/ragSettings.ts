@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import type { EmbedderConfig, RagCredentials, RagSettings } from '../../core/rag/types';
+import type { WorkbenchServices } from '../services';
+import type { RagEmbedderChoice, RagUserSettings, WorkbenchSettings } from '../settings';
+
+/** Bedrock model ids behind the embedder choices of `promptWorkbench.rag.embedder`. */
+const BEDROCK_EMBEDDING_MODELS: Record<Exclude<RagEmbedderChoice, 'offline' | 'openai'>, string> = {
+  'bedrock-titan': 'amazon.titan-embed-text-v2:0',
+  'bedrock-cohere-english': 'cohere.embed-english-v3',
+  'bedrock-cohere-multilingual': 'cohere.embed-multilingual-v3',
+};
+
+/** How the embedder is called in messages (“Rebuild the index with …?”). */
+export function embedderLabel(rag: RagUserSettings): string {
+  switch (rag.embedder) {
+    case 'offline':
+      return vscode.l10n.t('the offline embedder');
+    case 'bedrock-titan':
+      return vscode.l10n.t('Amazon Titan Text Embeddings v2 ({0} dimensions)', rag.titanDimensions);
+    case 'bedrock-cohere-english':
+      return 'Cohere Embed English';
+    case 'bedrock-cohere-multilingual':
+      return 'Cohere Embed Multilingual';
+    case 'openai':
+      return `${rag.openaiModel} (${rag.openaiBaseUrl})`;
+  }
+}
+
+export function embedderConfig(settings: WorkbenchSettings): EmbedderConfig {
+  const rag = settings.rag;
+  if (rag.embedder === 'offline') return { kind: 'offline' };
+  if (rag.embedder === 'openai') return { kind: 'openai', baseUrl: rag.openaiBaseUrl, model: rag.openaiModel };
+  const { region, profile, endpointUrl } = settings.bedrock;
+  return {
+    kind: 'bedrock',
+    modelId: BEDROCK_EMBEDDING_MODELS[rag.embedder],
+    ...(rag.embedder === 'bedrock-titan' ? { dimensions: rag.titanDimensions } : {}),
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    ...(endpointUrl ? { endpointUrl } : {}),
+  };
+}
+
+/** The embedder settings as one comparable key (a change asks to rebuild). */
+export function embedderKey(settings: WorkbenchSettings): string {
+  return JSON.stringify(embedderConfig(settings));
+}
+
+/** The index's settings for one folder: our globs, `files.exclude`, the size limit and the given embedder. */
+export function ragSettingsFor(folder: vscode.WorkspaceFolder, settings: WorkbenchSettings, embedder: EmbedderConfig): RagSettings {
+  const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude') ?? {};
+  const excludedByEditor = Object.entries(filesExclude)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+  return {
+    include: settings.rag.include,
+    exclude: [...new Set([...settings.rag.exclude, ...excludedByEditor, '**/.prompt-workbench/**'])],
+    maxFileBytes: settings.rag.maxFileKb * 1024,
+    embedder,
+  };
+}
+
+/**
+ * Keys for the embedder, read from where the rest of the extension keeps them: the Bedrock
+ * API key in secret storage, and the key of the `openai.endpoints` entry with the same URL.
+ */
+export async function ragCredentials(services: WorkbenchServices, embedder: EmbedderConfig): Promise<RagCredentials> {
+  if (embedder.kind === 'bedrock') {
+    const bedrockApiKey = await services.bedrockApiKeyValue();
+    return bedrockApiKey ? { bedrockApiKey } : {};
+  }
+  if (embedder.kind === 'openai') {
+    const normalize = (url: string) => url.trim().replace(/\/+$/, '');
+    const endpoint = services.currentSettings.openai.endpoints.find((e) => normalize(e.baseUrl) === normalize(embedder.baseUrl));
+    const openaiApiKey = endpoint ? await services.endpointApiKey(endpoint) : undefined;
+    return openaiApiKey ? { openaiApiKey } : {};
+  }
+  return {};
+}
