@@ -33,3 +33,41 @@ export function guardrailVerdict(body: { guardrailConfig?: GuardrailConfig }): {
     : {};
   return { blocked, trace: { guardrail: { modelOutput: [], inputAssessment: { [config.guardrailIdentifier]: assessment } } } };
 }
+
+/**
+ * ApplyGuardrail (`POST /guardrail/{id}/version/{version}/apply`), chosen by the id like the
+ * Converse guardrail: `sim-missing` does not exist (400), `sim-block` blocks any text,
+ * `sim-mask` anonymizes email addresses (`{EMAIL}`), any other id lets the text through.
+ */
+export function applyGuardrailAnswer(
+  guardrailId: string,
+  body: { source?: string; content?: { text?: { text?: string } }[] },
+): { status: number; json?: Record<string, unknown>; error?: { status: number; type: string; message: string } } {
+  if (guardrailId.includes('sim-missing')) return { status: 400, error: { status: 400, type: 'ValidationException', message: 'The guardrail identifier or version provided in the request does not exist.' } };
+  const texts = (body.content ?? []).map((c) => c.text?.text ?? '');
+  const usage = { topicPolicyUnits: 0, contentPolicyUnits: texts.length, wordPolicyUnits: 0, sensitiveInformationPolicyUnits: 0, sensitiveInformationPolicyFreeUnits: 0, contextualGroundingPolicyUnits: 0 };
+  if (guardrailId.includes('sim-block')) {
+    return {
+      status: 200,
+      json: {
+        usage,
+        action: 'GUARDRAIL_INTERVENED',
+        outputs: [{ text: GUARDRAIL_BLOCKED_MESSAGE }],
+        assessments: [{ contentPolicy: { filters: [{ type: 'MISCONDUCT', confidence: 'HIGH', filterStrength: 'HIGH', action: 'BLOCKED', detected: true }] } }],
+      },
+    };
+  }
+  const email = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+  if (guardrailId.includes('sim-mask') && texts.some((t) => email.test(t))) {
+    return {
+      status: 200,
+      json: {
+        usage,
+        action: 'GUARDRAIL_INTERVENED',
+        outputs: texts.map((t) => ({ text: t.replace(email, '{EMAIL}') })),
+        assessments: [{ sensitiveInformationPolicy: { piiEntities: [{ type: 'EMAIL', match: 'email', action: 'ANONYMIZED', detected: true }], regexes: [] } }],
+      },
+    };
+  }
+  return { status: 200, json: { usage, action: 'NONE', outputs: [], assessments: [{}] } };
+}

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { composeAnswer, embedText, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from './bedrockAnswers';
 import { filterFoundationModels, foundationModels, inferenceProfiles, modelAvailability } from './bedrockCatalog';
 import { encodeEventFrame, encodeExceptionFrame } from './eventStream';
-import { GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
+import { applyGuardrailAnswer, GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
 
 export interface BedrockServerOptions {
   /** 0 (the default) picks a free port. */
@@ -237,6 +237,10 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string') || typeof body.input_type !== 'string') {
         return sendError(res, { status: 400, type: 'ValidationException', message: 'Malformed input request: #: required key [texts] or [input_type] not found, please reformat your input and try again.' });
       }
+      if (texts.length > 96) {
+        // Bedrock's Cohere Embed v3 takes at most 96 texts per call.
+        return sendError(res, { status: 400, type: 'ValidationException', message: `Malformed input request: #/texts: expected maximum item count: 96, found: ${texts.length}, please reformat your input and try again.` });
+      }
       const vectors = (texts as string[]).map((text) => embedText(text, 1024));
       const byType = Array.isArray(body.embedding_types);
       return sendJson(res, 200, {
@@ -290,6 +294,10 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
         return sendError(res, { status: 404, type: 'ResourceNotFoundException', message: 'The specified model identifier is not valid.' });
       }
       return sendJson(res, 200, modelAvailability(modelId));
+    }
+    if (record.method === 'POST' && segments.length === 5 && segments[0] === 'guardrail' && segments[2] === 'version' && segments[4] === 'apply') {
+      const answer = applyGuardrailAnswer(decodeURIComponent(segments[1]), body);
+      return answer.error ? sendError(res, answer.error) : sendJson(res, answer.status, answer.json ?? {});
     }
     if (record.method === 'GET' && url.pathname === '/inference-profiles') {
       return sendJson(res, 200, { inferenceProfileSummaries: inferenceProfiles(regionOf(record.headers)) });

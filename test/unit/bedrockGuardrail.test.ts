@@ -136,10 +136,13 @@ describe('Bedrock guardrails (real SDK against the local server)', () => {
         assert.ok(!('guardrail' in records[records.length - 1]));
       }));
 
-    it('a guardrail is not applied to other providers', () =>
+    // Issue 7: other providers are checked with ApplyGuardrail instead of Converse's guardrailConfig (see emailGuardrails.test.ts).
+    it('other providers get the guardrail through ApplyGuardrail, not Converse', () =>
       withAwsEnv(FAKE_AWS_CREDENTIALS, async () => {
         const { outcome } = await run(prompt('workbench.guardrail: {id: gr-sim-block-7, version: 2}\n'), BLOCKING, 'echo/echo');
-        assert.equal(outcome.guardrail, undefined);
+        assert.equal(outcome.guardrail?.id, 'gr-sim-block-7');
+        assert.equal(outcome.guardrail?.intervened, true);
+        assert.equal(outcome.guardrail?.stage, 'input');
         assert.equal(outcome.error, undefined);
       }));
   });

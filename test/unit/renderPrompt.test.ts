@@ -160,16 +160,17 @@ describe('email-summary.prompt sample', () => {
       { name: parsed.name, version: parsed.version, model: parsed.model, config: parsed.config, schema: parsed.inputSchema, defaults: parsed.inputDefaults },
       {
         name: 'email-summary',
-        version: 1,
+        version: 2,
         model: 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0',
         config: { temperature: 0.2, maxOutputTokens: 700, topP: 0.9 },
-        schema: { email: 'string', 'audience?': 'string' },
+        // Version 2 (issue 7): related workspace documents come in as `context`.
+        schema: { email: 'string', 'audience?': 'string', 'context?(array, workspace documents the thread refers to)': { path: 'string', lines: 'string', text: 'string' } },
         defaults: { audience: 'engineer' },
       },
     );
     assert.deepStrictEqual(parsed.workbench, {
       compare: ['bedrock/amazon.nova-lite-v1:0', 'bedrock/meta.llama3-1-8b-instruct-v1:0'],
-      changelog: 'First version',
+      changelog: 'Related workspace documents come in as context; placeholders such as [EMAIL_1] are kept as they are',
     });
     assert.strictEqual(typeof parsed.frontmatter.description, 'string');
   });

@@ -16,7 +16,8 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { describeBedrockError } from './bedrockErrors';
 import { guardrailOutcome } from './bedrockGuardrail';
-import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+import { readApplyGuardrailResponse, type GuardrailCheck, type GuardrailSource } from '../privacy/applyGuardrail';
+import type { GuardrailRef, ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
 
 export interface BedrockProviderOptions {
   /** Falls back to the SDK's chain (AWS_REGION, the profile's region…). */
@@ -166,6 +167,21 @@ export class BedrockProvider implements ModelProvider {
       this.sdkAndClient.catch(() => (this.sdkAndClient = undefined));
     }
     return this.sdkAndClient;
+  }
+
+  /**
+   * Checks text with a guardrail without calling a model (ApplyGuardrail): how providers other
+   * than Bedrock get their input and output checked (see core/privacy/guardedProvider.ts).
+   */
+  async applyGuardrail(guardrail: GuardrailRef, source: GuardrailSource, texts: string[], signal?: AbortSignal): Promise<GuardrailCheck> {
+    const { sdk, client } = await this.connect();
+    const command = new sdk.ApplyGuardrailCommand({
+      guardrailIdentifier: guardrail.id,
+      guardrailVersion: guardrail.version,
+      source,
+      content: texts.map((text) => ({ text: { text } })),
+    });
+    return readApplyGuardrailResponse(await client.send(command, { abortSignal: signal }));
   }
 
   /** Closes the client's connections. */

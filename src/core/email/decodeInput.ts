@@ -1,0 +1,78 @@
+/**
+ * Bytes from a file or the clipboard into text, refusing what is not an email (binary files,
+ * empty input) with a message the person can act on, and reading mixed encodings line by
+ * line (UTF-8 where it is valid, Windows-1252 where it is not) instead of showing mojibake.
+ */
+import { EmailInputError } from './types';
+
+/** Larger inputs are refused: no thread a person pastes is this long, and parsing it would stall the editor. */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+export function decodeEmailBytes(bytes: Uint8Array): { text: string; warnings: string[] } {
+  checkSize(bytes.length);
+  if (looksBinary(bytes)) {
+    throw new EmailInputError('This file is not text: it looks like a binary file (an image, a PDF or an archive?). Open the email itself (.eml or .txt), or paste its text.', 'binary');
+  }
+  const warnings: string[] = [];
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = decodeMixed(bytes);
+    warnings.push('Parts of the text were not valid UTF-8; they were read as Windows-1252 (Western European).');
+  }
+  return { text: text.replace(/^\uFEFF/, ''), warnings };
+}
+
+/** The same checks for text that is already a string (a selection, the clipboard, the paste box). */
+export function checkEmailText(text: string): string {
+  checkSize(Buffer.byteLength(text, 'utf8'));
+  const clean = text.replace(/^\uFEFF/, '');
+  if (!clean.trim()) throw new EmailInputError('There is nothing to summarize: the text is empty. Paste an email thread, select one, or open an .eml file.', 'empty');
+  const sample = clean.slice(0, 8192);
+  const control = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
+  if (control > Math.max(8, sample.length * 0.05)) {
+    throw new EmailInputError('This text looks like binary data, not an email. Paste the text of the thread, or open the .eml file.', 'binary');
+  }
+  return clean.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+function checkSize(bytes: number): void {
+  if (bytes > MAX_INPUT_BYTES) {
+    const mb = (bytes / 1024 / 1024).toFixed(1);
+    throw new EmailInputError(`This input is ${mb} MB; email threads up to ${MAX_INPUT_BYTES / 1024 / 1024} MB can be read. Paste the part of the thread you need.`, 'too-large');
+  }
+}
+
+/** NUL bytes, or many control bytes, in the first 8 KB. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return control > Math.max(8, sample.length * 0.05);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Windows-1252's 0x80–0x9F (Node's decoder may read them as Latin-1 control characters). */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const cp1252 = { decode: (bytes: Uint8Array) => Array.from(bytes, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b))).join('') };
+
+function decodeMixed(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      const line = bytes.subarray(start, i);
+      try {
+        parts.push(utf8.decode(line));
+      } catch {
+        parts.push(cp1252.decode(line));
+      }
+      start = i + 1;
+    }
+  }
+  return parts.join('\n');
+}

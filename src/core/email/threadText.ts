@@ -1,0 +1,22 @@
+import { estimateInputTokens } from '../runs/costEstimate';
+import type { EmailMessage } from './types';
+
+/** The cleaned thread as the model reads it: one block per message, oldest first. */
+export function threadText(messages: readonly EmailMessage[]): string {
+  return messages
+    .map((m, i) => {
+      const head = [`Message ${i + 1} of ${messages.length}`];
+      if (m.from) head.push(`From: ${m.from}`);
+      if (m.to) head.push(`To: ${m.to}`);
+      if (m.cc) head.push(`Cc: ${m.cc}`);
+      if (m.date) head.push(`Date: ${m.date}`);
+      if (m.subject) head.push(`Subject: ${m.subject}`);
+      return `${head.join('\n')}\n\n${m.body}`;
+    })
+    .join('\n\n---\n\n');
+}
+
+/** Tokens as the project estimates them everywhere (costEstimate.ts: about 4 characters a token). */
+export function estimateTextTokens(text: string): number {
+  return estimateInputTokens([{ role: 'user', content: [{ text }] }]);
+}
