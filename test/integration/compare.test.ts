@@ -154,7 +154,8 @@ describe('Compare Models against the local Bedrock simulator', function () {
       const items = await vscode.commands.executeCommand<Listed[]>(REFRESH_RUNS);
       return items.find((c) => c.comparisonId === first.comparisonId);
     });
-    assert.strictEqual(listed.label, 'email-summary v1');
+    const version = /^version:\s*(\d+)/m.exec(fs.readFileSync(path.join(folder.uri.fsPath, 'prompts', 'email-summary.prompt'), 'utf8'))?.[1];
+    assert.strictEqual(listed.label, `email-summary v${version}`);
     assert.deepStrictEqual(listed.models, [NOVA, LLAMA, DENIED]);
     assert.match(listed.description, /3 models · 1 failed/);
   });
