@@ -31,7 +31,7 @@ function settingsMarkdown() {
     .sort()
     .map((name) => {
       const p = props[name];
-      const type = [].concat(p.type || []).join(' \\| ') + (p.enum ? `: ${p.enum.map((e) => `\`${e}\``).join(', ')}` : '');
+      const type = [].concat(p.type || []).join(' | ') + (p.enum ? `: ${p.enum.map((e) => `\`${e}\``).join(', ')}` : '');
       const description = english(p.markdownDescription || p.description || '', nls);
       return `| \`${name}\` | ${cell(type)} | ${cell(formatDefault(p.default))} | ${cell(description)} |`;
     });
