@@ -13,6 +13,8 @@ const VENDOR = {
   '@aws-sdk/client-bedrock-runtime': 'vendor/bedrock-runtime.js',
   // The control plane (model listing), used only when the model picker refreshes its list.
   '@aws-sdk/client-bedrock': 'vendor/bedrock-control.js',
+  // .eml parsing (Summarize Email), loaded when the first MIME message is read.
+  mailparser: 'vendor/mailparser.js',
 };
 
 /** Rewrites imports of a vendored package to a run-time require of its own bundle. */
@@ -66,6 +68,9 @@ const builds = [
     plugins: [lazyVendor],
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The RAG indexer's worker thread (src/core/rag/indexWorker.ts), started on first use of the index. It writes
+  // vectra's index format itself (src/core/rag/vectraFormat.ts), so vectra (≈11 MB bundled) is not shipped.
+  { ...nodeCommon, entryPoints: { 'rag-worker': 'src/core/rag/indexWorker.ts' }, outdir: 'dist', plugins: [lazyVendor] },
   ...Object.entries(VENDOR).map(([pkg, out]) => ({
     ...nodeCommon,
     stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: __dirname, loader: 'js' },
@@ -76,7 +81,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { run: 'src/webview/run/main.ts', compare: 'src/webview/compare/main.ts', preview: 'src/webview/preview/main.ts' },
+    entryPoints: { run: 'src/webview/run/main.ts', compare: 'src/webview/compare/main.ts', preview: 'src/webview/preview/main.ts', scoreboard: 'src/webview/scoreboard/main.ts', dataset: 'src/webview/dataset/main.ts', email: 'src/webview/email/main.ts' },
     outdir: 'dist/webview',
     tsconfig: 'src/webview/tsconfig.json',
   },

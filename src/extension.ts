@@ -7,7 +7,10 @@ import { registerCommands } from './host/registerCommands';
 import { registerModelFeatures } from './host/modelFeatures';
 import { registerVersionFeatures } from './host/versions/registerVersionFeatures';
 import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
+import { registerRatingFeatures } from './host/ratings/registerRatingFeatures';
+import { registerDatasetFeatures } from './host/datasets/registerDatasetFeatures';
 import { registerRagFeatures } from './host/rag/registerRagFeatures';
+import { registerEmailFeatures } from './host/email/summarizeEmailController';
 import { RunPanelState } from './shared/runPanelProtocol';
 import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/runPromptCommand';
 import { WorkbenchServices } from './host/services';
@@ -32,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerModelFeatures(context, services);
     registerVersionFeatures(context, services);
     registerLanguageFeatures(context, services);
+    registerRatingFeatures(context, services);
+    registerDatasetFeatures(context, services, runs);
     registerRagFeatures(context, services);
+    registerEmailFeatures(context, services);
     registerWelcome(context, services);
     context.subscriptions.push(
       vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),

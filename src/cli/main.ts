@@ -10,8 +10,12 @@ import { parseModelId } from '../core/providers/modelId';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
 import { ComparisonRunner } from '../core/runs/comparisonRunner';
 import { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import { cliRetriever } from './promptRetriever';
 import type { StreamEvent } from '../core/providers/types';
 import { printScoreboard } from './scoreboardCommand';
+import { CliError, runEvalCommand, runExportFineTuneCommand } from './evalCommands';
+import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
+import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -20,6 +24,13 @@ Usage:
   prompt-workbench run FILE [--model ID] [--var …] [--vars …] [--json]
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
   prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
+  prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
+                    [--judge-model ID] [--resume DATASET_RUN_ID] [--json]
+  prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
+  prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
+  prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+${EMAIL_USAGE}
 
 Options:
   --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
@@ -40,6 +51,8 @@ class UsageError extends Error {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `email` has options of its own (--redact, --no-mask…): see emailCommands.ts.
+  if (argv[0] === 'email') return runEmailCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -57,6 +70,17 @@ async function main(argv: string[]): Promise<number> {
       'endpoint-url': { type: 'string' },
       prompt: { type: 'string' },
       criterion: { type: 'string' },
+      dataset: { type: 'string' },
+      'min-pass': { type: 'string' },
+      concurrency: { type: 'string' },
+      resume: { type: 'string' },
+      'judge-model': { type: 'string' },
+      'min-stars': { type: 'string' },
+      out: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
+      embedder: { type: 'string' },
+      k: { type: 'string' },
+      mode: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,6 +94,20 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'scoreboard') {
     return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });
+  }
+  if (command === 'eval') {
+    if (!file) throw new UsageError('eval: name a .prompt file.');
+    const aws = { region: values.region, profile: values.profile, endpoint: values['endpoint-url'] };
+    const workspace = path.resolve(values.workspace ?? '.');
+    return runEvalCommand({ file, workspace, dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+  }
+  if (command === 'export-finetune') {
+    return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
+  }
+  if (command === 'index' || command === 'search' || command === 'retrieval-eval') {
+    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    if (command === 'index') return runIndexCommand(rag);
+    return command === 'search' ? runSearchCommand(positionals.slice(1).join(' '), rag) : runRetrievalEvalCommand(file, rag);
   }
   if (!['render', 'run', 'compare'].includes(command)) throw new UsageError(`Unknown command “${command}”.\n\n${USAGE}`);
   if (!file) throw new UsageError(`${command}: name a .prompt file.`);
@@ -91,6 +129,8 @@ async function main(argv: string[]): Promise<number> {
     catalog: new ModelCatalog(),
     workspaceFolder: values['no-record'] ? undefined : workspace,
     onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
+    // Prompts with `workbench.rag` search the workspace's document index (built on first use).
+    retrieve: cliRetriever(workspace, { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] }),
   });
 
   const rendered = await runner.render(source, promptPath, inputs);
@@ -230,9 +270,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof UsageError || err instanceof PromptError) {
+    if (err instanceof UsageError || err instanceof CliError || err instanceof PromptError || err instanceof RagUsageError) {
       console.error(`error: ${err.message}`);
-      process.exitCode = err instanceof UsageError ? err.exitCode : 2;
+      process.exitCode = err instanceof PromptError ? 2 : err.exitCode;
     } else {
       console.error(`error: ${(err as Error)?.stack ?? err}`);
       process.exitCode = 1;

@@ -27,4 +27,13 @@ export const COMMAND = {
   searchDocuments: 'promptWorkbench.searchDocuments',
   rebuildIndex: 'promptWorkbench.rebuildIndex',
   indexStatus: 'promptWorkbench.indexStatus',
+  openScoreboard: 'promptWorkbench.openScoreboard',
+  exportScoreboard: 'promptWorkbench.exportScoreboard',
+  toggleBlindRating: 'promptWorkbench.toggleBlindRating',
+  revealBlindRating: 'promptWorkbench.revealBlindRating',
+  rateOutput: 'promptWorkbench.rateOutput',
+  runDataset: 'promptWorkbench.runDataset',
+  addToDataset: 'promptWorkbench.addToDataset',
+  exportFineTuneData: 'promptWorkbench.exportFineTuneData',
+  summarizeEmail: 'promptWorkbench.summarizeEmail',
 } as const;

@@ -14,3 +14,24 @@ export { PromptUsageIndex } from '../core/versions/promptUsage';
 export { describePromptVersion, findEditedWithoutBump, listPromptHistories, previousVersionOf, saveNewVersion } from '../core/versions/promptVersions';
 export { describeInputFields, formTextOf, inputValuesFromForm } from '../core/prompt/inputFields';
 export { deleteSampleSet, readSampleSets, resolveInputFiles, samplesPath, saveSampleSet } from '../core/prompt/samples';
+/** The Scoreboard panel: read the records, then the snapshot (src/host/scoreboard/scoreboardModel.ts). */
+export { readScoreboardData } from '../core/ratings/scoreboardData';
+export { ScoreboardDataReader } from '../core/ratings/scoreboardCache';
+export { buildScoreboardSnapshot } from './scoreboard/scoreboardModel';
+export { scoreboardCsv } from '../core/ratings/scoreboardView';
+/** Datasets, checks, dataset runs and the fine-tuning export (src/core/datasets/). */
+export { appendDatasetRow, readDataset, resolveDatasetPath } from '../core/datasets/datasetFile';
+export { parseCheckSpecs } from '../core/datasets/checkSpecs';
+export { runDataset } from '../core/datasets/datasetRunner';
+export { listDatasetRuns, loadDatasetRun, summarizeByModel } from '../core/datasets/datasetRuns';
+export { createModelJudge } from '../core/datasets/llmJudge';
+export { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
+/** Summarize Email (src/host/email/*): parsing, masking, related-document terms, structured summaries. */
+export { parseEmail } from '../core/email/parseEmail';
+export { emailPromptInputs, parseStructuredSummary, prepareThread } from '../core/email/emailSummary';
+export { unmask } from '../core/privacy/piiMasker';
+export { retrievedRefs } from '../core/prompt/ragConfig';
+export { appendRating } from '../core/ratings/ratingsStore';
+/** The document index's controller and commands (src/host/rag/): loaded on first use of the index, not at activation. */
+export { RagController } from './rag/ragController';
+export * as ragCommands from './rag/ragCommands';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../shared/runPanelProtocol';
 
 /** What the inputs form asks of the host: run with its values, pick or save a sample set, pick a file. */
-export type RunPanelAction = Extract<RunPanelToHost, { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' }>;
+export type RunPanelAction = Extract<RunPanelToHost, { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' | 'rate' | 'loadRating' | 'openSource' }>;
 import { webviewHtml } from './webviewHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'promptWorkbench.run';
@@ -85,7 +85,7 @@ export class RunPanel implements vscode.Disposable {
       extensionUri,
       title: panel.title,
       script: 'run.js',
-      styles: ['run.css', 'runInputs.css'],
+      styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css'],
       body: BODY,
     });
     this.disposables.push(

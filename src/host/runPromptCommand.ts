@@ -8,6 +8,7 @@ import { PROMPT_LANGUAGE_ID } from './languageId';
 import { RunPanel, RUN_PANEL_VIEW_TYPE, type RunPanelAction } from './runPanel';
 import type { WorkbenchServices } from './services';
 import { reportPromptProblem } from './promptErrors';
+import { openSource, sourcesOf } from './rag/openSource';
 
 export interface RunPromptOptions {
   /** Input values, used as they are; the others come from the selected sample set and `input.default`. */
@@ -176,6 +177,7 @@ export class RunPromptController implements vscode.Disposable {
   private track(key: string, uri: vscode.Uri | undefined, panel: RunPanel): PanelEntry {
     const entry: PanelEntry = { panel, uri };
     this.panels.set(key, entry);
+    if (uri) this.services.ratings.trackRunPanel(uri, panel, () => entry.last?.rendered, panel.onDidDispose);
     const subscriptions = [
       panel.onStop(() => this.running.get(key)?.abort()),
       panel.onRerun(() => {
@@ -222,6 +224,13 @@ export class RunPromptController implements vscode.Disposable {
         if (choice === remove) await this.services.inputs.deleteSet(document, action.name);
         break;
       }
+      case 'rate':
+      case 'loadRating':
+        await this.services.ratings.onRunPanelMessage(entry.panel, uri, entry.last?.rendered, action);
+        break;
+      case 'openSource':
+        await openSource(uri, action);
+        break;
       case 'pickFile': {
         const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
         const [picked] = (await vscode.window.showOpenDialog({ defaultUri: folder, canSelectMany: false, openLabel: vscode.l10n.t('Use as “{0}”', action.name) })) ?? [];
@@ -263,6 +272,7 @@ export class RunPromptController implements vscode.Disposable {
       startedAt: Date.now(),
       inputs,
       promptUri,
+      sources: sourcesOf(rendered),
     };
   }
 
@@ -298,6 +308,14 @@ export class RunPromptController implements vscode.Disposable {
 
   private reportPromptError(err: unknown, document: vscode.TextDocument): RunPromptResult {
     return { error: reportPromptProblem(err, document, this.services.log, 'run'), output: '', model: '' };
+  }
+
+  /** The inputs and finished answer of the prompt's last run in this window (Add to Dataset). */
+  lastRunOf(uri: vscode.Uri): { inputs: Record<string, unknown>; output: string | null; runId: string | null } | undefined {
+    const entry = this.panels.get(uri.toString());
+    if (!entry?.last) return undefined;
+    const state = entry.panel.current;
+    return { inputs: entry.last.inputs, output: state.status === 'done' && state.output ? state.output : null, runId: state.runId };
   }
 
   dispose(): void {

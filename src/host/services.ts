@@ -7,11 +7,12 @@ import { SessionCost } from '../core/runs/costEstimate';
 import { BedrockProvider } from '../core/providers/bedrock';
 import { describeBedrockEndpoint } from '../core/providers/endpointNotice';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
-import type { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import type { DocumentRetriever, PromptRunner, RunOutcome } from '../core/runs/promptRunner';
 import { loadEngine } from './loadEngine';
 import { ModelSelection } from './modelSelection';
 import { PromptInputs } from './promptInputs';
 import { readSettings, SETTINGS_SECTION, WorkbenchSettings } from './settings';
+import { Ratings } from './ratings/ratings';
 
 export const BEDROCK_API_KEY_SECRET = 'promptWorkbench.bedrock.apiKey';
 
@@ -24,6 +25,8 @@ export class WorkbenchServices implements vscode.Disposable {
   readonly selection: ModelSelection;
   /** Where prompts' inputs come from: defaults, sample sets, the form (run panel and preview). */
   readonly inputs: PromptInputs;
+  /** Rating where the output is: the recorder, blind mode and pairwise (src/host/ratings/). */
+  readonly ratings: Ratings;
   private settings: WorkbenchSettings;
   private catalog_: ModelCatalog;
   private bedrockApiKey: string | undefined;
@@ -38,6 +41,8 @@ export class WorkbenchServices implements vscode.Disposable {
   /** The OpenAI-compatible endpoints registered as providers now. */
   private endpointIds: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Set by registerRagFeatures: searches a folder's document index for prompts with `workbench.rag`. */
+  documentRetriever?: (workspaceFolder: string) => DocumentRetriever | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
     this.settings = readSettings();
@@ -55,11 +60,13 @@ export class WorkbenchServices implements vscode.Disposable {
     this.applyEndpointSettings();
     this.selection = new ModelSelection(context.workspaceState, () => this.settings.defaultModel);
     this.inputs = new PromptInputs(context.workspaceState);
+    this.ratings = new Ratings(log, () => this.settings.ratingsBlind);
     this.apiKeyLoaded = this.loadApiKey();
     this.disposables.push(
       this.runFinished,
       this.selection,
       this.inputs,
+      this.ratings,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
         this.settings = readSettings();
@@ -101,6 +108,8 @@ export class WorkbenchServices implements vscode.Disposable {
       defaultModel: this.selection.activeModel,
       onRecordError: (err) => this.log.error(`Could not append the run record: ${err.message}`),
       guardrail: this.settings.guardrail,
+      denyList: this.settings.filters.deny,
+      retrieve: workspaceFolder ? this.documentRetriever?.(workspaceFolder) : undefined,
       // A call that failed before any token was counted is not billed.
       onRun: (o) => {
         this.sessionCost.add(o.metrics.costUsd ?? (o.error && o.metrics.outputTokens == null ? 0 : null));
@@ -131,6 +140,12 @@ export class WorkbenchServices implements vscode.Disposable {
       if (endpoint.apiKeySecret) this.log.warn(`Could not read the API key of ${endpoint.name} from secret storage: ${(err as Error).message}`);
     }
     return endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] || undefined : undefined;
+  }
+
+  /** The Bedrock API key from secret storage, once read (the document index's Bedrock embedders use it too). */
+  async bedrockApiKeyValue(): Promise<string | undefined> {
+    await this.apiKeyLoaded;
+    return this.bedrockApiKey;
   }
 
   private async loadApiKey(): Promise<void> {

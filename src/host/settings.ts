@@ -3,6 +3,7 @@ import type { PriceOverride } from '../core/catalog/modelCatalog';
 import { readGuardrailRef } from '../core/providers/bedrockGuardrail';
 import { readEndpointConfigs, type EndpointConfig } from '../core/providers/openaiEndpoints';
 import type { GuardrailRef } from '../core/providers/types';
+import { compileDenyList, type DenyFilter } from '../core/privacy/denyList';
 
 /** Every setting key the extension reads, in one table (package.json contributes the same). */
 export const SETTING = {
@@ -18,6 +19,21 @@ export const SETTING = {
   openaiEndpoints: 'openai.endpoints',
   costGuardThresholdUsd: 'costGuard.thresholdUsd',
   shortlistMaxModels: 'shortlist.maxModels',
+  ratingsBlind: 'ratings.blind',
+  ragInclude: 'rag.include',
+  ragExclude: 'rag.exclude',
+  ragMaxFileKb: 'rag.maxFileKb',
+  ragEmbedder: 'rag.embedder',
+  ragTitanDimensions: 'rag.titanDimensions',
+  ragOpenaiBaseUrl: 'rag.openaiBaseUrl',
+  ragOpenaiModel: 'rag.openaiModel',
+  ragAutoIndex: 'rag.autoIndex',
+  datasetsConcurrency: 'datasets.concurrency',
+  datasetsJudgeModel: 'datasets.judgeModel',
+  privacyMaskPii: 'privacy.maskPii',
+  privacyMaskNames: 'privacy.maskNames',
+  filtersDeny: 'filters.deny',
+  emailPrompt: 'email.prompt',
 } as const;
 
 export const SETTINGS_SECTION = 'promptWorkbench';
@@ -37,7 +53,53 @@ export interface WorkbenchSettings {
   costGuardThresholdUsd: number;
   /** How many models the comparison shortlist may hold (3 by default, at most 6). */
   shortlistMaxModels: number;
+  /** New comparisons start in blind mode (names hidden, columns shuffled until rated). */
+  ratingsBlind: boolean;
+  /** The document index (RAG): which files, which embedder; see src/host/rag/ragSettings.ts. */
+  rag: RagUserSettings;
+  /** Run Dataset: calls at once, and the judge of `llmJudge` checks that name no model (undefined: the active model). */
+  datasets: { concurrency: number; judgeModel?: string };
+  /** Local deny-list filters on every call's input and output; `problems` explains patterns that were skipped. */
+  filters: { deny: DenyFilter[]; problems: string[] };
 }
+
+function denyFilters(value: unknown): { deny: DenyFilter[]; problems: string[] } {
+  const { filters, problems } = compileDenyList(value);
+  return { deny: filters, problems };
+}
+
+/** Summarize Email's settings, read per folder (masking can be turned off for one workspace). */
+export interface EmailSettings {
+  maskPii: boolean;
+  maskNames: boolean;
+  /** A prompt replacing prompts/email-summary.prompt: absolute, or relative to the workspace folder. */
+  prompt?: string;
+}
+
+export function readEmailSettings(scope?: vscode.ConfigurationScope): EmailSettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  return {
+    maskPii: c.get<boolean>(SETTING.privacyMaskPii) ?? true,
+    maskNames: c.get<boolean>(SETTING.privacyMaskNames) ?? true,
+    prompt: nonEmpty(c.get<string>(SETTING.emailPrompt)),
+  };
+}
+
+export type RagEmbedderChoice = 'offline' | 'bedrock-titan' | 'bedrock-cohere-english' | 'bedrock-cohere-multilingual' | 'openai';
+
+export interface RagUserSettings {
+  include: string[];
+  exclude: string[];
+  maxFileKb: number;
+  embedder: RagEmbedderChoice;
+  titanDimensions: 256 | 512 | 1024;
+  openaiBaseUrl: string;
+  openaiModel: string;
+  autoIndex: boolean;
+}
+
+const RAG_EMBEDDERS: readonly RagEmbedderChoice[] = ['offline', 'bedrock-titan', 'bedrock-cohere-english', 'bedrock-cohere-multilingual', 'openai'];
+const stringList = (value: unknown, fallback: string[]) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : fallback);
 
 const nonEmpty = (value: string | undefined) => (value && value.trim() ? value.trim() : undefined);
 
@@ -59,5 +121,21 @@ export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettin
     openai: readEndpointConfigs(c.get<unknown>(SETTING.openaiEndpoints)),
     costGuardThresholdUsd: Math.max(0, c.get<number>(SETTING.costGuardThresholdUsd) ?? 0.1),
     shortlistMaxModels: Math.min(6, Math.max(1, Math.round(c.get<number>(SETTING.shortlistMaxModels) ?? 3))),
+    ratingsBlind: c.get<boolean>(SETTING.ratingsBlind) ?? false,
+    datasets: {
+      concurrency: Math.min(16, Math.max(1, Math.round(c.get<number>(SETTING.datasetsConcurrency) ?? 4))),
+      judgeModel: nonEmpty(c.get<string>(SETTING.datasetsJudgeModel)),
+    },
+    filters: denyFilters(c.get<unknown>(SETTING.filtersDeny)),
+    rag: {
+      include: stringList(c.get<unknown>(SETTING.ragInclude), ['**/*.md', '**/*.txt', '**/*.rst', '**/*.adoc', '**/*.html']),
+      exclude: stringList(c.get<unknown>(SETTING.ragExclude), []),
+      maxFileKb: Math.max(1, c.get<number>(SETTING.ragMaxFileKb) ?? 512),
+      embedder: RAG_EMBEDDERS.find((e) => e === c.get<string>(SETTING.ragEmbedder)) ?? 'offline',
+      titanDimensions: ([256, 512, 1024] as const).find((d) => d === c.get<number>(SETTING.ragTitanDimensions)) ?? 1024,
+      openaiBaseUrl: nonEmpty(c.get<string>(SETTING.ragOpenaiBaseUrl)) ?? 'http://127.0.0.1:11434/v1',
+      openaiModel: nonEmpty(c.get<string>(SETTING.ragOpenaiModel)) ?? 'nomic-embed-text',
+      autoIndex: c.get<boolean>(SETTING.ragAutoIndex) ?? true,
+    },
   };
 }

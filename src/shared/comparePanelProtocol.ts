@@ -18,6 +18,9 @@
  *   answer; `data-length` is the length of the raw text it shows).
  */
 
+import type { CompareRatingsState, CompareRatingToHost } from './ratingProtocol';
+import type { OpenSourceMessage, SourceRef } from './sources';
+
 export type ColumnStatus = 'streaming' | 'done' | 'failed' | 'cancelled';
 
 /** Status texts the webview shows in `.status`, by status. */
@@ -82,6 +85,10 @@ export interface ComparePanelState {
   endpointNotice: string | null;
   /** Shown above the columns, e.g. lines of the runs file that could not be read, or an empty history. */
   notice: string | null;
+  /** The document chunks `workbench.rag` retrieved (the same for every column: one render), shown under each answer. */
+  sources?: SourceRef[] | null;
+  /** The rating widgets, blind mode and the pairwise bar (set only in what the webview gets; see src/host/ratings/compareRatings.ts). */
+  ratings?: CompareRatingsState;
 }
 
 export type HostToComparePanel =
@@ -89,7 +96,9 @@ export type HostToComparePanel =
   /** One column's whole state (a status, metrics or error change). */
   | { type: 'column'; state: CompareColumnState }
   /** Text appended per column; `length` is the column's output length after it, so a gap is detectable. */
-  | { type: 'deltas'; items: { column: number; text: string; length: number }[] };
+  | { type: 'deltas'; items: { column: number; text: string; length: number }[] }
+  /** The rating widgets' state changed (a rating recorded, blind names revealed). */
+  | { type: 'ratings'; state: CompareRatingsState };
 
 export type ComparePanelToHost =
   | { type: 'ready' }
@@ -101,4 +110,7 @@ export type ComparePanelToHost =
   | { type: 'rerun' }
   | { type: 'copy'; column: number }
   | { type: 'insert'; column: number }
-  | { type: 'openDocument'; column: number };
+  | { type: 'openDocument'; column: number }
+  /** Open a source of the answers (a retrieved chunk) in the editor, its lines selected. */
+  | OpenSourceMessage
+  | CompareRatingToHost;

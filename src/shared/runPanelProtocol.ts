@@ -4,6 +4,9 @@
  * anything; a webview that was hidden gets a whole `snapshot`, never deltas it missed.
  */
 
+import type { RatingInput, RunRatingState } from './ratingProtocol';
+import type { OpenSourceMessage, SourceRef } from './sources';
+
 /** `needs-inputs`: required inputs have no value; nothing was sent, and the form names them. */
 export type RunStatus = 'rendering' | 'streaming' | 'done' | 'failed' | 'cancelled' | 'needs-inputs';
 
@@ -63,6 +66,10 @@ export interface RunPanelState {
   inputs?: InputsFormState | null;
   /** The prompt file the panel runs, so that a restored panel can run it again. */
   promptUri?: string;
+  /** The document chunks `workbench.rag` retrieved for this run, shown under the answer. */
+  sources?: SourceRef[] | null;
+  /** The rating widget of the run shown (src/host/ratings/ratings.ts); absent until asked for. */
+  ratings?: RunRatingState | null;
 }
 
 export type HostToRunPanel =
@@ -86,4 +93,10 @@ export type RunPanelToHost =
   | { type: 'saveSet'; values: Record<string, string> }
   | { type: 'deleteSet'; name: string }
   /** Pick a file for a field; the host answers with `setField` (`@relative/path`). */
-  | { type: 'pickFile'; name: string };
+  | { type: 'pickFile'; name: string }
+  /** Open a source of the answer (a retrieved chunk) in the editor, its lines selected. */
+  | OpenSourceMessage
+  /** Rate the run shown; the host answers with the state's `ratings`. */
+  | { type: 'rate'; column: number; input: RatingInput }
+  /** The widget's state for this run (criteria, ratings given before). */
+  | { type: 'loadRating'; runId: string };

@@ -183,6 +183,9 @@ TESTS.push(...require('./welcome.browser').TESTS);
 // The document index: Search Documents, and a RAG prompt's sources (test/e2e/rag.browser.js).
 TESTS.push(...require('./rag.browser').TESTS);
 
+// Summarize Email: paste a thread, the summary with details restored, a related document (test/e2e/email.browser.js).
+TESTS.push(...require('./email.browser').TESTS);
+
 // The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
 TESTS.push(...require('./l10n.browser').TESTS);
 

@@ -12,6 +12,7 @@ import { emptyState, finishedColumn, interruptedState, stateFromRecords, streami
 import { OutputActions } from './outputActions';
 import { renderWithInputs } from './renderWithInputs';
 import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { openSource, sourcesOf } from '../rag/openSource';
 
 export interface CompareModelsOptions {
   /** Input values (over the prompt's defaults and its selected sample set); those missing are asked for. */
@@ -101,6 +102,7 @@ export class ComparisonController implements vscode.Disposable {
       origin: 'live',
       endpointNotice: comparison.models.map((m) => this.services.endpointNotice(m)).find((n) => n) ?? null,
       notice: null,
+      sources: sourcesOf(prepared.rendered),
     };
     const entry = this.showLive(uri.toString(), state, reuse);
     entry.comparison = comparison;
@@ -194,6 +196,8 @@ export class ComparisonController implements vscode.Disposable {
   private track(panel: ComparePanel, key: string): PanelEntry {
     const entry: PanelEntry = { panel, key };
     this.entries.set(key, entry);
+    // Rating widgets, blind mode and pairwise in every comparison panel (src/host/ratings/compareRatings.ts).
+    this.services.ratings.attachComparePanel(panel);
     panel.onMessage((message) => this.onPanelMessage(entry, message));
     panel.onDidDispose(() => {
       entry.comparison?.stopAll();
@@ -245,6 +249,9 @@ export class ComparisonController implements vscode.Disposable {
         break;
       case 'openDocument':
         if (column) void this.actions.openAsDocument(column.output);
+        break;
+      case 'openSource':
+        void openSource(entry.panel.current.workspaceFolder, message);
         break;
     }
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DeltaBatcher } from '../../core/runs/deltaBatcher';
 import type { CompareColumnState, ComparePanelState, ComparePanelToHost, HostToComparePanel } from '../../shared/comparePanelProtocol';
+import type { ComparePanelView } from '../ratings/compareRatings';
 import { webviewHtml } from '../webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'promptWorkbench.compare';
@@ -43,7 +44,7 @@ export class ComparePanel implements vscode.Disposable {
       extensionUri,
       title: panel.title,
       script: 'compare.js',
-      styles: ['compare.css'],
+      styles: ['compare.css', 'ratings.css', 'sources.css'],
       body: BODY,
     });
     this.disposables.push(
@@ -98,6 +99,19 @@ export class ComparePanel implements vscode.Disposable {
     if (this.ready && this.panel.visible) this.batcher.push(index, text);
   }
 
+  /** Rewrites the traffic with the webview (ratings, blind mode: src/host/ratings/compareRatings.ts). */
+  view: ComparePanelView | undefined;
+
+  /** Posts a message beside the state (ratings) to a ready, visible webview; a snapshot repeats what matters. */
+  postExtra(message: HostToComparePanel): void {
+    if (this.ready && this.panel.visible) this.post(message);
+  }
+
+  /** Shows the whole state again (blind mode turned on or off reorders the columns). */
+  resend(): void {
+    this.postSnapshot();
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, true);
   }
@@ -115,7 +129,8 @@ export class ComparePanel implements vscode.Disposable {
     } else if (message.type === 'resync') {
       this.postSnapshot();
     } else {
-      this.messages.fire(message);
+      const mapped = this.view ? this.view.incoming(message) : message;
+      if (mapped) this.messages.fire(mapped);
     }
   }
 
@@ -126,7 +141,8 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private post(message: HostToComparePanel): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    if (this.disposed) return;
+    for (const m of this.view ? this.view.outgoing(message) : [message]) void this.panel.webview.postMessage(m);
   }
 
   dispose(): void {

@@ -1,25 +1,34 @@
-import { COLUMN_STATUS_TEXT, type CompareColumnState } from '../../shared/comparePanelProtocol';
+import { l10n } from '../shared/l10nSetup';
+import type { ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
 import { formatCost, formatCount, formatMs, latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
 import { StreamingMarkdown } from './streamingMarkdown';
 
 export type ColumnAction = 'stop' | 'retry' | 'copy' | 'insert' | 'openDocument';
 
+/** Status texts shown in `.status`, by status. */
+const STATUS_TEXT: Record<ColumnStatus, string> = {
+  streaming: l10n.t('Streaming…'),
+  done: l10n.t('Done'),
+  failed: l10n.t('Failed'),
+  cancelled: l10n.t('Cancelled'),
+};
+
 const METRICS: { key: string; label: string; title: string }[] = [
-  { key: 'ttft', label: 'TTFT', title: 'Time to first token' },
-  { key: 'latency', label: 'Latency', title: 'Total latency' },
-  { key: 'tokensPerSecond', label: 'Tok/s', title: 'Output tokens per second, after the first token' },
-  { key: 'inputTokens', label: 'In', title: 'Input tokens' },
-  { key: 'outputTokens', label: 'Out', title: 'Output tokens' },
-  { key: 'cost', label: 'Cost', title: 'Cost in USD at the catalog price' },
+  { key: 'ttft', label: l10n.t('TTFT'), title: l10n.t('Time to first token') },
+  { key: 'latency', label: l10n.t('Latency'), title: l10n.t('Total latency') },
+  { key: 'tokensPerSecond', label: l10n.t('Tok/s'), title: l10n.t('Output tokens per second, after the first token') },
+  { key: 'inputTokens', label: l10n.t('In'), title: l10n.t('Input tokens') },
+  { key: 'outputTokens', label: l10n.t('Out'), title: l10n.t('Output tokens') },
+  { key: 'cost', label: l10n.t('Cost'), title: l10n.t('Cost in USD at the catalog price') },
 ];
 
 const ACTIONS: { action: ColumnAction; cls: string; label: string; title: string }[] = [
-  { action: 'stop', cls: 'stop', label: 'Stop', title: 'Stop this model (the others go on)' },
-  { action: 'retry', cls: 'retry', label: 'Retry', title: 'Run this model again with the same inputs' },
-  { action: 'copy', cls: 'copy', label: 'Copy', title: 'Copy this answer' },
-  { action: 'insert', cls: 'insert', label: 'Insert', title: 'Insert this answer at the cursor of the last editor' },
-  { action: 'openDocument', cls: 'open', label: 'Open', title: 'Open this answer as a Markdown document' },
+  { action: 'stop', cls: 'stop', label: l10n.t('Stop'), title: l10n.t('Stop this model (the others go on)') },
+  { action: 'retry', cls: 'retry', label: l10n.t('Retry'), title: l10n.t('Run this model again with the same inputs') },
+  { action: 'copy', cls: 'copy', label: l10n.t('Copy'), title: l10n.t('Copy this answer') },
+  { action: 'insert', cls: 'insert', label: l10n.t('Insert'), title: l10n.t('Insert this answer at the cursor of the last editor') },
+  { action: 'openDocument', cls: 'open', label: l10n.t('Open'), title: l10n.t('Open this answer as a Markdown document') },
 ];
 
 /** One model's column: header (model, status, metrics, actions), error box, answer. */
@@ -56,7 +65,7 @@ export class ColumnView {
 
     const metrics = document.createElement('ul');
     metrics.className = 'metrics';
-    metrics.setAttribute('aria-label', 'Metrics');
+    metrics.setAttribute('aria-label', l10n.t('Metrics'));
     for (const m of METRICS) {
       const li = document.createElement('li');
       li.dataset.metric = m.key;
@@ -75,7 +84,7 @@ export class ColumnView {
     const actions = document.createElement('div');
     actions.className = 'column-actions';
     actions.setAttribute('role', 'toolbar');
-    actions.setAttribute('aria-label', 'Answer actions');
+    actions.setAttribute('aria-label', l10n.t('Answer actions'));
     for (const a of ACTIONS) {
       const button = document.createElement('button');
       button.type = 'button';
@@ -114,7 +123,7 @@ export class ColumnView {
     setAttr(root, 'aria-busy', String(c.status === 'streaming'));
     setText(this.modelEl, c.model);
     setAttr(this.modelEl, 'title', c.model);
-    setText(this.statusEl, COLUMN_STATUS_TEXT[c.status]);
+    setText(this.statusEl, STATUS_TEXT[c.status]);
     setData(this.statusEl, 'status', c.status);
     this.setMetric('ttft', formatMs(c.metrics.ttftMs));
     this.setMetric('latency', latencyText(c, now));
@@ -126,7 +135,7 @@ export class ColumnView {
     setDisabled(this.buttons.get('stop')!, !live || !streaming);
     setDisabled(this.buttons.get('retry')!, !live || streaming);
     for (const a of ['copy', 'insert', 'openDocument'] as const) setDisabled(this.buttons.get(a)!, c.output.length === 0);
-    const error = c.error ? c.error.message + (c.partial ? ' The partial answer is shown below.' : '') : '';
+    const error = c.error ? (c.partial ? l10n.t('{0} The partial answer is shown below.', c.error.message) : c.error.message) : '';
     setHidden(this.errorEl, !c.error);
     setText(this.errorEl, error);
     if (this.outputEl.classList.contains('partial') !== c.partial) this.outputEl.classList.toggle('partial', c.partial);

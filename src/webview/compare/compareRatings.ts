@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { EMPTY_OUTPUT_RATING, type CompareRatingsState, type RatingInput } from '../../shared/ratingProtocol';
 import { describeRating, isTextField, RatingWidget, ratingForKey } from '../shared/ratingWidget';
@@ -27,31 +28,31 @@ export class CompareRatingsUi {
     bar.id = 'ratings-bar';
     bar.className = 'ratings-bar';
     bar.setAttribute('role', 'toolbar');
-    bar.setAttribute('aria-label', 'Rating');
+    bar.setAttribute('aria-label', l10n.t('Rating'));
 
-    this.blindToggle = this.button('blind-toggle', 'Blind', 'Hide model names, ids and costs and shuffle the columns until every answer is rated');
+    this.blindToggle = this.button('blind-toggle', l10n.t('Blind'), l10n.t('Hide model names, ids and costs and shuffle the columns until every answer is rated'));
     this.blindToggle.setAttribute('aria-pressed', 'false');
     this.blindToggle.addEventListener('click', () => this.post({ type: 'setBlind', blind: this.blindToggle.getAttribute('aria-pressed') !== 'true' }));
-    this.revealButton = this.button('reveal', 'Reveal', 'Show the model names now');
+    this.revealButton = this.button('reveal', l10n.t('Reveal'), l10n.t('Show the model names now'));
     this.revealButton.addEventListener('click', () => this.post({ type: 'reveal' }));
 
     const pair = document.createElement('span');
     pair.id = 'pair-bar';
     pair.className = 'pair-bar';
     const label = document.createElement('span');
-    label.textContent = 'Pairwise';
+    label.textContent = l10n.t('Pairwise');
     this.pairA = document.createElement('select');
     this.pairA.id = 'pair-a';
-    this.pairA.setAttribute('aria-label', 'First answer of the pair');
+    this.pairA.setAttribute('aria-label', l10n.t('First answer of the pair'));
     this.pairB = document.createElement('select');
     this.pairB.id = 'pair-b';
-    this.pairB.setAttribute('aria-label', 'Second answer of the pair');
+    this.pairB.setAttribute('aria-label', l10n.t('Second answer of the pair'));
     const vs = document.createElement('span');
-    vs.textContent = 'vs';
+    vs.textContent = l10n.t('vs');
     vs.setAttribute('aria-hidden', 'true');
     pair.append(label, this.pairA, vs, this.pairB);
     for (const value of ['A', 'tie', 'B'] as const) {
-      const b = this.button(`pair-${value}`, value === 'tie' ? 'Tie' : `${value} is better`, '');
+      const b = this.button(`pair-${value}`, value === 'tie' ? l10n.t('Tie') : l10n.t('{0} is better', value), '');
       b.dataset.value = value;
       b.setAttribute('aria-pressed', 'false');
       b.addEventListener('click', () => this.judgePair(value));
@@ -92,11 +93,11 @@ export class CompareRatingsUi {
       const c = state.columns[i];
       const ready = !!c && c.status !== 'streaming' && c.output.length > 0;
       w.update(r?.criteria ?? [{ name: 'overall', description: null }], r?.columns[i] ?? EMPTY_OUTPUT_RATING, ready);
-      w.root.setAttribute('aria-label', `Rating of ${labels[i] ?? i + 1}`);
+      w.root.setAttribute('aria-label', l10n.t('Rating of {0}', labels[i] ?? i + 1));
     });
     const blind = !!r?.blind;
     if (this.blindToggle.getAttribute('aria-pressed') !== String(blind)) this.blindToggle.setAttribute('aria-pressed', String(blind));
-    this.blindToggle.textContent = blind ? 'Blind: on' : 'Blind: off';
+    this.blindToggle.textContent = blind ? l10n.t('Blind: on') : l10n.t('Blind: off');
     this.revealButton.hidden = !blind || !!r?.revealed;
     this.bar.dataset.blind = String(blind);
     this.bar.dataset.revealed = String(!!r?.revealed);
@@ -137,20 +138,20 @@ export class CompareRatingsUi {
     const name = (select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '';
     const a = name(this.pairA);
     const b = name(this.pairB);
-    this.pairButtons.get('A')!.textContent = `${a || 'A'} is better`;
-    this.pairButtons.get('B')!.textContent = `${b || 'B'} is better`;
+    this.pairButtons.get('A')!.textContent = l10n.t('{0} is better', a || 'A');
+    this.pairButtons.get('B')!.textContent = l10n.t('{0} is better', b || 'B');
   }
 
   private judgePair(value: 'A' | 'B' | 'tie'): void {
     const a = Number(this.pairA.value);
     const b = Number(this.pairB.value);
-    if (a === b) return this.announce('Pick two different answers to compare.');
+    if (a === b) return this.announce(l10n.t('Pick two different answers to compare.'));
     this.post({ type: 'pairwise', a, b, value });
   }
 
   private rate(position: number, input: RatingInput): void {
     const c = this.state?.columns[position];
-    if (!c || c.status === 'streaming' || !c.output) return this.announce(`${this.labelOf(position)} has no finished answer to rate yet.`);
+    if (!c || c.status === 'streaming' || !c.output) return this.announce(l10n.t('{0} has no finished answer to rate yet.', this.labelOf(position)));
     this.post({ type: 'rate', column: position, input });
     this.announce(describeRating(input, this.labelOf(position)));
   }
@@ -180,7 +181,7 @@ export class CompareRatingsUi {
       if (next) {
         next.focus();
         next.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-        this.announce(`Column ${this.labelOf(this.columnRoots.indexOf(next))}`);
+        this.announce(l10n.t('Column {0}', this.labelOf(this.columnRoots.indexOf(next))));
       }
       event.preventDefault();
       event.stopPropagation();
@@ -188,7 +189,7 @@ export class CompareRatingsUi {
       // The panel moves the focus; say where it went once it has.
       requestAnimationFrame(() => {
         const now = this.columnRoots.indexOf(document.activeElement as HTMLElement);
-        if (now >= 0) this.announce(`Column ${this.labelOf(now)}`);
+        if (now >= 0) this.announce(l10n.t('Column {0}', this.labelOf(now)));
       });
     }
   }

@@ -1,7 +1,10 @@
+import { l10n } from '../shared/l10nSetup';
 import { COMPARE_DOM, type CompareColumnState, type ComparePanelState, type ComparePanelToHost, type HostToComparePanel } from '../../shared/comparePanelProtocol';
 import { ColumnView, type ColumnAction } from './columnView';
+import { CompareRatingsUi } from './compareRatings';
 import { setAttr, setDisabled, setHidden, setText } from './dom';
 import { renderWordDiff } from './wordDiff';
+import { sourcesElement } from '../shared/sources';
 
 interface VsCodeApi {
   postMessage(message: ComparePanelToHost): void;
@@ -14,6 +17,8 @@ const vscode = acquireVsCodeApi();
 const post = (message: ComparePanelToHost) => vscode.postMessage(message);
 
 // ---- the page: header (title, summary, toolbar, diff controls), columns, diff ----
+/** A translated text for the static markup below: the translation is text, never markup. */
+const t = (message: string) => l10n.t(message).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const app = document.getElementById('app') ?? document.body;
 app.innerHTML = `
 <header class="compare-header">
@@ -21,22 +26,22 @@ app.innerHTML = `
     <h1 id="${COMPARE_DOM.title}"></h1>
     <span id="${COMPARE_DOM.summary}" role="status" aria-live="polite"></span>
   </div>
-  <div class="toolbar" role="toolbar" aria-label="Comparison">
-    <button type="button" id="${COMPARE_DOM.stopAll}" title="Stop every model (Esc)">Stop all</button>
-    <button type="button" id="${COMPARE_DOM.rerun}" class="primary" title="Run the prompt file as it is now, with the same inputs and models">Re-run</button>
+  <div class="toolbar" role="toolbar" aria-label="${t('Comparison')}">
+    <button type="button" id="${COMPARE_DOM.stopAll}" title="${t('Stop every model (Esc)')}">${t('Stop all')}</button>
+    <button type="button" id="${COMPARE_DOM.rerun}" class="primary" title="${t('Run the prompt file as it is now, with the same inputs and models')}">${t('Re-run')}</button>
     <span class="diff-controls">
-      <label for="${COMPARE_DOM.diffA}">Word diff</label>
-      <select id="${COMPARE_DOM.diffA}" aria-label="First answer"></select>
+      <label for="${COMPARE_DOM.diffA}">${t('Word diff')}</label>
+      <select id="${COMPARE_DOM.diffA}" aria-label="${t('First answer')}"></select>
       <span aria-hidden="true">↔</span>
-      <select id="${COMPARE_DOM.diffB}" aria-label="Second answer"></select>
-      <button type="button" id="${COMPARE_DOM.diffToggle}" aria-pressed="false" aria-controls="${COMPARE_DOM.diff}">Show diff</button>
+      <select id="${COMPARE_DOM.diffB}" aria-label="${t('Second answer')}"></select>
+      <button type="button" id="${COMPARE_DOM.diffToggle}" aria-pressed="false" aria-controls="${COMPARE_DOM.diff}">${t('Show diff')}</button>
     </span>
   </div>
   <p id="${COMPARE_DOM.endpointNotice}" class="notice" hidden></p>
   <p id="${COMPARE_DOM.problems}" class="notice" hidden></p>
 </header>
-<main id="${COMPARE_DOM.columns}" aria-label="Answers, one column per model (arrow keys move between columns)"></main>
-<section id="${COMPARE_DOM.diff}" aria-label="Word diff" hidden>
+<main id="${COMPARE_DOM.columns}" aria-label="${t('Answers, one column per model (arrow keys move between columns)')}"></main>
+<section id="${COMPARE_DOM.diff}" aria-label="${t('Word diff')}" hidden>
   <h2 id="diff-title"></h2>
   <div id="${COMPARE_DOM.diffOutput}"></div>
 </section>`;
@@ -55,6 +60,8 @@ const diffToggle = byId<HTMLButtonElement>(COMPARE_DOM.diffToggle);
 const diffSection = byId(COMPARE_DOM.diff);
 const diffTitle = byId('diff-title');
 const diffOutput = byId(COMPARE_DOM.diffOutput);
+// Rating widgets in the columns, blind mode and the pairwise bar (compareRatings.ts).
+const ratingsUi = new CompareRatingsUi(post, document.querySelector<HTMLElement>('.compare-header') ?? app);
 
 // ---- state ----
 let state: ComparePanelState | null = null;
@@ -105,6 +112,7 @@ function render(): void {
   }
   dirtyColumns.clear();
   renderHeader(s);
+  ratingsUi.render(s);
   if (!diffSection.hidden && diffDirty) renderDiff(now);
   const streaming = s.columns.some((c) => c.status === 'streaming');
   if (streaming && tickTimer === undefined) {
@@ -121,7 +129,9 @@ function render(): void {
 
 function rebuild(s: ComparePanelState): void {
   views = s.columns.map((_, i) => new ColumnView(i, onColumnAction));
+  for (const view of views) view.outputEl.after(sourcesElement(s.sources, post));
   columnsEl.replaceChildren(...views.map((v) => v.root));
+  ratingsUi.attach(views.map((v) => ({ root: v.root, output: v.outputEl })));
   columnsEl.style.setProperty('--columns', String(Math.max(1, s.columns.length)));
   s.columns.forEach((_, i) => dirtyColumns.add(i));
   const options = (select: HTMLSelectElement, fallback: number) => {
@@ -142,13 +152,19 @@ function rebuild(s: ComparePanelState): void {
 }
 
 function renderHeader(s: ComparePanelState): void {
-  setText(titleEl, s.promptName ? `${s.promptName} · v${s.promptVersion}` : 'Comparison');
+  setText(titleEl, s.promptName ? `${s.promptName} · v${s.promptVersion}` : l10n.t('Comparison'));
   setAttr(titleEl, 'title', s.comparisonId ? `${s.promptPath ?? ''} · ${s.comparisonId}` : '');
   const count = (status: CompareColumnState['status']) => s.columns.filter((c) => c.status === status).length;
-  const parts = [`${s.columns.length} model${s.columns.length === 1 ? '' : 's'}`];
-  for (const [status, label] of [['streaming', 'streaming'], ['done', 'done'], ['failed', 'failed'], ['cancelled', 'stopped']] as const) {
+  const parts = [s.columns.length === 1 ? l10n.t('1 model') : l10n.t('{0} models', s.columns.length)];
+  const counted: [CompareColumnState['status'], (n: number) => string][] = [
+    ['streaming', (n) => l10n.t('{0} streaming', n)],
+    ['done', (n) => l10n.t('{0} done', n)],
+    ['failed', (n) => l10n.t('{0} failed', n)],
+    ['cancelled', (n) => l10n.t('{0} stopped', n)],
+  ];
+  for (const [status, label] of counted) {
     const n = count(status);
-    if (n) parts.push(`${n} ${label}`);
+    if (n) parts.push(label(n));
   }
   const summary = s.columns.length ? parts.join(' · ') : '';
   setText(summaryEl, summary);
@@ -178,13 +194,16 @@ function renderDiff(now: number): void {
   diffDirty = false;
   lastDiffAt = now;
   const stats = renderWordDiff(diffOutput, a.output, b.output);
-  diffTitle.textContent = `${a.model} ↔ ${b.model}: ${stats.removed} word${stats.removed === 1 ? '' : 's'} only in the first, ${stats.added} only in the second`;
+  diffTitle.textContent =
+    stats.removed === 1
+      ? l10n.t('{0} ↔ {1}: 1 word only in the first, {2} only in the second', a.model, b.model, stats.added)
+      : l10n.t('{0} ↔ {1}: {2} words only in the first, {3} only in the second', a.model, b.model, stats.removed, stats.added);
 }
 
 function setDiffVisible(visible: boolean): void {
   diffSection.hidden = !visible;
   diffToggle.setAttribute('aria-pressed', String(visible));
-  diffToggle.textContent = visible ? 'Hide diff' : 'Show diff';
+  diffToggle.textContent = visible ? l10n.t('Hide diff') : l10n.t('Show diff');
   document.body.classList.toggle('with-diff', visible);
   diffDirty = true;
   scheduleRender();
@@ -242,6 +261,10 @@ window.addEventListener('message', (event: MessageEvent<HostToComparePanel>) => 
       // Otherwise the text is already in a column state that came after it was sent.
     }
     persist(false);
+  } else if (message.type === 'ratings') {
+    if (!state) return post({ type: 'resync' });
+    state.ratings = message.state;
+    persist(true);
   }
   scheduleRender();
 });

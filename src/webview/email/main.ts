@@ -3,6 +3,7 @@
  * details masked), the summary (Markdown or the structured JSON, sanitized), related
  * documents, compare and rating. The host owns the state and posts snapshots.
  */
+import { l10n } from '../shared/l10nSetup';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
 import { renderAnswer } from '../compare/markdown';
 
@@ -32,23 +33,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 function render(s: EmailPanelState): void {
   state = s;
   const status = $('status');
-  status.textContent = s.status === 'working' ? s.progress ?? 'Working…' : s.status === 'done' ? `Summary of ${s.sourceLabel ?? 'the thread'}${s.model ? ` by ${s.model}` : ''}` : s.status === 'failed' ? 'Failed' : s.progress ?? '';
+  status.textContent = s.status === 'working' ? s.progress ?? l10n.t('Working…') : s.status === 'done' ? doneText(s) : s.status === 'failed' ? l10n.t('Failed') : s.progress ?? '';
   status.dataset.status = s.status;
   const fact = (name: string, value: string) => ((document.querySelector(`[data-fact="${name}"] .value`) as HTMLElement).textContent = value);
   fact('messages', s.tokens ? String(s.messages) : '—');
-  fact('tokensSaved', s.tokens ? `${s.tokens.saved.toLocaleString()} of ${s.tokens.original.toLocaleString()}` : '—');
-  fact('redactions', s.tokens ? (s.masked ? `${s.redactions.distinct} (${Object.entries(s.redactions.byKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none found'})` : 'masking off') : '—');
+  fact('tokensSaved', s.tokens ? l10n.t('{0} of {1}', s.tokens.saved.toLocaleString(), s.tokens.original.toLocaleString()) : '—');
+  const byKind = Object.entries(s.redactions.byKind).map(([k, n]) => `${n} ${k}`).join(', ') || l10n.t('none found');
+  fact('redactions', s.tokens ? (s.masked ? `${s.redactions.distinct} (${byKind})` : l10n.t('masking off')) : '—');
   $('masking-note').textContent = s.tokens
     ? s.masked
-      ? 'Personal details were masked before sending; they are restored here for you only.'
-      : 'Masking is off for this workspace (promptWorkbench.privacy.maskPii): the thread was sent as it is.'
+      ? l10n.t('Personal details were masked before sending; they are restored here for you only.')
+      : l10n.t('Masking is off for this workspace (promptWorkbench.privacy.maskPii): the thread was sent as it is.')
     : '';
   const warnings = $('warnings');
   warnings.replaceChildren(...s.warnings.map((w) => el('li', w)));
   warnings.hidden = s.warnings.length === 0;
   const guardrail = $('guardrail');
   guardrail.hidden = !s.guardrail?.intervened;
-  guardrail.textContent = s.guardrail?.intervened ? `Guardrail ${s.guardrail.id} ${s.guardrail.stage === 'output' ? "blocked the model's answer" : s.guardrail.stage === 'input' ? 'stepped in on the input' : 'intervened'}: ${s.guardrail.reasons.join('; ') || 'no reason given'}` : '';
+  guardrail.textContent = s.guardrail?.intervened ? guardrailText(s.guardrail.id, s.guardrail.stage, s.guardrail.reasons.join('; ') || l10n.t('no reason given')) : '';
   const error = $('error');
   error.hidden = !s.error;
   error.textContent = s.error ?? '';
@@ -67,13 +69,25 @@ function render(s: EmailPanelState): void {
   vscode.setState({ pasteText: paste.value });
 }
 
+/** "Summary of <source> by <model>", with the parts that are known. */
+function doneText(s: EmailPanelState): string {
+  if (s.sourceLabel) return s.model ? l10n.t('Summary of {0} by {1}', s.sourceLabel, s.model) : l10n.t('Summary of {0}', s.sourceLabel);
+  return s.model ? l10n.t('Summary of the thread by {0}', s.model) : l10n.t('Summary of the thread');
+}
+
+function guardrailText(id: string, stage: string | undefined, reasons: string): string {
+  if (stage === 'output') return l10n.t("Guardrail {0} blocked the model's answer: {1}", id, reasons);
+  if (stage === 'input') return l10n.t('Guardrail {0} stepped in on the input: {1}', id, reasons);
+  return l10n.t('Guardrail {0} intervened: {1}', id, reasons);
+}
+
 function renderSummary(s: EmailPanelState): void {
   const target = $('summary');
   if (s.structured) {
     const section = (title: string, items: Node[]) => {
       const wrap = el('section');
       wrap.append(el('h2', title));
-      if (!items.length) wrap.append(el('p', 'None.'));
+      if (!items.length) wrap.append(el('p', l10n.t('None.')));
       else {
         const list = el('ul');
         list.append(...items);
@@ -82,19 +96,19 @@ function renderSummary(s: EmailPanelState): void {
       return wrap;
     };
     const tldr = el('p');
-    tldr.append(el('strong', 'TL;DR: '), document.createTextNode(s.structured.tldr));
+    tldr.append(el('strong', l10n.t('TL;DR: ')), document.createTextNode(s.structured.tldr));
     target.replaceChildren(
       tldr,
-      section('Decisions', s.structured.decisions.map((d) => el('li', d))),
+      section(l10n.t('Decisions'), s.structured.decisions.map((d) => el('li', d))),
       section(
-        'Action items',
+        l10n.t('Action items'),
         s.structured.actionItems.map((a) => {
           const li = el('li', a.task);
-          li.append(el('span', ` — owner: ${a.owner} — due: ${a.due}`, 'meta'));
+          li.append(el('span', l10n.t(' — owner: {0} — due: {1}', a.owner, a.due), 'meta'));
           return li;
         }),
       ),
-      section('Open questions', s.structured.openQuestions.map((q) => el('li', q))),
+      section(l10n.t('Open questions'), s.structured.openQuestions.map((q) => el('li', q))),
     );
     return;
   }
@@ -110,7 +124,7 @@ function renderRelated(s: EmailPanelState): void {
       const link = el('a', `${doc.path}:${doc.startLine}–${doc.endLine}`);
       link.href = '#';
       link.dataset.index = String(index);
-      link.title = `Open ${doc.path} at line ${doc.startLine}`;
+      link.title = l10n.t('Open {0} at line {1}', doc.path, doc.startLine);
       li.append(link);
       if (doc.heading) li.append(el('span', ` — ${doc.heading}`, 'meta'));
       return li;
@@ -142,7 +156,7 @@ for (let n = 1; n <= 5; n++) {
   star.dataset.stars = String(n);
   star.setAttribute('role', 'radio');
   star.setAttribute('aria-checked', 'false');
-  star.title = `${n} star${n > 1 ? 's' : ''}`;
+  star.title = n === 1 ? l10n.t('1 star') : l10n.t('{0} stars', n);
   star.addEventListener('click', () => post({ type: 'rate', kind: 'stars', value: n as 1 | 2 | 3 | 4 | 5 }));
   stars.append(star);
 }

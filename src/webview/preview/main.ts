@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { HostToPreview, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
 
 interface VsCodeApi {
@@ -14,23 +15,23 @@ const setSelect = el<HTMLSelectElement>('sample-set');
 /** Text only, never HTML: the preview shows exactly what would be sent. */
 function render(state: PreviewState): void {
   el('title').textContent = `${state.promptName}${state.promptVersion !== null ? ` · v${state.promptVersion}` : ''}`;
-  el('hash').textContent = state.contentHash ? `content hash ${state.contentHash}` : '';
+  el('hash').textContent = state.contentHash ? l10n.t('content hash {0}', state.contentHash) : '';
   el('model').textContent = state.model ?? '—';
-  el('config').textContent = Object.keys(state.config).length ? JSON.stringify(state.config) : '(none)';
+  el('config').textContent = Object.keys(state.config).length ? JSON.stringify(state.config) : l10n.t('(none)');
   el('inputs-from').textContent = state.inputsFrom;
-  setSelect.replaceChildren(new Option('(defaults only)', ''), ...state.sampleSets.map((name) => new Option(name, name)));
+  setSelect.replaceChildren(new Option(l10n.t('(defaults only)'), ''), ...state.sampleSets.map((name) => new Option(name, name)));
   setSelect.value = state.selectedSet ?? '';
   setSelect.disabled = state.sampleSets.length === 0;
 
   const missing = el('missing');
   const notes = [];
-  if (state.missingInputs.length) notes.push(`Missing inputs, shown empty here (a run would ask for them first): ${state.missingInputs.join(', ')}`);
+  if (state.missingInputs.length) notes.push(l10n.t('Missing inputs, shown empty here (a run would ask for them first): {0}', state.missingInputs.join(', ')));
   if (state.inputsProblem) notes.push(state.inputsProblem);
   missing.hidden = notes.length === 0;
   missing.textContent = notes.join('\n');
   const error = el('error');
   error.hidden = !state.error;
-  error.textContent = state.error ? `${state.error}${state.messages.length ? '\nThe messages below are from the last version that rendered.' : ''}` : '';
+  error.textContent = state.error ? (state.messages.length ? l10n.t('{0}\nThe messages below are from the last version that rendered.', state.error) : state.error) : '';
 
   const messages = el('messages');
   messages.classList.toggle('stale', !!state.error);
@@ -40,7 +41,7 @@ function render(state: PreviewState): void {
       section.className = `message role-${message.role.replace(/[^\w-]/g, '')}`;
       section.dataset.role = message.role;
       const heading = document.createElement('h2');
-      heading.textContent = message.role === 'system' ? 'system prompt' : message.role;
+      heading.textContent = message.role === 'system' ? l10n.t('system prompt') : message.role;
       const position = document.createElement('span');
       position.className = 'position';
       position.textContent = `#${index + 1}`;
@@ -49,7 +50,7 @@ function render(state: PreviewState): void {
       for (const part of message.parts) {
         const body = document.createElement(part.kind === 'text' ? 'pre' : 'p');
         body.className = `part part-${part.kind}`;
-        body.textContent = part.kind === 'media' ? `[media] ${part.text}` : part.text;
+        body.textContent = part.kind === 'media' ? l10n.t('[media] {0}', part.text) : part.text;
         section.append(body);
       }
       return section;

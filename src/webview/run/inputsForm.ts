@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { InputFieldState, InputsFormState, RunPanelToHost } from '../../shared/runPanelProtocol';
 
 /** What is typed into the form, kept with the form revision it belongs to (survives the panel being hidden). */
@@ -70,11 +71,11 @@ export class InputsForm {
     const missing = new Set(form.missing);
     for (const field of this.fieldsEl.querySelectorAll<HTMLElement>('.field')) field.classList.toggle('missing', missing.has(field.dataset.input ?? ''));
     const lines = [];
-    if (form.missing.length) lines.push(`Fill in ${form.missing.map((m) => `“${m}”`).join(', ')} before running: nothing was sent.`);
+    if (form.missing.length) lines.push(l10n.t('Fill in {0} before running: nothing was sent.', form.missing.map((m) => l10n.t('“{0}”', m)).join(', ')));
     if (form.problem) lines.push(form.problem);
     this.message.hidden = lines.length === 0;
     this.message.textContent = lines.join('\n');
-    this.summary.textContent = [form.selectedSet ? `sample set “${form.selectedSet}”` : 'defaults and typed values', form.missing.length ? `${form.missing.length} missing` : '']
+    this.summary.textContent = [form.selectedSet ? l10n.t('sample set “{0}”', form.selectedSet) : l10n.t('defaults and typed values'), form.missing.length ? l10n.t('{0} missing', form.missing.length) : '']
       .filter(Boolean)
       .join(' · ');
     if (needsInputs || form.problem) this.panel.open = true;
@@ -113,7 +114,7 @@ export class InputsForm {
   }
 
   private drawSets(form: InputsFormState): void {
-    this.setSelect.replaceChildren(new Option('(defaults only)', ''), ...form.sampleSets.map((name) => new Option(name, name)));
+    this.setSelect.replaceChildren(new Option(l10n.t('(defaults only)'), ''), ...form.sampleSets.map((name) => new Option(name, name)));
     this.setSelect.value = form.selectedSet ?? '';
     this.deleteSet.disabled = !form.selectedSet;
   }
@@ -122,7 +123,7 @@ export class InputsForm {
     this.fieldsEl.replaceChildren(...fields.map((field) => this.drawField(field, draftValues?.[field.name] ?? field.value)));
     if (fields.length === 0) {
       const none = document.createElement('p');
-      none.textContent = 'This prompt takes no inputs.';
+      none.textContent = l10n.t('This prompt takes no inputs.');
       this.fieldsEl.append(none);
     }
   }
@@ -138,13 +139,13 @@ export class InputsForm {
     label.htmlFor = id;
     label.textContent = field.name;
     head.append(label);
-    if (field.required) head.append(span('required', 'required'));
+    if (field.required) head.append(span('required', l10n.t('required')));
     if (field.description) head.append(span('description', field.description));
 
     let input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
     if (field.choices) {
       const select = document.createElement('select');
-      select.append(new Option(field.defaultText ? `(default: ${field.defaultText})` : '(none)', ''), ...field.choices.map((c) => new Option(c, c)));
+      select.append(new Option(field.defaultText ? l10n.t('(default: {0})', field.defaultText) : l10n.t('(none)'), ''), ...field.choices.map((c) => new Option(c, c)));
       input = select;
     } else if (field.type === 'boolean') {
       const checkbox = document.createElement('input');
@@ -165,16 +166,25 @@ export class InputsForm {
     input.dataset.field = field.name;
     if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = value;
     if (input instanceof HTMLTextAreaElement || input instanceof HTMLInputElement) {
-      const hint = field.type === 'string' || field.type === 'json' ? ' (or @path to read a file)' : '';
-      input.placeholder = field.defaultText !== null ? `default: ${field.defaultText}${hint}` : `${field.type === 'json' ? 'JSON' : 'value'}${hint}`;
+      const fromFile = field.type === 'string' || field.type === 'json';
+      input.placeholder =
+        field.defaultText !== null
+          ? fromFile
+            ? l10n.t('default: {0} (or @path to read a file)', field.defaultText)
+            : l10n.t('default: {0}', field.defaultText)
+          : field.type === 'json'
+            ? l10n.t('JSON (or @path to read a file)')
+            : fromFile
+              ? l10n.t('value (or @path to read a file)')
+              : l10n.t('value');
     }
     if (field.type === 'string' || field.type === 'json') {
       const pick = document.createElement('button');
       pick.type = 'button';
       pick.className = 'pick-file';
       pick.dataset.name = field.name;
-      pick.textContent = 'File…';
-      pick.title = `Read “${field.name}” from a file (@path)`;
+      pick.textContent = l10n.t('File…');
+      pick.title = l10n.t('Read “{0}” from a file (@path)', field.name);
       head.append(pick);
     }
     wrapper.append(head, input);

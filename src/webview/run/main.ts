@@ -1,7 +1,10 @@
+import { l10n } from '../shared/l10nSetup';
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../../shared/runPanelProtocol';
 import { InputsForm, type InputsDraft } from './inputsForm';
+import { RunRatingUi } from './runRating';
+import { SourcesView } from '../shared/sources';
 
 interface VsCodeApi {
   postMessage(message: RunPanelToHost): void;
@@ -36,16 +39,21 @@ const inputsForm = new InputsForm({
     saveState();
   },
 });
+// The rating widget above the answer, once the run is recorded (runRating.ts).
+const ratingUi = new RunRatingUi((message) => vscode.postMessage(message), outputEl);
+// The documents a `workbench.rag` prompt retrieved, under the answer (../shared/sources.ts).
+const sourcesView = new SourcesView((message) => vscode.postMessage(message));
+outputEl.after(sourcesView.root);
 let renderScheduled = false;
 let tickTimer: number | undefined;
 
 const STATUS_TEXT: Record<RunPanelState['status'], string> = {
-  rendering: 'Preparing…',
-  streaming: 'Streaming…',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  'needs-inputs': 'Needs inputs',
+  rendering: l10n.t('Preparing…'),
+  streaming: l10n.t('Streaming…'),
+  done: l10n.t('Done'),
+  failed: l10n.t('Failed'),
+  cancelled: l10n.t('Cancelled'),
+  'needs-inputs': l10n.t('Needs inputs'),
 };
 
 function formatMs(ms: number | null): string {
@@ -83,7 +91,7 @@ function render(): void {
   outputEl.innerHTML = DOMPurify.sanitize(markdown.render(s.output));
   outputEl.classList.toggle('partial', s.partial);
   errorEl.hidden = !s.error;
-  errorEl.textContent = s.error ? s.error.message + (s.partial ? ' The partial answer is shown above.' : '') : '';
+  errorEl.textContent = s.error ? (s.partial ? l10n.t('{0} The partial answer is shown above.', s.error.message) : s.error.message) : '';
   noticeEl.hidden = !s.endpointNotice;
   noticeEl.textContent = s.endpointNotice ?? '';
   const running = s.status === 'streaming' || s.status === 'rendering';
@@ -91,6 +99,8 @@ function render(): void {
   rerunButton.disabled = running;
   copyButton.disabled = !s.output;
   inputsForm.show(s.inputs, s.status === 'needs-inputs', draft);
+  ratingUi.render(s);
+  sourcesView.show(s.status === 'needs-inputs' ? null : s.sources);
   const m = s.metrics;
   const latency = running ? Date.now() - s.startedAt : m.latencyMs;
   setMetric('ttft', formatMs(m.ttftMs));

@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { RunPanelState, RunPanelToHost } from '../../shared/runPanelProtocol';
 import { EMPTY_OUTPUT_RATING } from '../../shared/ratingProtocol';
 import { describeRating, isTextField, RatingWidget, ratingForKey } from '../shared/ratingWidget';
@@ -17,7 +18,7 @@ export class RunRatingUi {
   constructor(private readonly post: (message: RunPanelToHost) => void, before: HTMLElement) {
     this.section = document.createElement('section');
     this.section.id = 'run-rating';
-    this.section.setAttribute('aria-label', 'Rate this answer (keys 1–5, U, D)');
+    this.section.setAttribute('aria-label', l10n.t('Rate this answer (keys 1–5, U, D)'));
     this.section.hidden = true;
     this.widget = new RatingWidget(0, (input) => this.rate(input));
     this.announceEl = document.createElement('span');
@@ -53,6 +54,6 @@ export class RunRatingUi {
     if (!this.state?.runId) return;
     this.post({ type: 'rate', column: 0, input });
     this.announceEl.textContent = '';
-    requestAnimationFrame(() => (this.announceEl.textContent = describeRating(input, 'This answer')));
+    requestAnimationFrame(() => (this.announceEl.textContent = describeRating(input, l10n.t('This answer'))));
   }
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import type { ScoreboardSnapshot, ScoreboardViewRow } from '../../shared/scoreboardProtocol';
 
@@ -52,8 +53,8 @@ function scatterData(rows: ScoreboardViewRow[], x: (r: ScoreboardViewRow) => num
     .map((r) => ({ x: x(r)!, y: r.quality!.value, label: `${shortModel(r.row.model)} · v${r.row.version}`, front: onFront(r) }));
   const front = points.filter((p) => p.front).sort((a, b) => a.x - b.x);
   const datasets: (ChartDataset<'scatter', LabelledPoint[]> & { showLabels?: boolean })[] = [
-    { label: 'Model × version', data: points.filter((p) => !p.front), backgroundColor: colors.point, pointRadius: 5, showLabels: true },
-    { label: 'Pareto front', data: front, backgroundColor: colors.front, borderColor: colors.front, pointRadius: 7, pointStyle: 'rectRot', showLine: true, stepped: 'before', borderDash: [4, 3], showLabels: true },
+    { label: l10n.t('Model × version'), data: points.filter((p) => !p.front), backgroundColor: colors.point, pointRadius: 5, showLabels: true },
+    { label: l10n.t('Pareto front'), data: front, backgroundColor: colors.front, borderColor: colors.front, pointRadius: 7, pointStyle: 'rectRot', showLine: true, stepped: 'before', borderDash: [4, 3], showLabels: true },
   ];
   return { datasets, count: points.length };
 }
@@ -86,10 +87,10 @@ export class ScoreboardCharts {
     const byCost = scatterData(s.rows, (r) => r.row.costPer1k, (r) => r.paretoCost);
     const byLatency = scatterData(s.rows, (r) => r.row.latencyMs.p50, (r) => r.paretoLatency);
     // Stars on 0–1, else the thumbs-up rate, else the win rate (the figure captions say so).
-    const quality = 'Quality (0–1)';
+    const quality = l10n.t('Quality (0–1)');
     this.charts.push(
-      new Chart(this.cost, { type: 'scatter', data: byCost, options: { ...common, scales: axes('Cost per 1,000 calls (USD)', quality, (v) => `$${v.toFixed(v < 1 ? 3 : 2)}`) }, plugins: [pointLabels] }),
-      new Chart(this.latency, { type: 'scatter', data: byLatency, options: { ...common, scales: axes('Median latency (ms)', quality) }, plugins: [pointLabels] }),
+      new Chart(this.cost, { type: 'scatter', data: byCost, options: { ...common, scales: axes(l10n.t('Cost per 1,000 calls (USD)'), quality, (v) => `$${v.toFixed(v < 1 ? 3 : 2)}`) }, plugins: [pointLabels] }),
+      new Chart(this.latency, { type: 'scatter', data: byLatency, options: { ...common, scales: axes(l10n.t('Median latency (ms)'), quality) }, plugins: [pointLabels] }),
     );
     const series = s.overTime.map((v, i) => ({
       label: `v${v.version}`,
@@ -111,7 +112,7 @@ export class ScoreboardCharts {
         options: {
           ...common,
           layout: { padding: { right: 12 } },
-          scales: { x: { ...axes('Day', '', day).x, ...span, ticks: { color: colors.text, stepSize: DAY, maxTicksLimit: 8, callback: (v: string | number) => day(Number(v)) } }, y: { ...axes('', 'Mean stars').y, suggestedMin: 1, suggestedMax: 5 } },
+          scales: { x: { ...axes(l10n.t('Day'), '', day).x, ...span, ticks: { color: colors.text, stepSize: DAY, maxTicksLimit: 8, callback: (v: string | number) => day(Number(v)) } }, y: { ...axes('', l10n.t('Mean stars')).y, suggestedMin: 1, suggestedMax: 5 } },
         },
       }),
     );

@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { HostToScoreboard, ScoreboardFilters, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
 import { ScoreboardCharts } from './charts';
 import { renderTable } from './table';
@@ -13,45 +14,47 @@ const vscode = acquireVsCodeApi();
 const post = (message: ScoreboardToHost) => vscode.postMessage(message);
 
 const app = document.getElementById('app') ?? document.body;
+/** A translated text for the static markup below: the translation is text, never markup. */
+const t = (message: string) => l10n.t(message).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 // Static markup only: every value from the records is set with textContent below.
 app.innerHTML = `
 <header>
   <div class="title-row">
-    <h1>Scoreboard <span id="prompt-title"></span></h1>
+    <h1>${t('Scoreboard')} <span id="prompt-title"></span></h1>
     <span id="totals" role="status" aria-live="polite"></span>
   </div>
   <p id="banner" class="banner" role="alert" hidden></p>
   <p id="notice" class="notice" hidden></p>
-  <form id="filters" class="filters" aria-label="Filters">
-    <label>Prompt <select id="filter-prompt"></select></label>
-    <label>Version <select id="filter-version"></select></label>
-    <label>Model <select id="filter-model"></select></label>
-    <label>Rater <select id="filter-rater"></select></label>
-    <label id="dataset-label" hidden>Dataset <select id="filter-dataset"></select></label>
-    <label>From <input id="filter-from" type="date"></label>
-    <label>To <input id="filter-to" type="date"></label>
+  <form id="filters" class="filters" aria-label="${t('Filters')}">
+    <label>${t('Prompt')} <select id="filter-prompt"></select></label>
+    <label>${t('Version')} <select id="filter-version"></select></label>
+    <label>${t('Model')} <select id="filter-model"></select></label>
+    <label>${t('Rater')} <select id="filter-rater"></select></label>
+    <label id="dataset-label" hidden>${t('Dataset')} <select id="filter-dataset"></select></label>
+    <label>${t('From')} <input id="filter-from" type="date"></label>
+    <label>${t('To')} <input id="filter-to" type="date"></label>
     <span class="actions">
-      <button type="button" id="refresh" title="Read the ratings and runs again">Refresh</button>
-      <button type="button" id="export-csv" title="Save the rows shown as CSV">Export CSV</button>
-      <button type="button" id="export-json" title="Save the rows shown as JSON">Export JSON</button>
+      <button type="button" id="refresh" title="${t('Read the ratings and runs again')}">${t('Refresh')}</button>
+      <button type="button" id="export-csv" title="${t('Save the rows shown as CSV')}">${t('Export CSV')}</button>
+      <button type="button" id="export-json" title="${t('Save the rows shown as JSON')}">${t('Export JSON')}</button>
     </span>
   </form>
   <fieldset id="weights" class="weights">
-    <legend>Weights for this prompt</legend>
-    <label>Quality <input id="weight-quality" type="range" min="0" max="100" step="5"><output id="weight-quality-value"></output></label>
-    <label>Speed <input id="weight-speed" type="range" min="0" max="100" step="5"><output id="weight-speed-value"></output></label>
-    <label>Cost <input id="weight-cost" type="range" min="0" max="100" step="5"><output id="weight-cost-value"></output></label>
+    <legend>${t('Weights for this prompt')}</legend>
+    <label>${t('Quality')} <input id="weight-quality" type="range" min="0" max="100" step="5"><output id="weight-quality-value"></output></label>
+    <label>${t('Speed')} <input id="weight-speed" type="range" min="0" max="100" step="5"><output id="weight-speed-value"></output></label>
+    <label>${t('Cost')} <input id="weight-cost" type="range" min="0" max="100" step="5"><output id="weight-cost-value"></output></label>
   </fieldset>
   <p id="recommendation" class="recommendation" aria-live="polite"></p>
   <p id="too-few" class="too-few" hidden></p>
 </header>
 <main>
-  <div class="table-wrap"><table id="rows" aria-label="Prompt version × model"></table></div>
-  <p id="empty" class="notice" hidden>No rows match these filters.</p>
-  <section class="charts" aria-label="Charts">
-    <figure><figcaption title="Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate">Quality vs cost (Pareto front marked)</figcaption><div class="chart"><canvas id="chart-cost" role="img" aria-label="Quality against cost per 1,000 calls"></canvas></div></figure>
-    <figure><figcaption title="Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate">Quality vs latency (Pareto front marked)</figcaption><div class="chart"><canvas id="chart-latency" role="img" aria-label="Quality against median latency"></canvas></div></figure>
-    <figure><figcaption>Mean stars by prompt version over time</figcaption><div class="chart"><canvas id="chart-time" role="img" aria-label="Mean stars per day for each prompt version"></canvas></div></figure>
+  <div class="table-wrap"><table id="rows" aria-label="${t('Prompt version × model')}"></table></div>
+  <p id="empty" class="notice" hidden>${t('No rows match these filters.')}</p>
+  <section class="charts" aria-label="${t('Charts')}">
+    <figure><figcaption title="${t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate')}">${t('Quality vs cost (Pareto front marked)')}</figcaption><div class="chart"><canvas id="chart-cost" role="img" aria-label="${t('Quality against cost per 1,000 calls')}"></canvas></div></figure>
+    <figure><figcaption title="${t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate')}">${t('Quality vs latency (Pareto front marked)')}</figcaption><div class="chart"><canvas id="chart-latency" role="img" aria-label="${t('Quality against median latency')}"></canvas></div></figure>
+    <figure><figcaption>${t('Mean stars by prompt version over time')}</figcaption><div class="chart"><canvas id="chart-time" role="img" aria-label="${t('Mean stars per day for each prompt version')}"></canvas></div></figure>
   </section>
 </main>`;
 
@@ -82,18 +85,23 @@ function fill(select: HTMLSelectElement, values: { value: string; label: string 
   select.value = values.some((v) => v.value === selected) ? selected : (values[0]?.value ?? '');
 }
 
-const ALL = { value: '', label: 'All' };
+const ALL = { value: '', label: l10n.t('All') };
 
 function render(s: ScoreboardSnapshot): void {
   const started = performance.now();
   const f = s.facets;
   byId('prompt-title').textContent = s.prompt ? `· ${s.prompt}` : '';
-  byId('totals').textContent = `${s.rows.length} row${s.rows.length === 1 ? '' : 's'} · ${s.totals.ratings.toLocaleString('en-US')} ratings · ${s.totals.runs.toLocaleString('en-US')} runs`;
+  const ratings = s.totals.ratings.toLocaleString('en-US');
+  const runs = s.totals.runs.toLocaleString('en-US');
+  byId('totals').textContent = s.rows.length === 1 ? l10n.t('1 row · {0} ratings · {1} runs', ratings, runs) : l10n.t('{0} rows · {1} ratings · {2} runs', s.rows.length, ratings, runs);
   const banner = byId('banner');
   banner.hidden = s.problems.count === 0;
   const first = s.problems.first;
+  const firstFile = first ? first.file.split(/[\\/]/).slice(-2).join('/') : '';
   banner.textContent = first
-    ? `${s.problems.count} line${s.problems.count === 1 ? '' : 's'} could not be read and ${s.problems.count === 1 ? 'was' : 'were'} skipped; the first: ${first.file.split(/[\\/]/).slice(-2).join('/')} line ${first.line} (${first.message}). Every other line counts.`
+    ? s.problems.count === 1
+      ? l10n.t('1 line could not be read and was skipped; the first: {0} line {1} ({2}). Every other line counts.', firstFile, first.line, first.message)
+      : l10n.t('{0} lines could not be read and were skipped; the first: {1} line {2} ({3}). Every other line counts.', s.problems.count, firstFile, first.line, first.message)
     : '';
   const notice = byId('notice');
   notice.hidden = !s.notice;
@@ -122,14 +130,16 @@ function render(s: ScoreboardSnapshot): void {
   const recEl = byId('recommendation');
   const best = rec ? s.rows.find((r) => r.row.model === rec.model && r.row.version === rec.version) : undefined;
   recEl.textContent = rec
-    ? `Recommended: ${rec.model} · v${rec.version}${best?.combined != null ? ` (score ${best.combined.toFixed(2)})` : ''}${rec.runnerUp ? `; next: ${rec.runnerUp}` : ''}.`
+    ? recommendationText(`${rec.model} · v${rec.version}`, best?.combined != null ? best.combined.toFixed(2) : null, rec.runnerUp ?? null)
     : s.rows.length
-      ? 'No recommendation yet: rate some answers (quality has weight, and no row is rated).'
+      ? l10n.t('No recommendation yet: rate some answers (quality has weight, and no row is rated).')
       : '';
   const tooFew = byId('too-few');
   tooFew.hidden = !rec?.tooFewToTellApart;
   tooFew.textContent = rec?.tooFewToTellApart
-    ? `Too few ratings to tell ${rec.model} · v${rec.version} from ${rec.runnerUp ?? 'the next'} apart: their 95% intervals overlap (or fewer than 5 ratings each). Rate more answers before choosing.`
+    ? rec.runnerUp
+      ? l10n.t('Too few ratings to tell {0} from {1} apart: their 95% intervals overlap (or fewer than 5 ratings each). Rate more answers before choosing.', `${rec.model} · v${rec.version}`, rec.runnerUp)
+      : l10n.t('Too few ratings to tell {0} from the next apart: their 95% intervals overlap (or fewer than 5 ratings each). Rate more answers before choosing.', `${rec.model} · v${rec.version}`)
     : '';
 
   renderTable(byId<HTMLTableElement>('rows'), s.rows, rec);
@@ -138,6 +148,14 @@ function render(s: ScoreboardSnapshot): void {
   document.body.dataset.rows = String(s.rows.length);
   document.body.dataset.chartPoints = String(drawn.points);
   document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+}
+
+/** "Recommended: model · v2 (score 0.81); next: other · v1." with the parts that exist. */
+function recommendationText(best: string, score: string | null, next: string | null): string {
+  if (score !== null && next !== null) return l10n.t('Recommended: {0} (score {1}); next: {2}.', best, score, next);
+  if (score !== null) return l10n.t('Recommended: {0} (score {1}).', best, score);
+  if (next !== null) return l10n.t('Recommended: {0}; next: {1}.', best, next);
+  return l10n.t('Recommended: {0}.', best);
 }
 
 function currentFilters(): ScoreboardFilters {

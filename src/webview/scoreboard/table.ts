@@ -1,3 +1,4 @@
+import { l10n } from '../shared/l10nSetup';
 import type { ScoreboardViewRow } from '../../shared/scoreboardProtocol';
 
 /** The rows table: every cell is text (textContent), nothing from the records is HTML. */
@@ -8,29 +9,29 @@ const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${Math.round(
 const usd = (x: number | null) => (x === null ? '—' : x === 0 ? '$0' : x < 0.1 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 
 export const COLUMNS: { key: string; label: string; title: string; cell: (r: ScoreboardViewRow) => string }[] = [
-  { key: 'version', label: 'Version', title: 'Prompt version', cell: (r) => `v${r.row.version}` },
-  { key: 'model', label: 'Model', title: 'Model id', cell: (r) => r.row.model },
-  { key: 'n', label: 'n', title: 'Ratings that count for this row (stars, thumbs, pairwise)', cell: (r) => String(r.row.n) },
+  { key: 'version', label: l10n.t('Version'), title: l10n.t('Prompt version'), cell: (r) => `v${r.row.version}` },
+  { key: 'model', label: l10n.t('Model'), title: l10n.t('Model id'), cell: (r) => r.row.model },
+  { key: 'n', label: 'n', title: l10n.t('Ratings that count for this row (stars, thumbs, pairwise)'), cell: (r) => String(r.row.n) },
   {
     key: 'stars',
-    label: 'Stars',
-    title: 'Mean stars with its 95% interval (Student t)',
+    label: l10n.t('Stars'),
+    title: l10n.t('Mean stars with its 95% interval (Student t)'),
     cell: (r) => (r.row.stars.mean === null ? '—' : `${num(r.row.stars.mean, 2)}${r.row.stars.lo !== null ? ` [${num(r.row.stars.lo, 2)}–${num(r.row.stars.hi, 2)}]` : ''}`),
   },
   {
     key: 'thumbs',
-    label: 'Thumbs up',
-    title: 'Share of thumbs up with its 95% Wilson interval',
+    label: l10n.t('Thumbs up'),
+    title: l10n.t('Share of thumbs up with its 95% Wilson interval'),
     cell: (r) => (r.row.thumbsUp.rate === null ? '—' : `${pct(r.row.thumbsUp.rate)} [${pct(r.row.thumbsUp.lo)}–${pct(r.row.thumbsUp.hi)}]`),
   },
-  { key: 'winRate', label: 'Win rate', title: 'Pairwise comparisons won (a tie counts half)', cell: (r) => pct(r.row.winRate) },
-  { key: 'bt', label: 'BT rank', title: 'Bradley–Terry rank among the rows with pairwise data (score: share of strength)', cell: (r) => (r.btRank === null ? '—' : `#${r.btRank} (${num(r.row.btScore, 2)})`) },
-  { key: 'passRate', label: 'Checks', title: 'Share of dataset runs whose checks all passed', cell: (r) => pct(r.row.passRate) },
-  { key: 'p50', label: 'p50', title: 'Median latency', cell: (r) => ms(r.row.latencyMs.p50) },
-  { key: 'p95', label: 'p95', title: '95th percentile latency', cell: (r) => ms(r.row.latencyMs.p95) },
-  { key: 'ttft', label: 'TTFT', title: 'Median time to first token', cell: (r) => ms(r.row.ttftMs.p50) },
-  { key: 'cost', label: '$/1k calls', title: 'Mean cost of 1,000 calls at the catalog price', cell: (r) => usd(r.row.costPer1k) },
-  { key: 'score', label: 'Score', title: 'Combined score of quality, speed and cost with the weights above (0–1)', cell: (r) => num(r.combined, 2) },
+  { key: 'winRate', label: l10n.t('Win rate'), title: l10n.t('Pairwise comparisons won (a tie counts half)'), cell: (r) => pct(r.row.winRate) },
+  { key: 'bt', label: l10n.t('BT rank'), title: l10n.t('Bradley–Terry rank among the rows with pairwise data (score: share of strength)'), cell: (r) => (r.btRank === null ? '—' : `#${r.btRank} (${num(r.row.btScore, 2)})`) },
+  { key: 'passRate', label: l10n.t('Checks'), title: l10n.t('Share of dataset runs whose checks all passed'), cell: (r) => pct(r.row.passRate) },
+  { key: 'p50', label: 'p50', title: l10n.t('Median latency'), cell: (r) => ms(r.row.latencyMs.p50) },
+  { key: 'p95', label: 'p95', title: l10n.t('95th percentile latency'), cell: (r) => ms(r.row.latencyMs.p95) },
+  { key: 'ttft', label: l10n.t('TTFT'), title: l10n.t('Median time to first token'), cell: (r) => ms(r.row.ttftMs.p50) },
+  { key: 'cost', label: l10n.t('$/1k calls'), title: l10n.t('Mean cost of 1,000 calls at the catalog price'), cell: (r) => usd(r.row.costPer1k) },
+  { key: 'score', label: l10n.t('Score'), title: l10n.t('Combined score of quality, speed and cost with the weights above (0–1)'), cell: (r) => num(r.combined, 2) },
 ];
 
 export function renderTable(table: HTMLTableElement, rows: ScoreboardViewRow[], recommended: { model: string; version: number } | null): void {

@@ -1,3 +1,4 @@
+import { l10n } from './l10nSetup';
 import type { OutputRatingState, RatingCriterion, RatingInput } from '../../shared/ratingProtocol';
 
 /**
@@ -24,14 +25,14 @@ export class RatingWidget {
     root.className = 'rating-widget';
     root.dataset.column = String(column);
     root.setAttribute('role', 'group');
-    root.setAttribute('aria-label', 'Rating');
+    root.setAttribute('aria-label', l10n.t('Rating'));
 
     this.starsEl = document.createElement('div');
     this.starsEl.className = 'rating-criteria';
 
     const thumbsRow = document.createElement('div');
     thumbsRow.className = 'rating-thumbs';
-    for (const [value, glyph, label] of [['up', '▲ Up', 'Thumbs up (U)'], ['down', '▼ Down', 'Thumbs down (D)']] as const) {
+    for (const [value, glyph, label] of [['up', l10n.t('▲ Up'), l10n.t('Thumbs up (U)')], ['down', l10n.t('▼ Down'), l10n.t('Thumbs down (D)')]] as const) {
       const b = button(`thumb thumb-${value}`, glyph, label);
       b.dataset.value = value;
       b.setAttribute('aria-pressed', 'false');
@@ -43,18 +44,18 @@ export class RatingWidget {
     const details = document.createElement('details');
     details.className = 'rating-note';
     const summary = document.createElement('summary');
-    summary.textContent = 'Comment and tags';
+    summary.textContent = l10n.t('Comment and tags');
     this.comment = document.createElement('textarea');
     this.comment.className = 'rating-comment';
     this.comment.rows = 2;
-    this.comment.placeholder = 'What is good or wrong about this answer?';
-    this.comment.setAttribute('aria-label', 'Comment');
+    this.comment.placeholder = l10n.t('What is good or wrong about this answer?');
+    this.comment.setAttribute('aria-label', l10n.t('Comment'));
     this.tags = document.createElement('input');
     this.tags.className = 'rating-tags';
     this.tags.type = 'text';
-    this.tags.placeholder = 'Tags, comma separated';
-    this.tags.setAttribute('aria-label', 'Tags, comma separated');
-    this.saveNote = button('rating-save-note', 'Save note', 'Keep the comment and tags with this answer’s rating');
+    this.tags.placeholder = l10n.t('Tags, comma separated');
+    this.tags.setAttribute('aria-label', l10n.t('Tags, comma separated'));
+    this.saveNote = button('rating-save-note', l10n.t('Save note'), l10n.t('Keep the comment and tags with this answer’s rating'));
     this.saveNote.addEventListener('click', () => this.onRate({ kind: 'note', ...this.note() }));
     details.append(summary, this.comment, this.tags, this.saveNote);
     thumbsRow.append(details);
@@ -113,7 +114,7 @@ export class RatingWidget {
       row.append(label);
       const buttons: HTMLButtonElement[] = [];
       for (let n = 1; n <= 5; n++) {
-        const b = button('star', '★', `${n} star${n === 1 ? '' : 's'} for ${c.name}${c.name === 'overall' ? ` (${n})` : ''}`);
+        const b = button('star', '★', starLabel(n, c.name));
         b.dataset.value = String(n);
         b.setAttribute('aria-pressed', 'false');
         b.disabled = !this.enabled;
@@ -126,6 +127,12 @@ export class RatingWidget {
     });
     this.starsEl.replaceChildren(...rows);
   }
+}
+
+/** A star button's name: "3 stars for accuracy", and the key that gives it for the overall row. */
+function starLabel(n: number, criterion: string): string {
+  if (criterion === 'overall') return n === 1 ? l10n.t('1 star for {0} (1)', criterion) : l10n.t('{0} stars for {1} ({0})', n, criterion);
+  return n === 1 ? l10n.t('1 star for {0}', criterion) : l10n.t('{0} stars for {1}', n, criterion);
 }
 
 function button(cls: string, text: string, label: string): HTMLButtonElement {
@@ -160,7 +167,11 @@ export function isTextField(target: EventTarget | null): boolean {
 
 /** What a key rating says, for the aria-live announcement. */
 export function describeRating(input: RatingInput, label: string): string {
-  if (input.kind === 'stars') return `${label}: ${input.value} star${input.value === 1 ? '' : 's'}${input.criterion === 'overall' ? '' : ` for ${input.criterion}`}`;
-  if (input.kind === 'thumbs') return `${label}: thumbs ${input.value}`;
-  return `${label}: note saved`;
+  if (input.kind === 'stars') {
+    const n = input.value;
+    if (input.criterion === 'overall') return n === 1 ? l10n.t('{0}: 1 star', label) : l10n.t('{0}: {1} stars', label, n);
+    return n === 1 ? l10n.t('{0}: 1 star for {1}', label, input.criterion) : l10n.t('{0}: {1} stars for {2}', label, n, input.criterion);
+  }
+  if (input.kind === 'thumbs') return input.value === 'up' ? l10n.t('{0}: thumbs up', label) : l10n.t('{0}: thumbs down', label);
+  return l10n.t('{0}: note saved', label);
 }

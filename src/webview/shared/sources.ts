@@ -1,3 +1,4 @@
+import { l10n } from './l10nSetup';
 import type { OpenSourceMessage, SourceRef } from '../../shared/sources';
 
 /**
@@ -14,7 +15,7 @@ export class SourcesView {
   constructor(private readonly open: (message: OpenSourceMessage) => void) {
     this.root = document.createElement('nav');
     this.root.className = 'sources';
-    this.root.setAttribute('aria-label', 'Sources');
+    this.root.setAttribute('aria-label', l10n.t('Sources'));
     this.root.hidden = true;
   }
 
@@ -30,11 +31,11 @@ export class SourcesView {
     }
     const label = document.createElement('span');
     label.className = 'source-label';
-    label.textContent = 'Sources:';
+    label.textContent = l10n.t('Sources:');
     if (!sources.length) {
       const none = document.createElement('span');
       none.className = 'none';
-      none.textContent = 'no document matched the query';
+      none.textContent = l10n.t('no document matched the query');
       this.root.replaceChildren(label, none);
       return;
     }
@@ -50,7 +51,7 @@ export class SourcesView {
     button.dataset.endLine = String(source.endLine);
     const lines = source.endLine > source.startLine ? `${source.startLine}–${source.endLine}` : String(source.startLine);
     button.textContent = `${source.path}:${lines} (${source.score.toFixed(2)})`;
-    button.title = `Open ${source.path} at lines ${lines}`;
+    button.title = l10n.t('Open {0} at lines {1}', source.path, lines);
     button.addEventListener('click', () => this.open({ type: 'openSource', path: source.path, startLine: source.startLine, endLine: source.endLine }));
     return button;
   }
