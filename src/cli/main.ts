@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
   }
   if (command === 'index' || command === 'search' || command === 'retrieval-eval') {
-    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'] };
     if (command === 'index') return runIndexCommand(rag);
     return command === 'search' ? runSearchCommand(positionals.slice(1).join(' '), rag) : runRetrievalEvalCommand(file, rag);
   }

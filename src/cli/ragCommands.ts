@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readManifest } from '../core/rag/indexFiles';
 import { evaluateRetrieval, parseRetrievalQuestions } from '../core/rag/retrievalEval';
+import { appendRetrievalEval, retrievalEvalRecord } from '../core/rag/retrievalEvalRecords';
+import { WorkbenchPaths } from '../core/workspace/paths';
 import type { EmbedderConfig, IndexProgress, RagSearchMode, RagSettings } from '../core/rag/types';
 import { DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../core/rag/fileScanner';
 import { WorkspaceIndex } from '../core/rag/workspaceIndex';
@@ -22,6 +24,8 @@ export interface RagCommandOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  /** Append the evaluation to .prompt-workbench/retrieval-evals.jsonl (the scoreboard's retrieval table). */
+  record?: boolean;
 }
 
 /** A usage mistake: main.ts prints it without a stack and exits 2. */
@@ -134,6 +138,11 @@ export async function runRetrievalEvalCommand(file: string | undefined, o: RagCo
   // Evaluate what is on disk now: bring the index up to date first (cheap when nothing changed).
   await index.update({});
   const result = await evaluateRetrieval((q) => index.search(q), questions, { k: parseK(o.k, 5), mode: parseMode(o.mode) });
+  if (o.record !== false) {
+    const paths = new WorkbenchPaths(path.resolve(o.workspace));
+    const embedder = (await index.status()).embedder ?? 'unknown';
+    await appendRetrievalEval(paths.retrievalEvalsFile, retrievalEvalRecord(result, { questionsFile: paths.relative(path.resolve(file)), embedder }));
+  }
   if (o.json) {
     console.log(JSON.stringify(result, null, 2));
     return 0;

@@ -27,6 +27,7 @@ export const COMMAND = {
   searchDocuments: 'promptWorkbench.searchDocuments',
   rebuildIndex: 'promptWorkbench.rebuildIndex',
   indexStatus: 'promptWorkbench.indexStatus',
+  evaluateRetrieval: 'promptWorkbench.evaluateRetrieval',
   openScoreboard: 'promptWorkbench.openScoreboard',
   exportScoreboard: 'promptWorkbench.exportScoreboard',
   toggleBlindRating: 'promptWorkbench.toggleBlindRating',

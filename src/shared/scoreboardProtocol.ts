@@ -7,7 +7,8 @@
  * `#filter-model`, `#filter-rater`, `#filter-dataset`, `#filter-from`, `#filter-to`,
  * `#weight-quality|speed|cost` (range inputs), `#recommendation`, `#too-few`,
  * `table#rows tbody tr[data-model][data-version]` with cells `td[data-col=…]`,
- * `canvas#chart-cost`, `canvas#chart-latency`, `canvas#chart-time`, `#export-csv`, `#export-json`.
+ * `canvas#chart-cost`, `canvas#chart-latency`, `canvas#chart-time`, `#export-csv`, `#export-json`,
+ * `table#retrieval tbody tr[data-mode]`, `#evaluate-retrieval`.
  */
 
 // The shapes below match src/core/ratings/{scoreboard,scoreboardView}.ts (structurally: the
@@ -91,6 +92,27 @@ export interface ScoreboardSnapshot {
   totals: { runs: number; ratings: number };
   /** How long reading and computing took (ms), for the log and the benchmark. */
   timings: { readMs: number; computeMs: number };
+  /** Retrieval evaluations of the document index (`.prompt-workbench/retrieval-evals.jsonl`), newest first. */
+  retrieval?: RetrievalSection;
+}
+
+/** One evaluation as the table shows it (`#retrieval tbody tr[data-mode]`). */
+export interface RetrievalEvalRow {
+  ts: string;
+  embedder: string;
+  mode: 'hybrid' | 'vector' | 'keyword';
+  k: number;
+  questions: number;
+  hitAt1: number;
+  hitAtK: number;
+  mrr: number;
+}
+
+export interface RetrievalSection {
+  /** The questions file of the setting, workspace-relative, and whether it exists. */
+  questionsFile: string;
+  questionsExist: boolean;
+  evals: RetrievalEvalRow[];
 }
 
 export type HostToScoreboard = { type: 'snapshot'; state: ScoreboardSnapshot };
@@ -100,4 +122,5 @@ export type ScoreboardToHost =
   | { type: 'setFilters'; filters: ScoreboardFilters }
   | { type: 'setWeights'; prompt: string; weights: ScoreWeights }
   | { type: 'export'; format: 'csv' | 'json' }
+  | { type: 'evaluateRetrieval' }
   | { type: 'refresh' };

@@ -134,6 +134,23 @@ describe('Document index (RAG) in the extension host', function () {
     for (const id of [SEARCH, REBUILD, STATUS, RUN]) assert.ok(commands.includes(id), `${id} is registered`);
   });
 
+  it('Evaluate Retrieval asks the sample questions in three modes, keeps each result, and the Scoreboard lists them', async () => {
+    type Evaluation = { mode: string; k: number; questions: number; hitAt1: number; hitAtK: number; mrr: number; embedder: string };
+    const evals = await vscode.commands.executeCommand<Evaluation[] | undefined>('promptWorkbench.evaluateRetrieval', { quiet: true });
+    assert.ok(evals, 'the sample workspace has datasets/retrieval-questions.jsonl');
+    assert.deepStrictEqual(evals.map((e) => e.mode), ['hybrid', 'vector', 'keyword']);
+    const hybrid = evals[0];
+    assert.strictEqual(hybrid.questions, 6);
+    assert.ok(hybrid.hitAtK >= 0.8, `hybrid finds the answering file in the top ${hybrid.k} for most questions: ${JSON.stringify(hybrid)}`);
+    assert.ok(hybrid.mrr > 0 && hybrid.mrr <= 1 && hybrid.hitAt1 <= hybrid.hitAtK);
+    const kept = fs.readFileSync(path.join(folder.uri.fsPath, '.prompt-workbench', 'retrieval-evals.jsonl'), 'utf8').trim().split('\n');
+    assert.ok(kept.length >= 3, 'three lines were appended');
+    const snapshot = await vscode.commands.executeCommand<{ retrieval?: { evals: { mode: string; embedder: string }[]; questionsExist: boolean } }>('promptWorkbench.openScoreboard');
+    assert.ok(snapshot?.retrieval?.questionsExist, 'the scoreboard knows the questions file');
+    assert.ok((snapshot.retrieval.evals ?? []).filter((e) => e.embedder === hybrid.embedder).length >= 3, `the scoreboard lists the evaluations: ${JSON.stringify(snapshot.retrieval)}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   describe('a prompt with workbench.rag, run against the local Bedrock simulator', () => {
     let server: BedrockServer;
     const restore: (() => Thenable<void>)[] = [];

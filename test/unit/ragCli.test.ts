@@ -82,5 +82,11 @@ describe('rag CLI index / search / retrieval-eval (dist/cli.js)', function () {
     assert.match(r.stderr, /questions\.jsonl:3: skipped/);
     const human = cli(['retrieval-eval', 'questions.jsonl', '--mode', 'keyword', '--workspace', dir], dir);
     assert.match(human.stdout, /2 questions, keyword: hit@1 100\.0%, hit@5 100\.0%, MRR 1\.000/);
+    // Each evaluation is kept for the scoreboard, with the embedder and the mode; --no-record keeps none.
+    const kept = fs.readFileSync(path.join(dir, '.prompt-workbench', 'retrieval-evals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(kept.map((e: { mode: string; k: number }) => [e.mode, e.k]), [['hybrid', 3], ['keyword', 5]]);
+    assert.ok(kept.every((e: { embedder: string; questionsFile: string }) => e.embedder.length > 0 && e.questionsFile === 'questions.jsonl'));
+    assert.equal(cli(['retrieval-eval', 'questions.jsonl', '--no-record', '--workspace', dir], dir).status, 0);
+    assert.equal(fs.readFileSync(path.join(dir, '.prompt-workbench', 'retrieval-evals.jsonl'), 'utf8').trim().split('\n').length, 2);
   });
 });

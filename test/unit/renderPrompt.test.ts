@@ -160,17 +160,17 @@ describe('email-summary.prompt sample', () => {
       { name: parsed.name, version: parsed.version, model: parsed.model, config: parsed.config, schema: parsed.inputSchema, defaults: parsed.inputDefaults },
       {
         name: 'email-summary',
-        version: 2,
+        version: 1,
         model: 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0',
         config: { temperature: 0.2, maxOutputTokens: 700, topP: 0.9 },
-        // Version 2 (issue 7): related workspace documents come in as `context`.
-        schema: { email: 'string', 'audience?': 'string', 'context?(array, workspace documents the thread refers to)': { path: 'string', lines: 'string', text: 'string' } },
+        // Related workspace documents come in as `context` (issue 7); `language` overrides the thread's own (issue 8).
+        schema: { email: 'string', 'audience?': 'string', 'language?': "string, the language to write the summary in; empty means the thread's own language", 'context?(array, workspace documents the thread refers to)': { path: 'string', lines: 'string', text: 'string' } },
         defaults: { audience: 'engineer' },
       },
     );
     assert.deepStrictEqual(parsed.workbench, {
       compare: ['bedrock/amazon.nova-lite-v1:0', 'bedrock/meta.llama3-1-8b-instruct-v1:0'],
-      changelog: 'Related workspace documents come in as context; placeholders such as [EMAIL_1] are kept as they are',
+      changelog: 'First version, with related workspace documents as context and placeholders such as [EMAIL_1] kept as they are',
     });
     assert.strictEqual(typeof parsed.frontmatter.description, 'string');
   });
@@ -187,5 +187,13 @@ describe('email-summary.prompt sample', () => {
     assert.deepStrictEqual(rendered.messages[1].content, [{ text: email }]);
     assert.deepStrictEqual(rendered.missingInputs, []);
     assert.deepStrictEqual((await renderPrompt(source, {}, { path: samplePath })).missingInputs, ['email']);
+  });
+
+  it("answers in the thread's own language unless the language input says otherwise", async () => {
+    const own = String(textOf(await renderPrompt(source, { email: 'x' }, { path: samplePath })));
+    assert.match(own, /in the same language as the email thread/);
+    const told = String(textOf(await renderPrompt(source, { email: 'x', language: 'English' }, { path: samplePath })));
+    assert.match(told, /in English, with exactly these parts/);
+    assert.doesNotMatch(told, /same language as the email thread/);
   });
 });

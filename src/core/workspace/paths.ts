@@ -22,6 +22,11 @@ export class WorkbenchPaths {
     return path.join(this.root, 'ratings.jsonl');
   }
 
+  /** One line per retrieval evaluation (hit@k, MRR per embedder and mode): the scoreboard's retrieval table. */
+  get retrievalEvalsFile(): string {
+    return path.join(this.root, 'retrieval-evals.jsonl');
+  }
+
   versionsDir(promptName: string): string {
     return path.join(this.root, 'versions', promptName);
   }

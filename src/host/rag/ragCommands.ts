@@ -1,5 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { evaluateRetrieval as evaluateRetrievalCore, parseRetrievalQuestions } from '../../core/rag/retrievalEval';
+import { appendRetrievalEval, retrievalEvalRecord, type RetrievalEvalRecord } from '../../core/rag/retrievalEvalRecords';
 import type { IndexStats, IndexStatus, RagHit } from '../../core/rag/types';
+import { WorkbenchPaths } from '../../core/workspace/paths';
 import { openDocumentAt } from './openSource';
 import { RagController } from './ragController';
 
@@ -176,3 +181,63 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** `promptWorkbench.evaluateRetrieval` with arguments (scripts, tests): which questions file, k, whether to say anything. */
+export interface EvaluateRetrievalArgs {
+  questions?: string;
+  k?: number;
+  quiet?: boolean;
+}
+
+/**
+ * Evaluate Retrieval: the questions file (`promptWorkbench.rag.evalQuestions`, JSONL of
+ * `{"question", "files"}`) against the index as it is, in the three modes (hybrid, vector,
+ * keyword), each appended to `.prompt-workbench/retrieval-evals.jsonl`, which the Scoreboard
+ * shows; so embedders and chunking compare on the team's own questions.
+ */
+export async function evaluateRetrieval(controller: RagController, args: EvaluateRetrievalArgs = {}): Promise<RetrievalEvalRecord[] | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error(vscode.l10n.t('Open a folder first: the document index covers the files of a workspace folder.'));
+  const relative = args.questions ?? vscode.workspace.getConfiguration('promptWorkbench', folder.uri).get<string>('rag.evalQuestions', 'datasets/retrieval-questions.jsonl');
+  const file = path.isAbsolute(relative) ? relative : path.join(folder.uri.fsPath, relative);
+  const paths = new WorkbenchPaths(folder.uri.fsPath);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    const example = '{"question": "How do we roll back a release?", "files": ["docs/rollback-runbook.md"]}';
+    if (!args.quiet) void vscode.window.showWarningMessage(vscode.l10n.t('No questions file at {0}. Write one question per line, e.g. {1}, or point promptWorkbench.rag.evalQuestions at yours.', paths.relative(file), example));
+    return undefined;
+  }
+  const { questions, problems } = parseRetrievalQuestions(text);
+  for (const p of problems) controller.services.log.warn(`Evaluate Retrieval: ${paths.relative(file)}:${p.line}: skipped: ${p.message}`);
+  if (!questions.length) {
+    if (!args.quiet) void vscode.window.showWarningMessage(vscode.l10n.t('{0} has no usable questions.', paths.relative(file)));
+    return undefined;
+  }
+  const k = args.k && args.k > 0 ? Math.floor(args.k) : 5;
+  const records = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Evaluating retrieval on {0} questions…', questions.length) },
+    async (progress) => {
+      const out: RetrievalEvalRecord[] = [];
+      for (const mode of ['hybrid', 'vector', 'keyword'] as const) {
+        progress.report({ message: mode });
+        const result = await evaluateRetrievalCore((q) => controller.search(folder, q), questions, { k, mode });
+        const embedder = (await controller.status(folder)).embedder ?? 'unknown';
+        const record = retrievalEvalRecord(result, { questionsFile: paths.relative(file), embedder });
+        await appendRetrievalEval(paths.retrievalEvalsFile, record);
+        out.push(record);
+      }
+      return out;
+    },
+  );
+  const hybrid = records[0];
+  if (!args.quiet) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Retrieval on {0} questions (hybrid): hit@1 {1}, hit@{2} {3}, MRR {4}. The Scoreboard lists every evaluation.', hybrid.questions, pct(hybrid.hitAt1), hybrid.k, pct(hybrid.hitAtK), hybrid.mrr.toFixed(3)),
+    );
+  }
+  return records;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

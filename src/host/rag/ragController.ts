@@ -57,7 +57,7 @@ export class RagController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly services: WorkbenchServices,
+    readonly services: WorkbenchServices,
     private readonly workerPath: string,
     private readonly embedder: RagEmbedderState,
   ) {

@@ -48,6 +48,11 @@ export function registerRagFeatures(context: vscode.ExtensionContext, services: 
     return m.indexStatus(c, uri instanceof vscode.Uri ? uri : undefined);
   });
 
+  register(COMMAND.evaluateRetrieval, async (args?: Parameters<Awaited<ReturnType<typeof commands>>['evaluateRetrieval']>[1]) => {
+    const [c, m] = await Promise.all([controller(), commands()]);
+    return m.evaluateRetrieval(c, args && typeof args === 'object' ? args : {});
+  });
+
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       const affected = ['rag', 'bedrock'].some((s) => e.affectsConfiguration(`${SETTINGS_SECTION}.${s}`)) || e.affectsConfiguration('files.exclude');

@@ -1,10 +1,14 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readRetrievalEvals } from '../../core/rag/retrievalEvalRecords';
 import type { ScoreboardFilters, ScoreWeights } from '../../core/ratings/scoreboardView';
 import { WorkbenchPaths } from '../../core/workspace/paths';
-import type { HostToScoreboard, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
+import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
+import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
-import { webviewHtml } from '../webviewHtml';
+import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
 const WEIGHTS_KEY = 'promptWorkbench.scoreboard.weights';
@@ -12,7 +16,10 @@ const FILTERS_KEY = 'promptWorkbench.scoreboard.filters';
 /** Changes on disk come in bursts (a CLI eval appends thousands of lines): read once they settle. */
 const DEBOUNCE_MS = 300;
 
-const BODY = `<div id="app" aria-label="Scoreboard"></div>`;
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `<div id="app" aria-label="${escapeHtml(vscode.l10n.t('Scoreboard'))}"></div>`;
+}
 
 /**
  * The Scoreboard panel: one per window, over the first workspace folder. The host reads the
@@ -58,8 +65,10 @@ export class ScoreboardPanel implements vscode.Disposable {
     const extensionUri = context.extensionUri;
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'scoreboard.js', styles: ['scoreboard.css'], body: BODY });
-    const watchers = ['**/.prompt-workbench/ratings.jsonl', '**/.prompt-workbench/runs/*.jsonl'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'scoreboard.js', styles: ['scoreboard.css'], body: body() });
+    const watchers = ['**/.prompt-workbench/ratings.jsonl', '**/.prompt-workbench/runs/*.jsonl', '**/.prompt-workbench/retrieval-evals.jsonl'].map((glob) =>
+      vscode.workspace.createFileSystemWatcher(glob),
+    );
     const changed = () => this.scheduleRefresh();
     this.disposables.push(
       ...watchers,
@@ -126,10 +135,25 @@ export class ScoreboardPanel implements vscode.Disposable {
       }
       if (!data.runs.length && !data.ratings.length) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
       this.log.info(`Scoreboard: read ${data.runs.length} runs + ${data.ratings.length} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
+      snapshot.retrieval = await this.retrievalSection(folder);
     }
     this.snapshot = snapshot;
     this.post();
     return snapshot;
+  }
+
+  /** The retrieval evaluations recorded in the folder, and the questions file the setting names. */
+  private async retrievalSection(folder: vscode.WorkspaceFolder): Promise<RetrievalSection> {
+    const paths = new WorkbenchPaths(folder.uri.fsPath);
+    const questionsFile = vscode.workspace.getConfiguration('promptWorkbench', folder.uri).get<string>('rag.evalQuestions', 'datasets/retrieval-questions.jsonl');
+    const absolute = path.isAbsolute(questionsFile) ? questionsFile : path.join(folder.uri.fsPath, questionsFile);
+    const { records, problems } = await readRetrievalEvals(paths.retrievalEvalsFile);
+    for (const p of problems.slice(0, 1)) this.log.warn(`Scoreboard: ${paths.relative(paths.retrievalEvalsFile)}:${p.line}: skipped: ${p.message}`);
+    return {
+      questionsFile: paths.relative(absolute),
+      questionsExist: fs.existsSync(absolute),
+      evals: records.map(({ ts, embedder, mode, k, questions, hitAt1, hitAtK, mrr }) => ({ ts, embedder, mode, k, questions, hitAt1, hitAtK, mrr })),
+    };
   }
 
   private get filters(): ScoreboardFilters {
@@ -159,6 +183,10 @@ export class ScoreboardPanel implements vscode.Disposable {
         break;
       case 'export':
         await this.export(message.format);
+        break;
+      case 'evaluateRetrieval':
+        await vscode.commands.executeCommand(COMMAND.evaluateRetrieval);
+        await this.refresh();
         break;
     }
   }

@@ -1,6 +1,8 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { HostToScoreboard, ScoreboardFilters, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
 import { ScoreboardCharts } from './charts';
+import { renderRetrieval } from './retrieval';
 import { renderTable } from './table';
 
 interface VsCodeApi {
@@ -14,47 +16,52 @@ const vscode = acquireVsCodeApi();
 const post = (message: ScoreboardToHost) => vscode.postMessage(message);
 
 const app = document.getElementById('app') ?? document.body;
-/** A translated text for the static markup below: the translation is text, never markup. */
-const t = (message: string) => l10n.t(message).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escapes a translated text for the static markup below: the translation is text, never markup. */
+const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 // Static markup only: every value from the records is set with textContent below.
 app.innerHTML = `
 <header>
   <div class="title-row">
-    <h1>${t('Scoreboard')} <span id="prompt-title"></span></h1>
+    <h1>${esc(l10n.t('Scoreboard'))} <span id="prompt-title"></span></h1>
     <span id="totals" role="status" aria-live="polite"></span>
   </div>
   <p id="banner" class="banner" role="alert" hidden></p>
   <p id="notice" class="notice" hidden></p>
-  <form id="filters" class="filters" aria-label="${t('Filters')}">
-    <label>${t('Prompt')} <select id="filter-prompt"></select></label>
-    <label>${t('Version')} <select id="filter-version"></select></label>
-    <label>${t('Model')} <select id="filter-model"></select></label>
-    <label>${t('Rater')} <select id="filter-rater"></select></label>
-    <label id="dataset-label" hidden>${t('Dataset')} <select id="filter-dataset"></select></label>
-    <label>${t('From')} <input id="filter-from" type="date"></label>
-    <label>${t('To')} <input id="filter-to" type="date"></label>
+  <form id="filters" class="filters" aria-label="${esc(l10n.t('Filters'))}">
+    <label>${esc(l10n.t('Prompt'))} <select id="filter-prompt"></select></label>
+    <label>${esc(l10n.t('Version'))} <select id="filter-version"></select></label>
+    <label>${esc(l10n.t('Model'))} <select id="filter-model"></select></label>
+    <label>${esc(l10n.t('Rater'))} <select id="filter-rater"></select></label>
+    <label id="dataset-label" hidden>${esc(l10n.t('Dataset'))} <select id="filter-dataset"></select></label>
+    <label>${esc(l10n.t('From'))} <input id="filter-from" type="date"></label>
+    <label>${esc(l10n.t('To'))} <input id="filter-to" type="date"></label>
     <span class="actions">
-      <button type="button" id="refresh" title="${t('Read the ratings and runs again')}">${t('Refresh')}</button>
-      <button type="button" id="export-csv" title="${t('Save the rows shown as CSV')}">${t('Export CSV')}</button>
-      <button type="button" id="export-json" title="${t('Save the rows shown as JSON')}">${t('Export JSON')}</button>
+      <button type="button" id="refresh" title="${esc(l10n.t('Read the ratings and runs again'))}">${esc(l10n.t('Refresh'))}</button>
+      <button type="button" id="export-csv" title="${esc(l10n.t('Save the rows shown as CSV'))}">${esc(l10n.t('Export CSV'))}</button>
+      <button type="button" id="export-json" title="${esc(l10n.t('Save the rows shown as JSON'))}">${esc(l10n.t('Export JSON'))}</button>
     </span>
   </form>
   <fieldset id="weights" class="weights">
-    <legend>${t('Weights for this prompt')}</legend>
-    <label>${t('Quality')} <input id="weight-quality" type="range" min="0" max="100" step="5"><output id="weight-quality-value"></output></label>
-    <label>${t('Speed')} <input id="weight-speed" type="range" min="0" max="100" step="5"><output id="weight-speed-value"></output></label>
-    <label>${t('Cost')} <input id="weight-cost" type="range" min="0" max="100" step="5"><output id="weight-cost-value"></output></label>
+    <legend>${esc(l10n.t('Weights for this prompt'))}</legend>
+    <label>${esc(l10n.t('Quality'))} <input id="weight-quality" type="range" min="0" max="100" step="5"><output id="weight-quality-value"></output></label>
+    <label>${esc(l10n.t('Speed'))} <input id="weight-speed" type="range" min="0" max="100" step="5"><output id="weight-speed-value"></output></label>
+    <label>${esc(l10n.t('Cost'))} <input id="weight-cost" type="range" min="0" max="100" step="5"><output id="weight-cost-value"></output></label>
   </fieldset>
   <p id="recommendation" class="recommendation" aria-live="polite"></p>
   <p id="too-few" class="too-few" hidden></p>
 </header>
 <main>
-  <div class="table-wrap"><table id="rows" aria-label="${t('Prompt version × model')}"></table></div>
-  <p id="empty" class="notice" hidden>${t('No rows match these filters.')}</p>
-  <section class="charts" aria-label="${t('Charts')}">
-    <figure><figcaption title="${t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate')}">${t('Quality vs cost (Pareto front marked)')}</figcaption><div class="chart"><canvas id="chart-cost" role="img" aria-label="${t('Quality against cost per 1,000 calls')}"></canvas></div></figure>
-    <figure><figcaption title="${t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate')}">${t('Quality vs latency (Pareto front marked)')}</figcaption><div class="chart"><canvas id="chart-latency" role="img" aria-label="${t('Quality against median latency')}"></canvas></div></figure>
-    <figure><figcaption>${t('Mean stars by prompt version over time')}</figcaption><div class="chart"><canvas id="chart-time" role="img" aria-label="${t('Mean stars per day for each prompt version')}"></canvas></div></figure>
+  <div class="table-wrap"><table id="rows" aria-label="${esc(l10n.t('Prompt version × model'))}"></table></div>
+  <p id="empty" class="notice" hidden>${esc(l10n.t('No rows match these filters.'))}</p>
+  <section class="charts" aria-label="${esc(l10n.t('Charts'))}">
+    <figure><figcaption title="${esc(l10n.t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate'))}">${esc(l10n.t('Quality vs cost (Pareto front marked)'))}</figcaption><div class="chart"><canvas id="chart-cost" role="img" aria-label="${esc(l10n.t('Quality against cost per 1,000 calls'))}"></canvas></div></figure>
+    <figure><figcaption title="${esc(l10n.t('Quality: mean stars on 0–1, else the thumbs-up rate, else the pairwise win rate'))}">${esc(l10n.t('Quality vs latency (Pareto front marked)'))}</figcaption><div class="chart"><canvas id="chart-latency" role="img" aria-label="${esc(l10n.t('Quality against median latency'))}"></canvas></div></figure>
+    <figure><figcaption>${esc(l10n.t('Mean stars by prompt version over time'))}</figcaption><div class="chart"><canvas id="chart-time" role="img" aria-label="${esc(l10n.t('Mean stars per day for each prompt version'))}"></canvas></div></figure>
+  </section>
+  <section id="retrieval-section" class="retrieval" aria-label="${esc(l10n.t('Retrieval quality'))}" hidden>
+    <h2>${esc(l10n.t('Retrieval quality of the document index'))} <button type="button" id="evaluate-retrieval">${esc(l10n.t('Evaluate Retrieval'))}</button></h2>
+    <p class="retrieval-note notice"></p>
+    <div class="table-wrap"><table id="retrieval" aria-label="${esc(l10n.t('Retrieval evaluations'))}"></table></div>
   </section>
 </main>`;
 
@@ -143,6 +150,7 @@ function render(s: ScoreboardSnapshot): void {
     : '';
 
   renderTable(byId<HTMLTableElement>('rows'), s.rows, rec);
+  renderRetrieval(byId('retrieval-section'), s.retrieval);
   byId('empty').hidden = s.rows.length > 0 || !!s.notice;
   const drawn = charts.render(s);
   document.body.dataset.rows = String(s.rows.length);
@@ -187,6 +195,7 @@ for (const input of Object.values(weightInputs)) {
 byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
 byId('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 byId('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
+byId('evaluate-retrieval').addEventListener('click', () => post({ type: 'evaluateRetrieval' }));
 
 window.addEventListener('message', (event: MessageEvent<HostToScoreboard>) => {
   if (event.data?.type !== 'snapshot') return;
