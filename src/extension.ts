@@ -50,9 +50,10 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     );
   } catch (err) {
     // VS Code does not show activation errors to the user: say what broke and where to look.
-    const message = `Prompt Workbench could not start: ${(err as Error)?.message ?? String(err)}`;
+    const message = vscode.l10n.t('Prompt Workbench could not start: {0}', (err as Error)?.message ?? String(err));
     log.error(message, err);
-    void vscode.window.showErrorMessage(message, 'Show Log').then((c) => c && log.show());
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(message, showLog).then((c) => c === showLog && log.show());
   }
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);

@@ -3,48 +3,51 @@ import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../shared/ru
 
 /** What the inputs form asks of the host: run with its values, pick or save a sample set, pick a file. */
 export type RunPanelAction = Extract<RunPanelToHost, { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' | 'rate' | 'loadRating' | 'openSource' }>;
-import { webviewHtml } from './webviewHtml';
+import { escapeHtml, webviewHtml } from './webviewHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'promptWorkbench.run';
 
-const BODY = `
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `
 <header>
   <div class="title-row">
     <h1 id="title"></h1>
     <span id="model"></span>
     <span id="status" role="status" aria-live="polite"></span>
   </div>
-  <ul id="metrics" aria-label="Metrics">
-    <li data-metric="ttft"><span class="label">Time to first token</span><span class="value">—</span></li>
-    <li data-metric="latency"><span class="label">Total latency</span><span class="value">—</span></li>
-    <li data-metric="inputTokens"><span class="label">Input tokens</span><span class="value">—</span></li>
-    <li data-metric="outputTokens"><span class="label">Output tokens</span><span class="value">—</span></li>
-    <li data-metric="tokensPerSecond"><span class="label">Tokens/s</span><span class="value">—</span></li>
-    <li data-metric="cost"><span class="label">Cost</span><span class="value">—</span></li>
+  <ul id="metrics" aria-label="${escapeHtml(vscode.l10n.t('Metrics'))}">
+    <li data-metric="ttft"><span class="label">${escapeHtml(vscode.l10n.t('Time to first token'))}</span><span class="value">—</span></li>
+    <li data-metric="latency"><span class="label">${escapeHtml(vscode.l10n.t('Total latency'))}</span><span class="value">—</span></li>
+    <li data-metric="inputTokens"><span class="label">${escapeHtml(vscode.l10n.t('Input tokens'))}</span><span class="value">—</span></li>
+    <li data-metric="outputTokens"><span class="label">${escapeHtml(vscode.l10n.t('Output tokens'))}</span><span class="value">—</span></li>
+    <li data-metric="tokensPerSecond"><span class="label">${escapeHtml(vscode.l10n.t('Tokens/s'))}</span><span class="value">—</span></li>
+    <li data-metric="cost"><span class="label">${escapeHtml(vscode.l10n.t('Cost'))}</span><span class="value">—</span></li>
   </ul>
   <div class="toolbar">
-    <button id="stop" title="Stop (Esc)">Stop</button>
-    <button id="rerun" class="primary" title="Run again with the same inputs">Run again</button>
-    <button id="copy" title="Copy the answer">Copy</button>
+    <button id="stop" title="${escapeHtml(vscode.l10n.t('Stop (Esc)'))}">${escapeHtml(vscode.l10n.t('Stop'))}</button>
+    <button id="rerun" class="primary" title="${escapeHtml(vscode.l10n.t('Run again with the same inputs'))}">${escapeHtml(vscode.l10n.t('Run again'))}</button>
+    <button id="copy" title="${escapeHtml(vscode.l10n.t('Copy the answer'))}">${escapeHtml(vscode.l10n.t('Copy'))}</button>
   </div>
   <p id="endpoint-notice" hidden></p>
   <p id="error" role="alert" hidden></p>
 </header>
 <details id="inputs-panel">
-  <summary><span class="summary-label">Inputs</span> <span id="inputs-summary"></span></summary>
+  <summary><span class="summary-label">${escapeHtml(vscode.l10n.t('Inputs'))}</span> <span id="inputs-summary"></span></summary>
   <div class="inputs-bar">
-    <label for="sample-set">Sample set</label>
+    <label for="sample-set">${escapeHtml(vscode.l10n.t('Sample set'))}</label>
     <select id="sample-set"></select>
-    <button id="save-set" type="button" title="Save these values as a named sample set of this prompt">Save as Set…</button>
-    <button id="delete-set" type="button" title="Delete the selected sample set">Delete Set</button>
+    <button id="save-set" type="button" title="${escapeHtml(vscode.l10n.t('Save these values as a named sample set of this prompt'))}">${escapeHtml(vscode.l10n.t('Save as Set…'))}</button>
+    <button id="delete-set" type="button" title="${escapeHtml(vscode.l10n.t('Delete the selected sample set'))}">${escapeHtml(vscode.l10n.t('Delete Set'))}</button>
   </div>
   <form id="inputs-form" novalidate>
     <div id="input-fields"></div>
     <p id="inputs-message" role="alert" hidden></p>
-    <button id="run" class="primary" type="submit" title="Run the prompt with these inputs (Ctrl+Enter)">Run</button>
+    <button id="run" class="primary" type="submit" title="${escapeHtml(vscode.l10n.t('Run the prompt with these inputs (Ctrl+Enter)'))}">${escapeHtml(vscode.l10n.t('Run'))}</button>
   </form>
 </details>
 <main id="output" aria-live="polite"></main>`;
+}
 
 /**
  * One webview panel showing one prompt's run as it streams. The host keeps the whole state;
@@ -67,7 +70,7 @@ export class RunPanel implements vscode.Disposable {
   static create(extensionUri: vscode.Uri, state: RunPanelState): RunPanel {
     const panel = vscode.window.createWebviewPanel(
       RUN_PANEL_VIEW_TYPE,
-      `Run: ${state.promptName}`,
+      vscode.l10n.t('Run: {0}', state.promptName),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] },
     );
@@ -86,7 +89,7 @@ export class RunPanel implements vscode.Disposable {
       title: panel.title,
       script: 'run.js',
       styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css'],
-      body: BODY,
+      body: body(),
     });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: RunPanelToHost) => this.onMessage(message)),
@@ -107,7 +110,7 @@ export class RunPanel implements vscode.Disposable {
   /** Replaces the whole state (a new run, a status change, metrics) and shows it. */
   setState(state: RunPanelState): void {
     this.state = state;
-    this.panel.title = `Run: ${state.promptName}`;
+    this.panel.title = vscode.l10n.t('Run: {0}', state.promptName);
     this.postSnapshot();
   }
 

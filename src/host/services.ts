@@ -5,7 +5,7 @@ import { mergeModels } from '../core/catalog/modelDiscovery';
 import { applyEndpoints, endpointSecretKey, type EndpointConfig } from '../core/providers/openaiEndpoints';
 import { SessionCost } from '../core/runs/costEstimate';
 import { BedrockProvider } from '../core/providers/bedrock';
-import { describeBedrockEndpoint } from '../core/providers/endpointNotice';
+import { bedrockEndpointKind } from '../core/providers/endpointNotice';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { DocumentRetriever, PromptRunner, RunOutcome } from '../core/runs/promptRunner';
 import { loadEngine } from './loadEngine';
@@ -92,7 +92,17 @@ export class WorkbenchServices implements vscode.Disposable {
   /** Where answers come from, when that is not Amazon Bedrock itself. */
   endpointNotice(model: string): string | null {
     if (!model.startsWith('bedrock/')) return null;
-    return describeBedrockEndpoint(this.settings.bedrock.endpointUrl ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME);
+    const url = this.settings.bedrock.endpointUrl ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+    switch (bedrockEndpointKind(url)) {
+      case 'invalid':
+        return vscode.l10n.t('The Bedrock endpoint “{0}” is not a valid URL.', url ?? '');
+      case 'local':
+        return vscode.l10n.t('Answers come from a local Bedrock-compatible server at {0} (such as the Prompt Workbench simulator), not from Amazon Bedrock.', url ?? '');
+      case 'custom':
+        return vscode.l10n.t('Answers come from the custom Bedrock endpoint {0}.', url ?? '');
+      default:
+        return null;
+    }
   }
 
   /** A runner that records into the given workspace folder (or nowhere, for a loose file). */

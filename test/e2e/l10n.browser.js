@@ -64,6 +64,13 @@ const TESTS = [
           return CJK.test(text) ? text : undefined;
         }, 30000);
         assert(CJK.test(body), 'the run panel webview shows Chinese text');
+        // The panel's own buttons, from the host's markup and the webview's code, in the translations' words.
+        const zhBundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8'));
+        const buttons = (await frame.locator('button').allTextContents()).map((t) => t.trim());
+        for (const english of ['Stop', 'Run again', 'Copy']) {
+          assert(buttons.includes(zhBundle[english]), `the "${english}" button reads "${zhBundle[english]}" (buttons: ${JSON.stringify(buttons.slice(0, 12))})`);
+        }
+        assert(!buttons.includes('Run again') && !buttons.includes('Stop'), 'no English button is left');
         await wb.screenshot(page, 'l10n-zh-cn-run-panel');
       } finally {
         restoreEnglish();

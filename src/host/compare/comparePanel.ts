@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { DeltaBatcher } from '../../core/runs/deltaBatcher';
 import type { CompareColumnState, ComparePanelState, ComparePanelToHost, HostToComparePanel } from '../../shared/comparePanelProtocol';
 import type { ComparePanelView } from '../ratings/compareRatings';
-import { webviewHtml } from '../webviewHtml';
+import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'promptWorkbench.compare';
 
 /** The webview builds its own DOM (one column per model): the page holds only its mount points. */
-const BODY = `<div id="app" role="application" aria-label="Model comparison"></div>`;
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `<div id="app" role="application" aria-label="${escapeHtml(vscode.l10n.t('Model comparison'))}"></div>`;
+}
 
 /**
  * One webview panel showing one comparison. The host keeps the whole state; the webview gets
@@ -45,7 +48,7 @@ export class ComparePanel implements vscode.Disposable {
       title: panel.title,
       script: 'compare.js',
       styles: ['compare.css', 'ratings.css', 'sources.css'],
-      body: BODY,
+      body: body(),
     });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: ComparePanelToHost) => this.receive(message)),

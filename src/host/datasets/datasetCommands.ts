@@ -112,7 +112,7 @@ export async function exportFineTuneData(services: WorkbenchServices, options: E
   }
   let prompt = options.prompt;
   if (!prompt && uri) prompt = engine.parsePromptSource((await vscode.workspace.openTextDocument(uri)).getText()).name ?? path.basename(uri.fsPath, '.prompt');
-  prompt ??= (await vscode.window.showInputBox({ title: vscode.l10n.t('Export Fine-Tuning Data'), prompt: vscode.l10n.t('The prompt\u2019s name (as in its frontmatter)') }))?.trim();
+  prompt ??= (await vscode.window.showInputBox({ title: vscode.l10n.t('Export Fine-Tuning Data'), prompt: vscode.l10n.t('The prompt’s name (as in its frontmatter)') }))?.trim();
   if (!prompt) return undefined;
   let minStars = options.minStars;
   if (minStars === undefined) {

@@ -98,7 +98,7 @@ export class DatasetController implements vscode.Disposable {
     for (const p of problems) this.services.log.warn(`Dataset row skipped: ${p}`);
     if (dataset.missingColumns.length) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('{0} has no column {1}, which the prompt\u2019s input schema requires. Add the column, or give the input a default.', path.basename(datasetFile), dataset.missingColumns.map((c) => `“${c}”`).join(', ')),
+        vscode.l10n.t('{0} has no column {1}, which the prompt’s input schema requires. Add the column, or give the input a default.', path.basename(datasetFile), dataset.missingColumns.map((c) => `“${c}”`).join(', ')),
       );
       return undefined;
     }

@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import type { DatasetPanelState, DatasetPanelToHost, HostToDatasetPanel } from '../../shared/datasetPanelProtocol';
-import { webviewHtml } from '../webviewHtml';
+import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const DATASET_PANEL_VIEW_TYPE = 'promptWorkbench.dataset';
 
-const BODY = `<div id="app" role="application" aria-label="Dataset results"></div>`;
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `<div id="app" role="application" aria-label="${escapeHtml(vscode.l10n.t('Dataset results'))}"></div>`;
+}
 /** While a run progresses the grid gets a snapshot at most this often. */
 const SNAPSHOT_INTERVAL_MS = 150;
 
@@ -37,7 +40,7 @@ export class DatasetPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
     panel.title = titleOf(state);
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'dataset.js', styles: ['dataset.css'], body: BODY });
+    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'dataset.js', styles: ['dataset.css'], body: body() });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: DatasetPanelToHost) => {
         if (message?.type === 'ready') {
@@ -93,7 +96,7 @@ export class DatasetPanel implements vscode.Disposable {
 }
 
 function titleOf(state: DatasetPanelState): string {
-  return `Dataset: ${state.promptName}`;
+  return vscode.l10n.t('Dataset: {0}', state.promptName);
 }
 
 function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {

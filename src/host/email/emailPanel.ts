@@ -1,17 +1,19 @@
 import * as vscode from 'vscode';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
-import { webviewHtml } from '../webviewHtml';
+import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const EMAIL_PANEL_VIEW_TYPE = 'promptWorkbench.email';
 
-const BODY = `
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `
 <header>
-  <h1>Summarize Email</h1>
+  <h1>${escapeHtml(vscode.l10n.t('Summarize Email'))}</h1>
   <p id="status" role="status" aria-live="polite"></p>
-  <ul id="facts" aria-label="What was sent">
-    <li data-fact="messages"><span class="label">Messages</span> <span class="value">—</span></li>
-    <li data-fact="tokensSaved"><span class="label">Tokens saved by the cleanup</span> <span class="value">—</span></li>
-    <li data-fact="redactions"><span class="label">Details masked</span> <span class="value">—</span></li>
+  <ul id="facts" aria-label="${escapeHtml(vscode.l10n.t('What was sent'))}">
+    <li data-fact="messages"><span class="label">${escapeHtml(vscode.l10n.t('Messages'))}</span> <span class="value">—</span></li>
+    <li data-fact="tokensSaved"><span class="label">${escapeHtml(vscode.l10n.t('Tokens saved by the cleanup'))}</span> <span class="value">—</span></li>
+    <li data-fact="redactions"><span class="label">${escapeHtml(vscode.l10n.t('Details masked'))}</span> <span class="value">—</span></li>
   </ul>
   <p id="masking-note"></p>
   <ul id="warnings" hidden></ul>
@@ -19,28 +21,29 @@ const BODY = `
   <p id="error" role="alert" hidden></p>
 </header>
 <details id="paste-panel">
-  <summary>Paste a thread</summary>
+  <summary>${escapeHtml(vscode.l10n.t('Paste a thread'))}</summary>
   <form id="paste-form">
-    <label for="paste">The email thread (newest message first or last; quoted replies and signatures are removed before anything is sent)</label>
+    <label for="paste">${escapeHtml(vscode.l10n.t('The email thread (newest message first or last; quoted replies and signatures are removed before anything is sent)'))}</label>
     <textarea id="paste" rows="12" spellcheck="false"></textarea>
-    <button id="summarize" class="primary" type="submit">Summarize</button>
+    <button id="summarize" class="primary" type="submit">${escapeHtml(vscode.l10n.t('Summarize'))}</button>
   </form>
 </details>
 <main>
-  <section id="summary" aria-label="Summary"></section>
+  <section id="summary" aria-label="${escapeHtml(vscode.l10n.t('Summary'))}"></section>
   <section id="related-section" hidden>
-    <h2>Related documents</h2>
+    <h2>${escapeHtml(vscode.l10n.t('Related documents'))}</h2>
     <ul id="related"></ul>
   </section>
   <div class="toolbar" id="actions" hidden>
-    <button id="compare" title="Run the same rendered prompt on the shortlisted models side by side">Compare across models</button>
-    <span class="rating" aria-label="Rate this summary">
-      <button id="thumbs-up" data-thumbs="up" title="Good summary" aria-pressed="false">👍</button>
-      <button id="thumbs-down" data-thumbs="down" title="Poor summary" aria-pressed="false">👎</button>
-      <span id="stars" role="radiogroup" aria-label="Stars"></span>
+    <button id="compare" title="${escapeHtml(vscode.l10n.t('Run the same rendered prompt on the shortlisted models side by side'))}">${escapeHtml(vscode.l10n.t('Compare across models'))}</button>
+    <span class="rating" aria-label="${escapeHtml(vscode.l10n.t('Rate this summary'))}">
+      <button id="thumbs-up" data-thumbs="up" title="${escapeHtml(vscode.l10n.t('Good summary'))}" aria-pressed="false">👍</button>
+      <button id="thumbs-down" data-thumbs="down" title="${escapeHtml(vscode.l10n.t('Poor summary'))}" aria-pressed="false">👎</button>
+      <span id="stars" role="radiogroup" aria-label="${escapeHtml(vscode.l10n.t('Stars'))}"></span>
     </span>
   </div>
 </main>`;
+}
 
 /** The Summarize Email panel: the host keeps the state and posts snapshots; see emailPanelProtocol.ts. */
 export class EmailPanel implements vscode.Disposable {
@@ -63,7 +66,7 @@ export class EmailPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'email.js', styles: ['email.css'], body: BODY });
+    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'email.js', styles: ['email.css'], body: body() });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: EmailPanelToHost) => {
         if (message.type === 'ready') {

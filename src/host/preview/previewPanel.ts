@@ -3,27 +3,30 @@ import * as vscode from 'vscode';
 import type { ChatMessage } from '../../core/providers/types';
 import type { HostToPreview, PreviewMessage, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
 import type { WorkbenchServices } from '../services';
-import { webviewHtml } from '../webviewHtml';
+import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const PREVIEW_PANEL_VIEW_TYPE = 'promptWorkbench.preview';
 const DEBOUNCE_MS = 250;
 
-const BODY = `
+/** The page, in the display language: static markup with escaped, translated texts. */
+function body(): string {
+  return `
 <header>
   <div class="title-row">
     <h1 id="title"></h1>
     <span id="hash"></span>
   </div>
   <dl id="facts">
-    <dt>Model</dt><dd id="model"></dd>
-    <dt>Config</dt><dd id="config"></dd>
-    <dt>Inputs</dt><dd><span id="inputs-from"></span>
-      <label class="set-picker">sample set <select id="sample-set"></select></label></dd>
+    <dt>${escapeHtml(vscode.l10n.t('Model'))}</dt><dd id="model"></dd>
+    <dt>${escapeHtml(vscode.l10n.t('Config'))}</dt><dd id="config"></dd>
+    <dt>${escapeHtml(vscode.l10n.t('Inputs'))}</dt><dd><span id="inputs-from"></span>
+      <label class="set-picker">${escapeHtml(vscode.l10n.t('sample set'))} <select id="sample-set"></select></label></dd>
   </dl>
   <p id="missing" role="status" hidden></p>
   <p id="error" role="alert" hidden></p>
 </header>
 <main id="messages" aria-live="polite"></main>`;
+}
 
 /**
  * Shows what a prompt would send (messages by role, the system prompt, model and config) with
@@ -79,7 +82,7 @@ class PreviewPanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: roots },
     );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    this.panel.webview.html = webviewHtml({ webview: this.panel.webview, extensionUri, title: this.panel.title, script: 'preview.js', styles: ['preview.css'], body: BODY });
+    this.panel.webview.html = webviewHtml({ webview: this.panel.webview, extensionUri, title: this.panel.title, script: 'preview.js', styles: ['preview.css'], body: body() });
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((message: PreviewToHost) => this.onMessage(message)),
       this.panel.onDidChangeViewState(() => {

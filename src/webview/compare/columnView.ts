@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
 import { formatCost, formatCount, formatMs, latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';

@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { EMPTY_OUTPUT_RATING, type CompareRatingsState, type RatingInput } from '../../shared/ratingProtocol';
 import { describeRating, isTextField, RatingWidget, ratingForKey } from '../shared/ratingWidget';

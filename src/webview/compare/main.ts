@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import { COMPARE_DOM, type CompareColumnState, type ComparePanelState, type ComparePanelToHost, type HostToComparePanel } from '../../shared/comparePanelProtocol';
 import { ColumnView, type ColumnAction } from './columnView';
 import { CompareRatingsUi } from './compareRatings';
@@ -17,8 +18,8 @@ const vscode = acquireVsCodeApi();
 const post = (message: ComparePanelToHost) => vscode.postMessage(message);
 
 // ---- the page: header (title, summary, toolbar, diff controls), columns, diff ----
-/** A translated text for the static markup below: the translation is text, never markup. */
-const t = (message: string) => l10n.t(message).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escapes a translated text for the static markup below: the translation is text, never markup. */
+const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const app = document.getElementById('app') ?? document.body;
 app.innerHTML = `
 <header class="compare-header">
@@ -26,22 +27,22 @@ app.innerHTML = `
     <h1 id="${COMPARE_DOM.title}"></h1>
     <span id="${COMPARE_DOM.summary}" role="status" aria-live="polite"></span>
   </div>
-  <div class="toolbar" role="toolbar" aria-label="${t('Comparison')}">
-    <button type="button" id="${COMPARE_DOM.stopAll}" title="${t('Stop every model (Esc)')}">${t('Stop all')}</button>
-    <button type="button" id="${COMPARE_DOM.rerun}" class="primary" title="${t('Run the prompt file as it is now, with the same inputs and models')}">${t('Re-run')}</button>
+  <div class="toolbar" role="toolbar" aria-label="${esc(l10n.t('Comparison'))}">
+    <button type="button" id="${COMPARE_DOM.stopAll}" title="${esc(l10n.t('Stop every model (Esc)'))}">${esc(l10n.t('Stop all'))}</button>
+    <button type="button" id="${COMPARE_DOM.rerun}" class="primary" title="${esc(l10n.t('Run the prompt file as it is now, with the same inputs and models'))}">${esc(l10n.t('Re-run'))}</button>
     <span class="diff-controls">
-      <label for="${COMPARE_DOM.diffA}">${t('Word diff')}</label>
-      <select id="${COMPARE_DOM.diffA}" aria-label="${t('First answer')}"></select>
+      <label for="${COMPARE_DOM.diffA}">${esc(l10n.t('Word diff'))}</label>
+      <select id="${COMPARE_DOM.diffA}" aria-label="${esc(l10n.t('First answer'))}"></select>
       <span aria-hidden="true">↔</span>
-      <select id="${COMPARE_DOM.diffB}" aria-label="${t('Second answer')}"></select>
-      <button type="button" id="${COMPARE_DOM.diffToggle}" aria-pressed="false" aria-controls="${COMPARE_DOM.diff}">${t('Show diff')}</button>
+      <select id="${COMPARE_DOM.diffB}" aria-label="${esc(l10n.t('Second answer'))}"></select>
+      <button type="button" id="${COMPARE_DOM.diffToggle}" aria-pressed="false" aria-controls="${COMPARE_DOM.diff}">${esc(l10n.t('Show diff'))}</button>
     </span>
   </div>
   <p id="${COMPARE_DOM.endpointNotice}" class="notice" hidden></p>
   <p id="${COMPARE_DOM.problems}" class="notice" hidden></p>
 </header>
-<main id="${COMPARE_DOM.columns}" aria-label="${t('Answers, one column per model (arrow keys move between columns)')}"></main>
-<section id="${COMPARE_DOM.diff}" aria-label="${t('Word diff')}" hidden>
+<main id="${COMPARE_DOM.columns}" aria-label="${esc(l10n.t('Answers, one column per model (arrow keys move between columns)'))}"></main>
+<section id="${COMPARE_DOM.diff}" aria-label="${esc(l10n.t('Word diff'))}" hidden>
   <h2 id="diff-title"></h2>
   <div id="${COMPARE_DOM.diffOutput}"></div>
 </section>`;

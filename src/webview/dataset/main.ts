@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import type { DatasetCellView, DatasetPanelState, DatasetPanelToHost, HostToDatasetPanel } from '../../shared/datasetPanelProtocol';
@@ -124,7 +125,7 @@ function cellElement(cell: DatasetCellView | undefined, key: string): HTMLElemen
       const badge = el('span', { className: `check ${check.pass ? 'pass' : 'fail'}`, text: `${check.pass ? '✓' : '✗'} ${check.check}`, title: check.detail });
       badge.dataset.check = check.check;
       badge.dataset.pass = String(check.pass);
-      badge.setAttribute('aria-label', `${check.check}: ${check.pass ? l10n.t('passed') : l10n.t('failed')}: ${check.detail}`);
+      badge.setAttribute('aria-label', check.pass ? l10n.t('{0}: passed: {1}', check.check, check.detail) : l10n.t('{0}: failed: {1}', check.check, check.detail));
       checks.append(badge);
     }
     td.append(checks);

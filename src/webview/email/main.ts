@@ -3,7 +3,8 @@
  * details masked), the summary (Markdown or the structured JSON, sanitized), related
  * documents, compare and rating. The host owns the state and posts snapshots.
  */
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
 import { renderAnswer } from '../compare/markdown';
 

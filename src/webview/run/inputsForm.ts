@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { InputFieldState, InputsFormState, RunPanelToHost } from '../../shared/runPanelProtocol';
 
 /** What is typed into the form, kept with the form revision it belongs to (survives the panel being hidden). */

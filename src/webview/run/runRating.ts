@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { RunPanelState, RunPanelToHost } from '../../shared/runPanelProtocol';
 import { EMPTY_OUTPUT_RATING } from '../../shared/ratingProtocol';
 import { describeRating, isTextField, RatingWidget, ratingForKey } from '../shared/ratingWidget';

@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import type { ScoreboardSnapshot, ScoreboardViewRow } from '../../shared/scoreboardProtocol';
 

@@ -1,4 +1,5 @@
-import { l10n } from '../shared/l10nSetup';
+import '../shared/l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { ScoreboardViewRow } from '../../shared/scoreboardProtocol';
 
 /** The rows table: every cell is text (textContent), nothing from the records is HTML. */

@@ -3,6 +3,10 @@
  * bundle for that language into the page (`<script type="application/json" id="l10n-bundle">`,
  * see src/host/webviewHtml.ts); `@vscode/l10n` then translates every `l10n.t(...)` of the
  * webview code, with English (the message itself) as the fallback. Import this module first.
+ *
+ * Modules that translate write `import './l10nSetup'; import * as l10n from '@vscode/l10n';`
+ * (same instance in the bundle): @vscode/l10n-dev, which exports the strings for translators
+ * (scripts/l10n.js), only finds `l10n.t(...)` when `l10n` is imported from `@vscode/l10n`.
  */
 import * as l10n from '@vscode/l10n';
 

@@ -1,4 +1,5 @@
-import { l10n } from './l10nSetup';
+import './l10nSetup';
+import * as l10n from '@vscode/l10n';
 import type { OutputRatingState, RatingCriterion, RatingInput } from '../../shared/ratingProtocol';
 
 /**
