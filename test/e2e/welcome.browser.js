@@ -26,6 +26,10 @@ const TESTS = [
       // Make this a workspace without prompts, then take the samples step.
       const promptsDir = path.join(ws, 'prompts');
       for (const f of fs.readdirSync(promptsDir)) fs.rmSync(path.join(promptsDir, f), { force: true });
+      fs.rmSync(path.join(ws, 'docs'), { recursive: true, force: true });
+      // The email thread stays, edited: the samples must not overwrite it.
+      const thread = path.join(ws, 'emails', 'launch-thread.txt');
+      fs.writeFileSync(thread, 'my own edits\n');
       await page.locator('.gettingStartedContainer .getting-started-step').filter({ hasText: 'Open the sample prompts' }).first().click();
       const button = page.locator('.gettingStartedContainer .getting-started-step.expanded').getByRole('button', { name: 'Open Sample Prompts' });
       await button.first().click({ timeout: 15000 });
@@ -35,7 +39,11 @@ const TESTS = [
       await waitFor('the email summary prompt to open', async () => (await page.locator('.tabs-container .tab.active[aria-label*="email-summary.prompt"]').count()) > 0, 30000);
       assert(fs.existsSync(path.join(promptsDir, 'email-summary.prompt')), 'prompts/email-summary.prompt was added to the workspace');
       const added = fs.readdirSync(promptsDir).filter((f) => f.endsWith('.prompt'));
-      assert(added.length >= 2, `the sample prompts were added: ${added.join(', ')}`);
+      assert(added.length >= 4, `the sample prompts were added: ${added.join(', ')}`);
+      assert(fs.existsSync(path.join(ws, 'docs', 'rollback-runbook.md')), 'the sample documents were added');
+      assert(fs.readFileSync(thread, 'utf8') === 'my own edits\n', 'a file that was already there is left as it is');
+      const told = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'already there' });
+      await told.first().waitFor({ state: 'visible', timeout: 15000 });
       await wb.screenshot(page, 'walkthrough-samples');
     },
   },

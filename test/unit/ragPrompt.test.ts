@@ -175,6 +175,7 @@ describe('CLI run with workbench.rag (dist/cli.js, the in-process index)', funct
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-rag-cli-'));
+    fs.cpSync(path.join(ROOT, 'samples'), dir, { recursive: true });
     fs.cpSync(path.join(ROOT, 'test/fixtures/sample-workspace'), dir, { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'prompts/docs-qa.prompt'), path.join(dir, 'prompts/docs-qa.prompt'));
   });

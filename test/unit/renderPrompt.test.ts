@@ -170,6 +170,7 @@ describe('email-summary.prompt sample', () => {
     );
     assert.deepStrictEqual(parsed.workbench, {
       compare: ['bedrock/amazon.nova-lite-v1:0', 'bedrock/meta.llama3-1-8b-instruct-v1:0'],
+      dataset: 'datasets/emails.jsonl',
       changelog: 'First version, with related workspace documents as context and placeholders such as [EMAIL_1] kept as they are',
     });
     assert.strictEqual(typeof parsed.frontmatter.description, 'string');

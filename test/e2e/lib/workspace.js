@@ -1,5 +1,7 @@
-// Scratch copies of test/fixtures/sample-workspace, so that runs (and their records under
-// .prompt-workbench/) never touch the fixture and two test layers never see each other's files.
+// Scratch copies of the sample workspace (the extension's shipped samples/ — documents, an email
+// thread, datasets — plus the test fixtures of test/fixtures/sample-workspace and the shipped
+// prompts/), so that runs (and their records under .prompt-workbench/) never touch the repo and
+// two test layers never see each other's files.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -7,6 +9,8 @@ const path = require('path');
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/sample-workspace');
 const SHIPPED_PROMPTS = path.join(REPO_ROOT, 'prompts');
+/** What Open Sample Prompts copies into a workspace besides prompts/: docs/, emails/, datasets/. */
+const SHIPPED_SAMPLES = path.join(REPO_ROOT, 'samples');
 
 /**
  * Copies the sample workspace to a new temporary folder, adds the extension's shipped
@@ -18,6 +22,7 @@ const SHIPPED_PROMPTS = path.join(REPO_ROOT, 'prompts');
 function makeScratchWorkspace(o = {}) {
   const parent = o.parent || os.tmpdir();
   const dir = fs.mkdtempSync(path.join(parent, `pw-ws-${o.label || 'sample'}-`));
+  fs.cpSync(SHIPPED_SAMPLES, dir, { recursive: true });
   fs.cpSync(FIXTURE, dir, { recursive: true });
   const promptsDir = path.join(dir, 'prompts');
   fs.mkdirSync(promptsDir, { recursive: true });
@@ -42,4 +47,4 @@ function makeScratchWorkspace(o = {}) {
   };
 }
 
-module.exports = { makeScratchWorkspace, FIXTURE, SHIPPED_PROMPTS };
+module.exports = { makeScratchWorkspace, FIXTURE, SHIPPED_PROMPTS, SHIPPED_SAMPLES };
