@@ -1,0 +1,37 @@
+// The Simplified Chinese translation is complete: every string of package.json (package.nls.json)
+// and every `l10n.t(...)` of the host and the webviews (exported by @vscode/l10n-dev, as
+// `npm run l10n` does) has a translation that keeps its {0} placeholders. package.json holds
+// only %placeholders% for its user-visible strings.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+interface L10nScript {
+  extractManifest(o: { write: boolean }): Record<string, string>;
+  extractCode(): Record<string, string>;
+  check(o: { manifestEnglish: Record<string, string>; codeEnglish: Record<string, string> }): {
+    lang: string;
+    manifest: { missing: string[]; placeholders: string[] };
+    code: { missing: string[]; placeholders: string[] };
+  }[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const l10n = require(path.join(ROOT, 'scripts/l10n.js')) as L10nScript;
+
+describe('localization', function () {
+  this.timeout(60000);
+  it('package.json keeps its user-visible strings in package.nls.json, and zh-cn translates all of them and every l10n.t string', () => {
+    const manifestEnglish = l10n.extractManifest({ write: false });
+    const codeEnglish = l10n.extractCode();
+    assert.ok(Object.keys(manifestEnglish).length > 80, 'the manifest strings were found');
+    assert.ok(Object.keys(codeEnglish).length > 400, 'the code strings (host and webviews) were found');
+    assert.ok(Object.keys(codeEnglish).some((k) => k === 'Run again'), 'webview and panel strings are exported');
+    const raw = require(path.join(ROOT, 'package.json')) as { contributes: { commands: { title: string }[] } };
+    assert.ok(raw.contributes.commands.every((c) => /^%.+%$/.test(c.title)), 'command titles are %placeholders% (run `npm run l10n`)');
+    for (const r of l10n.check({ manifestEnglish, codeEnglish })) {
+      assert.deepEqual(r.manifest.missing, [], `package.nls.${r.lang}.json lacks these keys`);
+      assert.deepEqual(r.code.missing, [], `l10n/bundle.l10n.${r.lang}.json lacks these strings`);
+      assert.deepEqual([...r.manifest.placeholders, ...r.code.placeholders], [], `${r.lang} translations that drop or add a {N} placeholder`);
+    }
+  });
+});
