@@ -68,6 +68,16 @@ export interface CompareColumnState {
   partial: boolean;
   /** The id of the run record, once written. */
   runId: string | null;
+  /** Set when a guardrail (Bedrock's, or the local deny list `local-deny-list`) stepped in on this answer. */
+  guardrail?: ColumnGuardrail | null;
+}
+
+/** What a guardrail did to one column's call, as recorded (`guardrail` of the run record). */
+export interface ColumnGuardrail {
+  id: string;
+  stage?: 'input' | 'output';
+  /** Plain words for each policy that acted. */
+  reasons: string[];
 }
 
 export interface ComparePanelState {

@@ -114,6 +114,20 @@ describe('comparison panel state from outcomes and records', () => {
     assert.deepEqual([failed.status, failed.error], ['failed', { kind: 'throttled', message: 'Slow down.' }]);
   });
 
+  it('a column notes a guardrail that stepped in (live and reopened from the records), and nothing when it let the call through', () => {
+    const start = streamingColumn(0, 'bedrock/m', 1000);
+    const metrics = { ttftMs: 10, latencyMs: 50, inputTokens: 1, outputTokens: 0, costUsd: null };
+    const base = { runId: 'r_1', model: 'bedrock/m', stopReason: 'guardrail_intervened', metrics, partial: false, output: 'Sorry, the model cannot answer this question.' };
+    const blocked = finishedColumn(start, { ...base, guardrail: { id: 'gr-abc', version: '1', intervened: true, stage: 'input', reasons: ['content filter VIOLENCE (HIGH)'] } });
+    assert.deepEqual(blocked.guardrail, { id: 'gr-abc', stage: 'input', reasons: ['content filter VIOLENCE (HIGH)'] });
+    assert.equal(blocked.status, 'done', 'the guardrail message is the answer, not an error');
+    assert.equal(finishedColumn(start, { ...base, guardrail: { id: 'gr-abc', version: '1', intervened: false, reasons: [] } }).guardrail, null);
+    assert.equal(finishedColumn(start, { ...base }).guardrail, null);
+    const recorded = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_G', comparisonColumn: 0, model: 'bedrock/a', guardrail: { id: 'local-deny-list', version: 'settings', intervened: true, stage: 'output', reasons: ['deny list: "secret"'] } });
+    const [summary] = groupComparisons([recorded]);
+    assert.deepEqual(stateFromRecords(summary, null, null).columns[0].guardrail, { id: 'local-deny-list', stage: 'output', reasons: ['deny list: "secret"'] });
+  });
+
   it('a reopened comparison keeps the column order; columns that were streaming at a reload stay, cancelled', () => {
     const c0 = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_R', comparisonColumn: 0, model: 'bedrock/a' });
     const c2 = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_R', comparisonColumn: 2, model: 'bedrock/c', error: { kind: 'access-denied', message: 'No access.' } });

@@ -1,6 +1,6 @@
 import type { RunOutcome } from '../../core/runs/promptRunner';
 import type { ComparisonSummary } from '../../core/runs/runHistory';
-import type { CompareColumnState, ComparePanelState, CompareMetrics } from '../../shared/comparePanelProtocol';
+import type { ColumnGuardrail, CompareColumnState, ComparePanelState, CompareMetrics } from '../../shared/comparePanelProtocol';
 
 /** Pure conversions between run outcomes, records and the panel's state (no `vscode` needed). */
 
@@ -11,6 +11,11 @@ export function streamingColumn(column: number, model: string, startedAt: number
 }
 
 /** A column's final state from its outcome: stopped is `cancelled` (not an error), any other error `failed`. */
+/** The column's guardrail note: only when one intervened. */
+function interventionOf(g: { id: string; intervened: boolean; stage?: 'input' | 'output'; reasons: string[] } | undefined): ColumnGuardrail | null {
+  return g?.intervened ? { id: g.id, ...(g.stage ? { stage: g.stage } : {}), reasons: [...g.reasons] } : null;
+}
+
 export function finishedColumn(previous: CompareColumnState, outcome: RunOutcome): CompareColumnState {
   const cancelled = outcome.error?.kind === 'cancelled';
   return {
@@ -21,6 +26,7 @@ export function finishedColumn(previous: CompareColumnState, outcome: RunOutcome
     error: outcome.error && !cancelled ? { kind: outcome.error.kind, message: outcome.error.message } : null,
     partial: outcome.partial || (cancelled && outcome.output.length > 0),
     runId: outcome.runId || null,
+    guardrail: interventionOf(outcome.guardrail),
   };
 }
 
@@ -47,6 +53,7 @@ export function stateFromRecords(
       error: r.error && !cancelled ? { kind: r.error.kind, message: r.error.message } : null,
       partial: r.partial || (cancelled && r.output.length > 0),
       runId: r.id,
+      guardrail: interventionOf(r.guardrail),
     };
   });
   const byIndex = new Map(recorded.map((c) => [c.column, c]));

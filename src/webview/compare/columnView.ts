@@ -1,6 +1,6 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
-import type { ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
+import type { ColumnGuardrail, ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
 import { formatCost, formatCount, formatMs, latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
 import { StreamingMarkdown } from './streamingMarkdown';
@@ -8,6 +8,17 @@ import { StreamingMarkdown } from './streamingMarkdown';
 export type ColumnAction = 'stop' | 'retry' | 'copy' | 'insert' | 'openDocument';
 
 /** Status texts shown in `.status`, by status. */
+/** "Guardrail gr-abc stepped in on the output: content filter VIOLENCE (HIGH)." in the display language. */
+function guardrailText(g: ColumnGuardrail): string {
+  const why = g.reasons.length ? g.reasons.join('; ') : l10n.t('no policy named');
+  if (g.id === 'local-deny-list') {
+    return g.stage === 'input' ? l10n.t('The local deny list held the prompt back: {0}.', why) : l10n.t('The local deny list withheld the answer: {0}.', why);
+  }
+  if (g.stage === 'input') return l10n.t('Guardrail {0} stepped in on the prompt: {1}.', g.id, why);
+  if (g.stage === 'output') return l10n.t('Guardrail {0} stepped in on the answer: {1}.', g.id, why);
+  return l10n.t('Guardrail {0} stepped in: {1}.', g.id, why);
+}
+
 const STATUS_TEXT: Record<ColumnStatus, string> = {
   streaming: l10n.t('Streaming…'),
   done: l10n.t('Done'),
@@ -38,6 +49,7 @@ export class ColumnView {
   private readonly modelEl: HTMLElement;
   private readonly statusEl: HTMLElement;
   private readonly errorEl: HTMLElement;
+  private readonly guardrailEl: HTMLElement;
   readonly outputEl: HTMLElement;
   private readonly metricEls = new Map<string, HTMLElement>();
   private readonly buttons = new Map<ColumnAction, HTMLButtonElement>();
@@ -103,12 +115,17 @@ export class ColumnView {
     this.errorEl.setAttribute('role', 'alert');
     this.errorEl.hidden = true;
 
+    this.guardrailEl = document.createElement('div');
+    this.guardrailEl.className = 'guardrail';
+    this.guardrailEl.setAttribute('role', 'status');
+    this.guardrailEl.hidden = true;
+
     this.outputEl = document.createElement('div');
     this.outputEl.className = 'output';
     this.outputEl.dataset.length = '0';
     this.outputEl.setAttribute('aria-live', 'off');
 
-    root.append(header, this.errorEl, this.outputEl);
+    root.append(header, this.errorEl, this.guardrailEl, this.outputEl);
     this.markdown = new StreamingMarkdown(this.outputEl);
   }
 
@@ -139,6 +156,8 @@ export class ColumnView {
     const error = c.error ? (c.partial ? l10n.t('{0} The partial answer is shown below.', c.error.message) : c.error.message) : '';
     setHidden(this.errorEl, !c.error);
     setText(this.errorEl, error);
+    setHidden(this.guardrailEl, !c.guardrail);
+    setText(this.guardrailEl, c.guardrail ? guardrailText(c.guardrail) : '');
     if (this.outputEl.classList.contains('partial') !== c.partial) this.outputEl.classList.toggle('partial', c.partial);
   }
 
