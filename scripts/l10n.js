@@ -12,7 +12,7 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const LANGS = ['zh-cn'];
-const SOURCES = ['src/extension.ts', 'src/host', 'src/webview'];
+const SOURCES = ['src/extension.ts', 'src/host', 'src/webview', 'src/core'];
 
 /** Where each localizable string of the manifest lives, and its nls key. */
 function manifestStrings(manifest) {

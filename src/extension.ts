@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { configureCoreL10n } from './host/coreL10n';
 import { PROMPT_LANGUAGE_ID } from './host/languageId';
 import { PromptCodeLensProvider } from './host/promptCodeLens';
 import { PromptDiagnostics } from './host/promptDiagnostics';
@@ -24,6 +25,7 @@ export interface WorkbenchApi {
 /** The composition root: builds every service once and registers everything. */
 export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const started = performance.now();
+  configureCoreL10n();
   const log = vscode.window.createOutputChannel('Prompt Workbench', { log: true });
   context.subscriptions.push(log);
   try {

@@ -3,6 +3,11 @@
  * runner. esbuild bundles this file apart (dist/engine.js) and the host loads it on first
  * use through `loadEngine()`, so activation neither parses nor runs it.
  */
+import { configureCoreL10n } from './coreL10n';
+
+// Core's messages in the display language (this bundle's own copy of @vscode/l10n).
+configureCoreL10n();
+
 export { parsePromptSource } from '../core/prompt/parsePrompt';
 /** The `.prompt` language features (completion, hover, outline, semantic checks): see languageService.ts. */
 export * as promptLanguage from '../core/prompt/language/languageService';

@@ -3,7 +3,10 @@
 // `npm run l10n` does) has a translation that keeps its {0} placeholders. package.json holds
 // only %placeholders% for its user-visible strings.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as l10nRuntime from '@vscode/l10n';
+import { describeBedrockError } from '../../src/core/providers/bedrockErrors';
 
 const ROOT = path.resolve(__dirname, '../../..');
 interface L10nScript {
@@ -33,5 +36,23 @@ describe('localization', function () {
       assert.deepEqual(r.code.missing, [], `l10n/bundle.l10n.${r.lang}.json lacks these strings`);
       assert.deepEqual([...r.manifest.placeholders, ...r.code.placeholders], [], `${r.lang} translations that drop or add a {N} placeholder`);
     }
+  });
+
+  it("core's messages (Bedrock's error sentences) follow the bundle the host hands @vscode/l10n, and stay English without one", () => {
+    const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const english = describeBedrockError(credentials, { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' }).message;
+    assert.match(english, /^No AWS credentials were found\./);
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = describeBedrockError(credentials, { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' }).message;
+      assert.equal(chinese, zh[english]);
+      const throttled = describeBedrockError(Object.assign(new Error('Too many requests'), { name: 'ThrottlingException', $metadata: { attempts: 3 } }), { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' });
+      assert.match(throttled.message, /已重试 2 次/);
+      assert.match(throttled.message, /us\.amazon\.nova-lite-v1:0/);
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.equal(describeBedrockError(credentials, { modelId: 'm' }).message, english, 'English again without a bundle');
   });
 });
