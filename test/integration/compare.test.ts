@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
+import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
@@ -61,43 +62,29 @@ describe('Compare Models against the local Bedrock simulator', function () {
   let server: BedrockServer;
   let folder: vscode.WorkspaceFolder;
   let promptUri: vscode.Uri;
-  const restore: (() => Thenable<void>)[] = [];
-  const setEnv: string[] = [];
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let restoreEnv: (() => void) | undefined;
   let first: CompareResult;
 
   const compare = (options: { inputs?: Record<string, string>; models?: string[] }) =>
     vscode.commands.executeCommand<CompareResult | undefined>(COMPARE, promptUri, options) as Promise<CompareResult | undefined>;
 
   before(async () => {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' })) {
-      if (!process.env[k]) {
-        process.env[k] = v;
-        setEnv.push(k);
-      }
-    }
+    restoreEnv = useFakeAwsEnv();
     const f = vscode.workspace.workspaceFolders?.[0];
     assert.ok(f, 'the suite needs a workspace folder (the scratch copy of test/fixtures/sample-workspace)');
     folder = f;
     promptUri = vscode.Uri.joinPath(folder.uri, 'prompts', 'email-summary.prompt');
     assert.ok(fs.existsSync(promptUri.fsPath), `${promptUri.fsPath} exists`);
     server = await startBedrockServer({ tokenDelayMs: 2, firstTokenDelayMs: 20 });
-    const config = vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri);
-    for (const [key, value] of [
-      ['endpointUrl', server.url],
-      ['region', 'us-east-1'],
-    ] as const) {
-      const previous = config.inspect<string>(key)?.workspaceValue;
-      await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-      restore.push(() => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-    }
-    await poll('the endpoint setting to apply', () => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).get('endpointUrl') === server.url);
+    restoreSettings = await useSimulatorSettings(folder, server.url);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
   after(async () => {
-    for (const undo of restore.reverse()) await undo();
+    await restoreSettings?.();
     await server?.close();
-    for (const k of setEnv) delete process.env[k];
+    restoreEnv?.();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -11,6 +11,7 @@ import type { RunDatasetResult } from '../../src/host/datasets/datasetController
 import type { AddToDatasetResult } from '../../src/host/datasets/datasetCommands';
 import { appendRating } from '../../src/core/ratings/ratingsStore';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
+import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
@@ -31,35 +32,24 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
   let folder: vscode.WorkspaceFolder;
   let promptUri: vscode.Uri;
   let first: RunDatasetResult;
-  const restore: (() => Thenable<void>)[] = [];
-  const setEnv: string[] = [];
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let restoreEnv: (() => void) | undefined;
   const cleanup: string[] = [];
 
   before(async () => {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' })) {
-      if (!process.env[k]) {
-        process.env[k] = v;
-        setEnv.push(k);
-      }
-    }
+    restoreEnv = useFakeAwsEnv();
     folder = vscode.workspace.workspaceFolders![0];
     promptUri = vscode.Uri.joinPath(folder.uri, 'prompts', 'dataset-demo.prompt');
     assert.ok(fs.existsSync(promptUri.fsPath), `${promptUri.fsPath} exists`);
     server = await startBedrockServer({ tokenDelayMs: 0, firstTokenDelayMs: 5 });
-    const config = vscode.workspace.getConfiguration('promptWorkbench', folder.uri);
-    for (const [key, value] of [['bedrock.endpointUrl', server.url], ['bedrock.region', 'us-east-1'], ['runs.storeInputs', true]] as const) {
-      const previous = config.inspect(key)?.workspaceValue;
-      await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-      restore.push(() => vscode.workspace.getConfiguration('promptWorkbench', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-    }
-    await poll('the endpoint setting to apply', () => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).get('endpointUrl') === server.url);
+    restoreSettings = await useSimulatorSettings(folder, server.url, [['runs.storeInputs', true]]);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
   after(async () => {
-    for (const undo of restore.reverse()) await undo();
+    await restoreSettings?.();
     await server?.close();
-    for (const k of setEnv) delete process.env[k];
+    restoreEnv?.();
     for (const f of cleanup) fs.rmSync(f, { force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

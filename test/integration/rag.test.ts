@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
+import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
@@ -153,33 +154,19 @@ describe('Document index (RAG) in the extension host', function () {
 
   describe('a prompt with workbench.rag, run against the local Bedrock simulator', () => {
     let server: BedrockServer;
-    const restore: (() => Thenable<void>)[] = [];
-    const setEnv: string[] = [];
+    let restoreSettings: (() => Promise<void>) | undefined;
+    let restoreEnv: (() => void) | undefined;
 
     before(async () => {
-      for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' })) {
-        if (!process.env[k]) {
-          process.env[k] = v;
-          setEnv.push(k);
-        }
-      }
+      restoreEnv = useFakeAwsEnv();
       server = await startBedrockServer({ tokenDelayMs: 1, firstTokenDelayMs: 5 });
-      const config = vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri);
-      for (const [key, value] of [
-        ['endpointUrl', server.url],
-        ['region', 'us-east-1'],
-      ] as const) {
-        const previous = config.inspect<string>(key)?.workspaceValue;
-        await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-        restore.push(() => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-      }
-      await poll('the endpoint setting to apply', () => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).get('endpointUrl') === server.url);
+      restoreSettings = await useSimulatorSettings(folder, server.url);
     });
 
     after(async () => {
-      for (const undo of restore.reverse()) await undo();
+      await restoreSettings?.();
       await server?.close();
-      for (const k of setEnv) delete process.env[k];
+      restoreEnv?.();
     });
 
     it('retrieves chunks into the rendered prompt and records them with the run', async () => {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
+import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
@@ -78,8 +79,8 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   let folder: vscode.WorkspaceFolder;
   let promptUri: vscode.Uri;
   let ratingsFile: string;
-  const restore: (() => Thenable<void>)[] = [];
-  const setEnv: string[] = [];
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let restoreEnv: (() => void) | undefined;
 
   const lines = (): Rating[] =>
     fs.existsSync(ratingsFile) ? fs.readFileSync(ratingsFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Rating) : [];
@@ -94,12 +95,7 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   };
 
   before(async () => {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' })) {
-      if (!process.env[k]) {
-        process.env[k] = v;
-        setEnv.push(k);
-      }
-    }
+    restoreEnv = useFakeAwsEnv();
     const f = vscode.workspace.workspaceFolders?.[0];
     assert.ok(f, 'the suite needs a workspace folder');
     folder = f;
@@ -107,24 +103,14 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
     promptUri = vscode.Uri.joinPath(folder.uri, 'prompts', 'rating-test.prompt');
     fs.writeFileSync(promptUri.fsPath, PROMPT);
     server = await startBedrockServer({ tokenDelayMs: 1, firstTokenDelayMs: 5 });
-    const config = vscode.workspace.getConfiguration('promptWorkbench', folder.uri);
-    for (const [key, value] of [
-      ['bedrock.endpointUrl', server.url],
-      ['bedrock.region', 'us-east-1'],
-      ['costGuard.thresholdUsd', 1000],
-    ] as const) {
-      const previous = config.inspect(key)?.workspaceValue;
-      await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-      restore.push(() => vscode.workspace.getConfiguration('promptWorkbench', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-    }
-    await poll('the endpoint setting to apply', () => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).get('endpointUrl') === server.url);
+    restoreSettings = await useSimulatorSettings(folder, server.url, [['costGuard.thresholdUsd', 1000]]);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
   after(async () => {
-    for (const undo of restore.reverse()) await undo();
+    await restoreSettings?.();
     await server?.close();
-    for (const k of setEnv) delete process.env[k];
+    restoreEnv?.();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { contentHash } from '../../src/core/prompt/contentHash';
 import { composeAnswer, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from '../support/bedrockAnswers';
 import { startBedrockServer, type BedrockServer, type RecordedRequest } from '../support/bedrockServer';
+import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
@@ -75,8 +76,8 @@ describe('Run Prompt against the local Bedrock simulator', function () {
   let folder: vscode.WorkspaceFolder;
   let promptUri: vscode.Uri;
   let email: string;
-  const restore: (() => Thenable<void>)[] = [];
-  const setEnv: string[] = [];
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let restoreEnv: (() => void) | undefined;
   let first: RunOutcome;
 
   async function run(uri: vscode.Uri, options: { inputs?: Record<string, string>; model?: string }): Promise<RunOutcome> {
@@ -92,13 +93,7 @@ describe('Run Prompt against the local Bedrock simulator', function () {
   }
 
   before(async () => {
-    // Fake static credentials for the SDK when the host was not started with any.
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_EC2_METADATA_DISABLED: 'true' })) {
-      if (!process.env[k]) {
-        process.env[k] = v;
-        setEnv.push(k);
-      }
-    }
+    restoreEnv = useFakeAwsEnv();
     const f = vscode.workspace.workspaceFolders?.[0];
     assert.ok(f, 'the suite needs a workspace folder (the scratch copy of test/fixtures/sample-workspace)');
     folder = f;
@@ -107,23 +102,14 @@ describe('Run Prompt against the local Bedrock simulator', function () {
     email = fs.readFileSync(path.join(folder.uri.fsPath, 'emails', 'launch-thread.txt'), 'utf8');
 
     server = await startBedrockServer({ tokenDelayMs: 1, firstTokenDelayMs: 15 });
-    const config = vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri);
-    for (const [key, value] of [
-      ['endpointUrl', server.url],
-      ['region', 'us-east-1'],
-    ] as const) {
-      const previous = config.inspect<string>(key)?.workspaceValue;
-      await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-      restore.push(() => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-    }
-    await poll('the endpoint setting to apply', () => vscode.workspace.getConfiguration('promptWorkbench.bedrock', folder.uri).get('endpointUrl') === server.url);
+    restoreSettings = await useSimulatorSettings(folder, server.url);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
   after(async () => {
-    for (const undo of restore.reverse()) await undo();
+    await restoreSettings?.();
     await server?.close();
-    for (const k of setEnv) delete process.env[k];
+    restoreEnv?.();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
