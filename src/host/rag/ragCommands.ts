@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { evaluateRetrieval as evaluateRetrievalCore, parseRetrievalQuestions } from '../../core/rag/retrievalEval';
 import { appendRetrievalEval, retrievalEvalRecord, type RetrievalEvalRecord } from '../../core/rag/retrievalEvalRecords';
 import type { IndexStats, IndexStatus, RagHit } from '../../core/rag/types';
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import { openDocumentAt } from './openSource';
+import { retrievalQuestionsPath } from './ragSettings';
 import { RagController } from './ragController';
 
 /** Waits this long after the last key before searching. */
@@ -198,8 +198,7 @@ export interface EvaluateRetrievalArgs {
 export async function evaluateRetrieval(controller: RagController, args: EvaluateRetrievalArgs = {}): Promise<RetrievalEvalRecord[] | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error(vscode.l10n.t('Open a folder first: the document index covers the files of a workspace folder.'));
-  const relative = args.questions ?? vscode.workspace.getConfiguration('promptWorkbench', folder.uri).get<string>('rag.evalQuestions', 'datasets/retrieval-questions.jsonl');
-  const file = path.isAbsolute(relative) ? relative : path.join(folder.uri.fsPath, relative);
+  const file = retrievalQuestionsPath(folder, args.questions);
   const paths = new WorkbenchPaths(folder.uri.fsPath);
   let text: string;
   try {
@@ -220,10 +219,12 @@ export async function evaluateRetrieval(controller: RagController, args: Evaluat
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Evaluating retrieval on {0} questions…', questions.length) },
     async (progress) => {
       const out: RetrievalEvalRecord[] = [];
+      let embedder: string | undefined;
       for (const mode of ['hybrid', 'vector', 'keyword'] as const) {
         progress.report({ message: mode });
         const result = await evaluateRetrievalCore((q) => controller.search(folder, q), questions, { k, mode });
-        const embedder = (await controller.status(folder)).embedder ?? 'unknown';
+        // Read once the first search has built or updated the index: the embedder it was built with.
+        embedder ??= (await controller.status(folder)).embedder ?? 'unknown';
         const record = retrievalEvalRecord(result, { questionsFile: paths.relative(file), embedder });
         await appendRetrievalEval(paths.retrievalEvalsFile, record);
         out.push(record);

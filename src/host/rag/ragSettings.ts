@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EmbedderConfig, RagCredentials, RagSettings } from '../../core/rag/types';
 import type { WorkbenchServices } from '../services';
@@ -76,4 +77,10 @@ export async function ragCredentials(services: WorkbenchServices, embedder: Embe
     return openaiApiKey ? { openaiApiKey } : {};
   }
   return {};
+}
+
+/** The questions file of `promptWorkbench.rag.evalQuestions` (or `override`), as an absolute path in the folder. */
+export function retrievalQuestionsPath(folder: vscode.WorkspaceFolder, override?: string): string {
+  const configured = override ?? vscode.workspace.getConfiguration('promptWorkbench', folder.uri).get<string>('rag.evalQuestions', 'datasets/retrieval-questions.jsonl');
+  return path.isAbsolute(configured) ? configured : path.join(folder.uri.fsPath, configured);
 }

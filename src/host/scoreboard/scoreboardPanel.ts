@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRetrievalEvals } from '../../core/rag/retrievalEvalRecords';
 import type { ScoreboardFilters, ScoreWeights } from '../../core/ratings/scoreboardView';
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
 import { COMMAND } from '../commandIds';
+import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
 import { escapeHtml, webviewHtml } from '../webviewHtml';
@@ -145,8 +145,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   /** The retrieval evaluations recorded in the folder, and the questions file the setting names. */
   private async retrievalSection(folder: vscode.WorkspaceFolder): Promise<RetrievalSection> {
     const paths = new WorkbenchPaths(folder.uri.fsPath);
-    const questionsFile = vscode.workspace.getConfiguration('promptWorkbench', folder.uri).get<string>('rag.evalQuestions', 'datasets/retrieval-questions.jsonl');
-    const absolute = path.isAbsolute(questionsFile) ? questionsFile : path.join(folder.uri.fsPath, questionsFile);
+    const absolute = retrievalQuestionsPath(folder);
     const { records, problems } = await readRetrievalEvals(paths.retrievalEvalsFile);
     for (const p of problems.slice(0, 1)) this.log.warn(`Scoreboard: ${paths.relative(paths.retrievalEvalsFile)}:${p.line}: skipped: ${p.message}`);
     return {
