@@ -22,6 +22,7 @@ const { RagIndexClient } = require(out('indexClient'));
 const { VectorStore } = require(out('vectorStore'));
 const { evaluateRetrieval, parseRetrievalQuestions } = require(out('retrievalEval'));
 const { OfflineEmbedder } = require(out('wordVectors'));
+const { rng, unitVector } = require(path.join(root, 'out', 'test', 'support', 'randomVectors'));
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -76,17 +77,6 @@ async function retrievalQuality() {
   }
   if (argv.includes('--verbose')) for (const r of results.hybrid.results) if (r.rank !== 1) console.log(`  ${r.rank ?? 'miss'}  ${r.question} → ${r.retrieved.slice(0, 3).join(', ')}`);
   return dir;
-}
-
-/** A deterministic PRNG (mulberry32). */
-function rng(seed) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** N Markdown files of 3–6 sections, paragraphs of README sentences, now and then a code block. */
@@ -197,14 +187,7 @@ async function titanSized() {
   // Titan-sized: 20k × 1024 random unit vectors, written the way the index writes them.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-rag-1024-'));
   const rand = rng(7);
-  const unit = (dims) => {
-    const v = new Float32Array(dims);
-    let n = 0;
-    for (let d = 0; d < dims; d++) n += (v[d] = rand() - 0.5) ** 2;
-    n = Math.sqrt(n);
-    for (let d = 0; d < dims; d++) v[d] /= n;
-    return v;
-  };
+  const unit = (dims) => unitVector(dims, rand);
   const store = new VectorStore(1024, 20000);
   for (let i = 0; i < 20000; i++) store.add(`f${i % 5000}.md#${Math.floor(i / 5000)}`, unit(1024), { path: `f${i % 5000}.md`, startLine: 1, endLine: 40 });
   let t = Date.now();

@@ -7,25 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Int8Codes } from '../../src/core/rag/quantizedScan';
 import { VectorStore } from '../../src/core/rag/vectorStore';
-
-/** mulberry32: deterministic random numbers. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function unitVector(dims: number, rand: () => number): Float32Array {
-  const v = new Float32Array(dims);
-  let n = 0;
-  for (let d = 0; d < dims; d++) n += (v[d] = rand() - 0.5) ** 2;
-  n = Math.sqrt(n);
-  for (let d = 0; d < dims; d++) v[d] /= n;
-  return v;
-}
+import { rng, unitVector } from '../support/randomVectors';
 
 const meta = (i: number) => ({ path: `f${i % 100}.md`, startLine: i, endLine: i + 10 });
 
