@@ -1,7 +1,7 @@
 // Structure-aware chunking: headings, fenced code, overlap, line ranges, HTML line numbers.
 import * as assert from 'node:assert/strict';
 import { chunkDocument, htmlToText } from '../../src/core/rag/chunker';
-import { stem, terms, words } from '../../src/core/rag/tokenize';
+import { queryTerms, stem, terms, words } from '../../src/core/rag/tokenize';
 
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} sentence number ${i + 1} of the paragraph.`);
 
@@ -94,9 +94,30 @@ describe('rag tokenizer', () => {
   it('splits identifiers, lowercases, drops stopwords and stems', () => {
     assert.deepEqual(words('beginUpdate snake_case'), ['beginupdate', 'begin', 'update', 'snakecase', 'snake', 'case']);
     assert.deepEqual(terms('The indexes are indexed by indexing'), ['index', 'index', 'index']);
-    assert.equal(stem('libraries'), 'library');
+    // Porter2: inflections meet, short words and words with digits stay whole.
+    for (const [a, b] of [['libraries', 'library'], ['releases', 'released'], ['rolling', 'rolls'], ['configured', 'configuration'], ['deployments', 'deploying']]) {
+      assert.equal(stem(a), stem(b), `${a} / ${b}`);
+    }
     assert.equal(stem('class'), 'class');
     assert.equal(stem('string'), 'string');
-    assert.equal(stem('used'), 'used');
+    assert.equal(stem('utf8'), 'utf8');
+    assert.equal(stem('größe'), 'größe');
+  });
+
+  it('adds compounds written the other way to a query, only where the index knows them', () => {
+    const vocabulary = new Set(['rollback', 'roll', 'back', 'releas', 'sign', 'signin', 'setup', 'data', 'base']);
+    const known = (t: string) => vocabulary.has(t);
+    const q = queryTerms('how do I roll back a bad release', known);
+    assert.equal(q.get('rollback'), 1, 'roll back → rollback');
+    assert.equal(q.get('roll'), 1);
+    assert.equal(q.get('releas'), 1);
+    assert.equal(q.has('how'), false, 'stopwords are no terms');
+    assert.equal(queryTerms('sign in', known).get('signin'), 1, 'a stopword may end the pair');
+    assert.equal(queryTerms('set up the server', known).get('setup'), 1);
+    const split = queryTerms('rollback', known);
+    assert.deepEqual([...split], [['rollback', 1], ['roll', 0.5], ['back', 0.5]]);
+    assert.deepEqual([...queryTerms('signin', known)], [['signin', 1], ['sign', 0.5]], 'a stopword part adds nothing');
+    assert.deepEqual([...queryTerms('roll back', () => false)], [['roll', 1], ['back', 1]], 'nothing the index lacks');
+    assert.deepEqual([...queryTerms('in on', known)], [], 'two stopwords are not joined');
   });
 });

@@ -182,6 +182,38 @@ describe('rag WorkspaceIndex', function () {
     assert.equal(stats.added, 4);
   });
 
+  it('re-analyzes a keyword index of the older stemmer on open, without re-embedding, and writes it with the next update', async () => {
+    await new WorkspaceIndex({ root, settings: SETTINGS }).update();
+    const dir = path.join(root, '.prompt-workbench', 'index');
+    const file = path.join(dir, 'keywords.bin');
+    const bytes = fs.readFileSync(file);
+    bytes.writeUInt32LE(0x31324d42, 0); // "BM21": what the light stemmer wrote
+    fs.writeFileSync(file, bytes); // same size: the manifest still matches
+    const embedder = new CountingEmbedder();
+    const index = new WorkspaceIndex({ root, settings: SETTINGS, embedder });
+    assert.equal((await index.search({ text: 'refunds', mode: 'keyword' }))[0].path, 'docs/billing.md');
+    const stats = await index.update();
+    assert.equal(stats.rebuiltBecause, undefined);
+    assert.equal(stats.unchanged, 4);
+    assert.deepEqual(embedder.documents, [], 'nothing re-embedded');
+    assert.notEqual(fs.readFileSync(file).readUInt32LE(0), 0x31324d42, 'written in the current format');
+  });
+
+  it('ranks the rollback runbook first for "how do I roll back a bad release" in the samples (stems and compounds)', async () => {
+    const samples = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-rag-samples-'));
+    try {
+      fs.cpSync(path.join(__dirname, '../../../samples'), samples, { recursive: true });
+      const index = new WorkspaceIndex({ root: samples, settings: { ...SETTINGS, exclude: [] } });
+      await index.update();
+      for (const mode of ['keyword', 'hybrid'] as const) {
+        const hits = await index.search({ text: 'how do I roll back a bad release', mode, topK: 3 });
+        assert.equal(hits[0].path, 'docs/rollback-runbook.md', `${mode}: ${hits.map((h) => h.path).join(', ')}`);
+      }
+    } finally {
+      fs.rmSync(samples, { recursive: true, force: true });
+    }
+  });
+
   it('writes a vector file that vectra 0.15 opens as a LocalIndex (Protobuf codec)', async () => {
     const stats = await new WorkspaceIndex({ root, settings: SETTINGS }).update();
     const { LocalIndex, ProtobufCodec } = await import('vectra');

@@ -54,6 +54,30 @@ describe('rag BM25 keyword index', () => {
     assert.throws(() => Bm25Index.deserialize(Buffer.from('not an index at all')), /header/);
   });
 
+  it('matches compounds either way: rollback ↔ roll back, sign-in ↔ signin ↔ sign in', () => {
+    const bm = new Bm25Index();
+    bm.add('runbook#0', 'Rollback runbook: flip the flag, drain the queue, then redeploy the previous build.');
+    bm.add('limits#0', 'Rate limits: a burst of requests beyond the limit is rejected; new limits are rolled out slowly.');
+    bm.add('login#0', 'Users sign in with single sign-on. A failed sign-in is logged.');
+    bm.add('auth#0', 'The signin page accepts a password.');
+    // The runbook only says "rollback": without joining "roll back" it would not match at all.
+    assert.ok(bm.search('how do I roll back', 5).some((h) => h.id === 'runbook#0'), 'roll back → rollback');
+    bm.add('old#0', 'To roll back, revert the deployment to the last good version.');
+    const rollback = bm.search('rollback', 5).map((h) => h.id);
+    assert.deepEqual(rollback.slice(0, 2).sort(), ['old#0', 'runbook#0'], 'the split query finds "roll back"');
+    for (const q of ['signin', 'sign-in', 'sign in']) {
+      assert.deepEqual(bm.search(q, 5).map((h) => h.id).sort(), ['auth#0', 'login#0'], q);
+    }
+  });
+
+  it('re-analyzes a keyword file of the older analyzer instead of mixing terms', () => {
+    const bytes = index().serialize();
+    assert.equal(Bm25Index.sameAnalyzer(bytes), true);
+    const old = Buffer.from(bytes);
+    old.writeUInt32LE(0x31324d42, 0); // "BM21", the light stemmer's files
+    assert.equal(Bm25Index.sameAnalyzer(old), false);
+  });
+
   it('filters candidates with accept()', () => {
     const hits = index().search('bm25 throttling', 5, (id) => id !== 'c#0');
     assert.deepEqual(hits.map((h) => h.id), ['b#0']);

@@ -4,11 +4,12 @@
  * is a compact binary (vocabulary + per-chunk term ids and counts), and the postings are rebuilt
  * on load. vectra's own BM25 rebuilds its engine on every query (seconds), so it is not used.
  */
-import { terms } from './tokenize';
+import { queryTerms, terms } from './tokenize';
 
 const K1 = 1.2;
 const B = 0.75;
-const MAGIC = 0x31324d42; // "BM21"
+/** "BM22": terms of tokenize.ts's Porter2 analyzer. "BM21" files hold the older light stemmer's terms. */
+const MAGIC = 0x32324d42;
 
 interface Doc {
   id: string;
@@ -84,7 +85,7 @@ export class Bm25Index {
     return true;
   }
 
-  /** The best `k` chunks for the query's terms; `accept` filters by id before ranking. */
+  /** The best `k` chunks for the query's terms (and its compounds written the other way, see queryTerms); `accept` filters by id before ranking. */
   search(query: string, k: number, accept?: (id: string) => boolean): KeywordHit[] {
     const n = this.slotOf.size;
     if (n === 0) return [];
@@ -92,13 +93,14 @@ export class Bm25Index {
     // Dense score array over slots: far cheaper than a Map at 20k+ chunks (bench/rag.js).
     const scores = new Float64Array(this.docs.length);
     const touched: number[] = [];
-    for (const t of new Set(terms(query))) {
+    const known = (t: string) => (this.postings[this.termIndex.get(t) ?? -1]?.size ?? 0) > 0;
+    for (const [t, weight] of queryTerms(query, known)) {
       const tid = this.termIndex.get(t);
       if (tid === undefined) continue;
       const posting = this.postings[tid];
       const df = posting.size;
       if (df === 0) continue;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = weight * Math.log(1 + (n - df + 0.5) / (df + 0.5));
       for (const [slot, tf] of posting) {
         const len = this.docs[slot]!.length;
         if (scores[slot] === 0) touched.push(slot);
@@ -144,6 +146,11 @@ export class Bm25Index {
       for (const c of d.counts) o = buf.writeUInt16LE(c, o);
     });
     return buf;
+  }
+
+  /** Whether `buf` holds terms of this version's analyzer (a keyword index of another one is rebuilt from the chunk texts). */
+  static sameAnalyzer(buf: Buffer): boolean {
+    return buf.length >= 4 && buf.readUInt32LE(0) === MAGIC;
   }
 
   /** Throws on anything malformed (the caller rebuilds the index). */

@@ -199,3 +199,15 @@ export function htmlToText(html: string): string {
     })
     .replace(/^[ \t]+/gm, '');
 }
+
+/** What the embedder and the keyword index see of a chunk: its file, its heading path, its text. */
+export function indexedText(c: RagChunk): string {
+  const name = c.path.replace(/\.[^./]+$/, '').replace(/[/_.-]+/g, ' ');
+  return `${name}\n${c.heading ?? ''}\n${c.text}`;
+}
+
+/** What the embedder sees: heading path and text. The file path is left to the keyword index: its
+ * words (readme, docs, index…) repeat across many files and would pull every vector the same way. */
+export function embeddedText(c: RagChunk): string {
+  return `${c.heading ?? ''}\n${c.text}`;
+}

@@ -5,20 +5,10 @@
  * exponential back-off here (the SDK's own retries are off, so attempts do not multiply).
  */
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import type { EmbedderConfig, RagCredentials } from './types';
+import type { Embedder, EmbedderConfig, EmbedPurpose, RagCredentials } from './types';
 import { OfflineEmbedder, OFFLINE_EMBEDDER_ID } from './wordVectors';
 
-export type EmbedPurpose = 'document' | 'query';
-
-export interface Embedder {
-  /** Recorded in the index: model and dimensions, e.g. "bedrock:amazon.titan-embed-text-v2:0@512". */
-  readonly id: string;
-  /** Known before the first call for every embedder but OpenAI-compatible ones (0 until then). */
-  readonly dims: number;
-  /** Texts per embed() call the indexer should send. */
-  readonly maxBatch: number;
-  embed(texts: string[], purpose: EmbedPurpose, signal?: AbortSignal): Promise<Float32Array[]>;
-}
+export type { EmbedPurpose, Embedder } from './types';
 
 /** The id an embedder built from `config` will have, without building it (to spot a changed embedder). */
 export function embedderIdOf(config: EmbedderConfig): string {

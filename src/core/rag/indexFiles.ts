@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from './bm25';
+import { indexedText } from './chunker';
 import type { RagChunk } from './types';
 import { VectorStore } from './vectorStore';
 
@@ -42,6 +43,8 @@ export interface IndexState {
   vectors: VectorStore;
   keywords: Bm25Index;
   chunks: Map<string, RagChunk>;
+  /** A part was rebuilt from the others on load (a keyword index of an older analyzer): the next update writes it. */
+  rebuiltOnLoad?: boolean;
 }
 
 export type LoadResult = { kind: 'missing' } | { kind: 'broken'; reason: string } | { kind: 'ok'; state: IndexState };
@@ -82,13 +85,22 @@ export async function loadIndex(dir: string): Promise<LoadResult> {
   if (!m.manifest) return { kind: 'broken', reason: m.reason! };
   const manifest = m.manifest;
   try {
-    const keywords = Bm25Index.deserialize(await fs.promises.readFile(path.join(dir, PARTS.keywords)));
+    const keywordBytes = await fs.promises.readFile(path.join(dir, PARTS.keywords));
     const chunks = new Map<string, RagChunk>();
     const text = await fs.promises.readFile(path.join(dir, PARTS.chunks), 'utf8');
     for (const line of text.split('\n')) {
       if (!line) continue;
       const c = JSON.parse(line) as RagChunk;
       chunks.set(c.id, c);
+    }
+    // Keywords of an older analyzer: re-analyzed from the chunk texts (no re-embedding), written by the next update.
+    const rebuiltOnLoad = !Bm25Index.sameAnalyzer(keywordBytes);
+    let keywords: Bm25Index;
+    if (rebuiltOnLoad) {
+      keywords = new Bm25Index();
+      for (const c of chunks.values()) keywords.add(c.id, indexedText(c));
+    } else {
+      keywords = Bm25Index.deserialize(keywordBytes);
     }
     let vectors: VectorStore;
     try {
@@ -100,7 +112,7 @@ export async function loadIndex(dir: string): Promise<LoadResult> {
     if (chunks.size !== manifest.chunkCount || vectors.size !== chunks.size || keywords.size !== chunks.size || declared !== chunks.size) {
       return { kind: 'broken', reason: `its parts disagree (${chunks.size} chunks, ${vectors.size} vectors, ${keywords.size} keyword entries, manifest ${manifest.chunkCount})` };
     }
-    return { kind: 'ok', state: { manifest, vectors, keywords, chunks } };
+    return { kind: 'ok', state: { manifest, vectors, keywords, chunks, rebuiltOnLoad } };
   } catch (err) {
     return { kind: 'broken', reason: `it cannot be read (${(err as Error).message})` };
   }
@@ -128,6 +140,7 @@ export async function saveIndex(dir: string, state: IndexState): Promise<void> {
   manifest.chunkCount = state.chunks.size;
   manifest.updatedAt = new Date().toISOString();
   await writeAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+  state.rebuiltOnLoad = false;
 }
 
 /** Bytes of every file in the index folder. */

@@ -1,6 +1,7 @@
 // The RAG index's public shapes, shared by the core (WorkspaceIndex), the worker client
 // (RagIndexClient), the CLI and the host. Plain data only: everything here crosses a
-// worker_threads boundary by structured clone.
+// worker_threads boundary by structured clone. The one exception, at the end, is the Embedder
+// contract: embedders.ts and wordVectors.ts both use it, so it lives here and neither imports the other.
 
 /** One retrievable piece of a document. Lines are 1-based and inclusive. */
 export interface RagChunk {
@@ -110,3 +111,16 @@ export interface IndexUpdateOptions {
 
 /** Thrown (as an error with this name) when an update is cancelled through its AbortSignal. */
 export const RAG_CANCELLED = 'RagCancelled';
+
+export type EmbedPurpose = 'document' | 'query';
+
+/** Turns texts into unit vectors (embedders.ts builds them; wordVectors.ts is the offline one). */
+export interface Embedder {
+  /** Recorded in the index: model and dimensions, e.g. "bedrock:amazon.titan-embed-text-v2:0@512". */
+  readonly id: string;
+  /** Known before the first call for every embedder but OpenAI-compatible ones (0 until then). */
+  readonly dims: number;
+  /** Texts per embed() call the indexer should send. */
+  readonly maxBatch: number;
+  embed(texts: string[], purpose: EmbedPurpose, signal?: AbortSignal): Promise<Float32Array[]>;
+}

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Embedder } from './embedders';
+import type { Embedder } from './types';
 import { isStopword, words } from './tokenize';
 
 export const OFFLINE_EMBEDDER_ID = 'offline:glove100-sif/1';
