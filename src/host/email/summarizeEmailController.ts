@@ -143,18 +143,18 @@ export class SummarizeEmailController implements vscode.Disposable {
       }
       const runner = await this.services.runnerFor(folder?.uri.fsPath);
       const inputs = engine.emailPromptInputs(prepared, hits);
-      const rendered = { ...(await runner.render(source, promptUri.fsPath, inputs)), retrieved: engine.retrievedRefs(hits) };
-      const model = runner.modelFor(rendered);
+      const rendered = await runner.prepare(engine.promptDocument(source, promptUri.fsPath), inputs, { retrieved: engine.retrievedRefs(hits) });
+      const model = rendered.model;
       panel.update({ promptName: rendered.name, promptVersion: rendered.version, model, progress: vscode.l10n.t('Summarizing with {0}…', model) });
       this.services.log.info(`Summarize Email: ${parsed.thread.messages.length} messages, ${parsed.thread.tokens.saved} tokens saved, ${prepared.redactions.length} values masked, ${hits.length} related chunks → ${model}`);
-      const outcome = await runner.run(rendered, promptUri.fsPath, inputs, { signal: abort.signal });
+      const outcome = await runner.run(rendered, { signal: abort.signal });
       if (abort.signal.aborted) return panel.current;
       // Restored for display only: the record and the model saw placeholders.
       const mapping = prepared.mapping();
       const output = engine.unmask(outcome.output, mapping);
       const structured = engine.parseStructuredSummary(outcome.output);
       const restore = (t: string) => engine.unmask(t, mapping);
-      this.last = { folder, promptUri, inputs, outcome, prompt: { name: rendered.name, version: rendered.version, contentHash: rendered.contentHash }, hits, ratingIds: {} };
+      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits, ratingIds: {} };
       panel.update({
         status: outcome.error ? 'failed' : 'done',
         progress: null,
