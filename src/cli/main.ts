@@ -36,7 +36,8 @@ Options:
   --region R, --profile P, --endpoint-url URL
                     override the AWS SDK's own configuration (AWS_REGION, AWS_PROFILE,
                     AWS_ENDPOINT_URL_BEDROCK_RUNTIME, ~/.aws/config)
-Model ids are provider/modelId (bedrock/…, echo/echo); a bare id means Amazon Bedrock.`;
+Model ids are provider/modelId (bedrock/…, echo/echo); a bare id means Amazon Bedrock.
+Set PROMPT_WORKBENCH_TRACE=1 to have compare report each model's first token on stderr.`;
 
 /** An error meant for the person at the terminal: printed without a stack. */
 const UsageError = CliError;
