@@ -7,7 +7,6 @@ import { WorkbenchPaths } from '../../core/workspace/paths';
 import { emptyEmailState, type EmailPanelState, type EmailPanelToHost, type EmailSource } from '../../shared/emailPanelProtocol';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
-import { searchWorkspaceDocuments } from '../rag/ragAccess';
 import type { WorkbenchServices } from '../services';
 import { readEmailSettings } from '../settings';
 import { EmailPanel } from './emailPanel';
@@ -182,7 +181,7 @@ export class SummarizeEmailController implements vscode.Disposable {
   private async relatedDocuments(folder: vscode.WorkspaceFolder, prepared: PreparedThread): Promise<RagHit[]> {
     if (!prepared.terms.length) return [];
     try {
-      return await searchWorkspaceDocuments(folder, { text: prepared.terms.join(' '), topK: 4, maxPerFile: 1 });
+      return await this.services.documents.search(folder, { text: prepared.terms.join(' '), topK: 4, maxPerFile: 1 });
     } catch (err) {
       // No index, or no documents: the summary is still worth having.
       this.services.log.warn(`Summarize Email: related documents could not be searched: ${(err as Error).message}`);
