@@ -11,7 +11,7 @@ import { parseEmail } from '../core/email/parseEmail';
 import { unmask } from '../core/privacy/piiMasker';
 import { retrievedRefs } from '../core/prompt/ragConfig';
 import type { RagHit } from '../core/rag/types';
-import { CliRuntime, exitCodeOf, modelList, readPromptFile } from './runtime';
+import { callJson, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 
 export const EMAIL_USAGE = `  prompt-workbench email parse PATH|- [--redact] [--keep-names] [--json]
   prompt-workbench email summarize PATH|- [--models ID,…] [--prompt FILE] [--no-mask] [--keep-names]
@@ -23,19 +23,12 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...RUNTIME_OPTIONS,
       redact: { type: 'boolean', default: false },
       'keep-names': { type: 'boolean', default: false },
       'no-mask': { type: 'boolean', default: false },
       'no-related': { type: 'boolean', default: false },
-      'no-record': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      models: { type: 'string' },
-      model: { type: 'string' },
       prompt: { type: 'string' },
-      workspace: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'endpoint-url': { type: 'string' },
     },
   });
   const [sub, source] = positionals;
@@ -100,7 +93,7 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     tokens: thread.tokens,
     redactions: prepared.redactions,
     related: hits.map((h) => ({ path: h.path, startLine: h.startLine, endLine: h.endLine, score: h.score, ...(h.heading ? { heading: h.heading } : {}) })),
-    runs: runs.map((o) => ({ runId: o.runId, model: o.model, output: unmask(o.output, mapping), metrics: o.metrics, ...(o.guardrail ? { guardrail: o.guardrail } : {}), ...(o.error ? { error: o.error } : {}) })),
+    runs: runs.map((o) => callJson({ ...o, output: unmask(o.output, mapping), partial: false }, o.guardrail ? { guardrail: o.guardrail } : {})),
   };
   if (values.json) console.log(JSON.stringify(doc, null, 2));
   else {

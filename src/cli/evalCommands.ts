@@ -6,7 +6,7 @@ import type { DatasetCellResult, ModelSummary } from '../core/datasets/datasetRu
 import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datasetRunner';
 import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
 import { describeInputFields } from '../core/prompt/inputFields';
-import { CliError, CliRuntime, modelList, readPromptFile } from './runtime';
+import { callJson, CliError, CliRuntime, modelList, readPromptFile } from './runtime';
 
 export { CliError };
 
@@ -115,17 +115,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
 }
 
 function cellJson(c: DatasetCellResult) {
-  return {
-    caseId: c.caseId,
-    model: c.model,
-    status: c.status,
-    runId: c.runId,
-    output: c.output,
-    metrics: c.metrics,
-    ...(c.error ? { error: c.error } : {}),
-    checks: c.checks ?? [],
-    ...(c.resumed ? { resumed: true } : {}),
-  };
+  return { caseId: c.caseId, ...callJson(c, { status: c.status, checks: c.checks ?? [], ...(c.resumed ? { resumed: true } : {}) }) };
 }
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;

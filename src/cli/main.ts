@@ -8,7 +8,7 @@ import { parseModelId } from '../core/providers/modelId';
 import type { PreparedRun, RunOutcome } from '../core/runs/promptRunner';
 import { printScoreboard } from './scoreboardCommand';
 import { runEvalCommand, runExportFineTuneCommand } from './evalCommands';
-import { CliError, CliRuntime, exitCodeOf, modelList, readPromptFile } from './runtime';
+import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 
@@ -49,17 +49,10 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...RUNTIME_OPTIONS,
       var: { type: 'string', multiple: true },
       vars: { type: 'string' },
       sample: { type: 'string' },
-      model: { type: 'string' },
-      models: { type: 'string' },
-      workspace: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-record': { type: 'boolean', default: false },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'endpoint-url': { type: 'string' },
       prompt: { type: 'string' },
       criterion: { type: 'string' },
       dataset: { type: 'string' },
@@ -209,15 +202,7 @@ function printRender(rendered: PreparedRun, json: boolean): void {
 }
 
 function toJson(o: RunOutcome) {
-  return {
-    runId: o.runId,
-    model: o.model,
-    output: o.output,
-    stopReason: o.stopReason,
-    metrics: o.metrics,
-    ...(o.partial ? { partial: true } : {}),
-    ...(o.error ? { error: o.error } : {}),
-  };
+  return callJson(o, { stopReason: o.stopReason });
 }
 
 function printHuman(o: RunOutcome, withOutput: boolean): void {

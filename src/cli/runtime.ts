@@ -113,3 +113,31 @@ export function exitCodeOf(runs: readonly RunOutcome[]): number {
   for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
   return failed.length === runs.length ? 1 : failed.length ? 3 : 0;
 }
+
+/** The options every prompt-running command takes (`parseArgs` form): the workspace, records, output and AWS configuration. */
+export const RUNTIME_OPTIONS = {
+  workspace: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'no-record': { type: 'boolean', default: false },
+  model: { type: 'string' },
+  models: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} as const;
+
+/** A model call as the commands print it with --json (run, compare, eval, email): `fields` come after the common ones. */
+export function callJson(
+  call: { runId: string | null; model: string; output: string; metrics: object; partial?: boolean; error?: { kind: string; message: string } | null },
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    runId: call.runId,
+    model: call.model,
+    output: call.output,
+    metrics: call.metrics,
+    ...fields,
+    ...(call.partial ? { partial: true } : {}),
+    ...(call.error ? { error: call.error } : {}),
+  };
+}
