@@ -10,7 +10,7 @@ import { registerVersionFeatures } from './host/versions/registerVersionFeatures
 import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
 import { registerRatingFeatures } from './host/ratings/registerRatingFeatures';
 import { registerDatasetFeatures } from './host/datasets/registerDatasetFeatures';
-import { registerRagFeatures } from './host/rag/registerRagFeatures';
+import { createDocumentIndex, registerRagFeatures } from './host/rag/registerRagFeatures';
 import { registerEmailFeatures } from './host/email/summarizeEmailController';
 import { RunPanelState } from './shared/runPanelProtocol';
 import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/runPromptCommand';
@@ -29,7 +29,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const log = vscode.window.createOutputChannel('Prompt Workbench', { log: true });
   context.subscriptions.push(log);
   try {
-    const services = new WorkbenchServices(context, log);
+    // The document index is created on first search; it reads the services only then.
+    const documents = createDocumentIndex(context, () => services);
+    const services: WorkbenchServices = new WorkbenchServices(context, log, documents);
     const runs = new RunPromptController(services, context.extensionUri);
     context.subscriptions.push(services, runs, new PromptDiagnostics(log));
     registerCommands(context, services, runs);
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerLanguageFeatures(context, services);
     registerRatingFeatures(context, services);
     registerDatasetFeatures(context, services, runs);
-    registerRagFeatures(context, services);
+    registerRagFeatures(context, services, documents);
     registerEmailFeatures(context, services);
     registerWelcome(context, services);
     context.subscriptions.push(

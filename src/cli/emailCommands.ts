@@ -6,17 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { emailPromptInputs, prepareThread } from '../core/email/emailSummary';
 import { parseEmail } from '../core/email/parseEmail';
 import { unmask } from '../core/privacy/piiMasker';
 import { retrievedRefs } from '../core/prompt/ragConfig';
-import { BedrockProvider } from '../core/providers/bedrock';
-import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { RagHit } from '../core/rag/types';
-import { ComparisonRunner } from '../core/runs/comparisonRunner';
-import { PromptRunner, type RunOutcome } from '../core/runs/promptRunner';
-import { cliRetriever } from './promptRetriever';
+import { callJson, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 
 export const EMAIL_USAGE = `  prompt-workbench email parse PATH|- [--redact] [--keep-names] [--json]
   prompt-workbench email summarize PATH|- [--models ID,…] [--prompt FILE] [--no-mask] [--keep-names]
@@ -28,19 +23,12 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...RUNTIME_OPTIONS,
       redact: { type: 'boolean', default: false },
       'keep-names': { type: 'boolean', default: false },
       'no-mask': { type: 'boolean', default: false },
       'no-related': { type: 'boolean', default: false },
-      'no-record': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      models: { type: 'string' },
-      model: { type: 'string' },
       prompt: { type: 'string' },
-      workspace: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'endpoint-url': { type: 'string' },
     },
   });
   const [sub, source] = positionals;
@@ -79,13 +67,12 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const workspace = path.resolve(values.workspace ?? '.');
-  const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+  const runtime = new CliRuntime({ workspace: path.resolve(values.workspace ?? '.'), record: !values['no-record'], region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] });
   const prepared = prepareThread(thread, { maskPii: !values['no-mask'], maskNames });
   let hits: RagHit[] = [];
   if (!values['no-related'] && prepared.terms.length) {
     try {
-      hits = await cliRetriever(workspace, aws)({ text: prepared.terms.join(' '), topK: 4 });
+      hits = await runtime.retrieve({ text: prepared.terms.join(' '), topK: 4 });
     } catch (err) {
       console.error(`warning: related documents could not be searched: ${(err as Error).message}`);
     }
@@ -95,26 +82,9 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     console.error(`error: cannot find the prompt ${values.prompt ?? 'email-summary.prompt'}; name one with --prompt FILE.`);
     return 2;
   }
-  const runner = new PromptRunner({
-    providers: new ProviderRegistry({ bedrock: () => new BedrockProvider({ region: aws.region, profile: aws.profile, endpoint: aws.endpointUrl }) }),
-    catalog: new ModelCatalog(),
-    workspaceFolder: values['no-record'] ? undefined : workspace,
-    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
-  });
   const inputs = emailPromptInputs(prepared, hits);
-  const rendered = { ...(await runner.render(fs.readFileSync(promptPath, 'utf8'), promptPath, inputs)), retrieved: retrievedRefs(hits) };
-  const models = (values.models ?? values.model ?? '').split(',').map((m) => m.trim()).filter(Boolean);
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
-  let comparisonId: string | null = null;
-  let runs: RunOutcome[];
-  if (models.length > 1) {
-    const comparison = new ComparisonRunner({ runner, rendered, file: promptPath, inputs, models, signal: abort.signal });
-    comparisonId = comparison.comparisonId;
-    runs = (await comparison.run()).runs;
-  } else {
-    runs = [await runner.run(rendered, promptPath, inputs, { model: models[0], signal: abort.signal })];
-  }
+  const ready = await runtime.runner.prepare(readPromptFile(promptPath), inputs, { retrieved: retrievedRefs(hits) });
+  const { comparisonId, runs } = await runtime.runOnModels(ready, modelList(values.models ?? values.model));
   // The mapping restores what is printed here; the records keep the masked text only.
   const mapping = prepared.mapping();
   const doc = {
@@ -123,7 +93,7 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     tokens: thread.tokens,
     redactions: prepared.redactions,
     related: hits.map((h) => ({ path: h.path, startLine: h.startLine, endLine: h.endLine, score: h.score, ...(h.heading ? { heading: h.heading } : {}) })),
-    runs: runs.map((o) => ({ runId: o.runId, model: o.model, output: unmask(o.output, mapping), metrics: o.metrics, ...(o.guardrail ? { guardrail: o.guardrail } : {}), ...(o.error ? { error: o.error } : {}) })),
+    runs: runs.map((o) => callJson({ ...o, output: unmask(o.output, mapping), partial: false }, o.guardrail ? { guardrail: o.guardrail } : {})),
   };
   if (values.json) console.log(JSON.stringify(doc, null, 2));
   else {
@@ -131,9 +101,7 @@ export async function runEmailCommand(argv: string[]): Promise<number> {
     if (doc.related.length) console.log(`Related documents:\n${doc.related.map((r) => `  ${r.path}:${r.startLine}-${r.endLine}`).join('\n')}`);
     console.error(`${doc.messages} messages · ${thread.tokens.saved} tokens saved · ${doc.redactions.length} values masked`);
   }
-  const failed = runs.filter((o) => o.error);
-  for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
-  return failed.length === runs.length ? 1 : failed.length ? 3 : 0;
+  return exitCodeOf(runs);
 }
 
 /** The prompts that ship with the tool: next to dist/ in a package, at the repository root in a checkout. */

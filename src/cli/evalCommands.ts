@@ -1,24 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { parseCheckSpecs } from '../core/datasets/checkSpecs';
 import { readDataset, resolveDatasetPath, type Dataset } from '../core/datasets/datasetFile';
 import type { DatasetCellResult, ModelSummary } from '../core/datasets/datasetRuns';
 import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datasetRunner';
 import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
-import { createModelJudge } from '../core/datasets/llmJudge';
-import { parsePromptSource } from '../core/prompt/parsePrompt';
 import { describeInputFields } from '../core/prompt/inputFields';
-import { BedrockProvider } from '../core/providers/bedrock';
-import { ProviderRegistry } from '../core/providers/providerRegistry';
-import { PromptRunner } from '../core/runs/promptRunner';
+import { callJson, CliError, CliRuntime, modelList, readPromptFile } from './runtime';
 
-/** An error for the person at the terminal (printed without a stack), with its exit code. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
-}
+export { CliError };
 
 export interface EvalOptions {
   file: string;
@@ -31,7 +21,7 @@ export interface EvalOptions {
   judgeModel?: string;
   json: boolean;
   record: boolean;
-  aws: { region?: string; profile?: string; endpoint?: string };
+  aws: { region?: string; profile?: string; endpointUrl?: string };
 }
 
 /**
@@ -41,18 +31,13 @@ export interface EvalOptions {
  */
 export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const promptPath = path.resolve(options.file);
-  let source: string;
-  try {
-    source = fs.readFileSync(promptPath, 'utf8');
-  } catch (err) {
-    throw new CliError(`Cannot read ${options.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const prompt = readPromptFile(promptPath, options.file);
   const minPass = options.minPass === undefined ? undefined : Number(options.minPass);
   if (minPass !== undefined && !(minPass >= 0 && minPass <= 1)) throw new CliError(`--min-pass ${options.minPass}: give a pass rate from 0 to 1 (0.9 = 90%).`);
   const concurrency = options.concurrency === undefined ? DEFAULT_DATASET_CONCURRENCY : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency ${options.concurrency}: give a whole number of 1 or more.`);
 
-  const parsed = parsePromptSource(source, { path: promptPath });
+  const parsed = prompt.parsed;
   const datasetSpec = options.dataset ?? (typeof parsed.workbench.dataset === 'string' ? parsed.workbench.dataset : undefined);
   if (!datasetSpec) throw new CliError('eval: name the dataset with --dataset PATH (or give the prompt a workbench.dataset).');
   const datasetFile = options.dataset ? path.resolve(options.dataset) : resolveDatasetPath(datasetSpec, promptPath, options.workspace);
@@ -71,33 +56,23 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const promptChecks = parseCheckSpecs(parsed.workbench.checks);
   for (const p of promptChecks.problems) console.error(`warning: ${options.file}: workbench.checks: ${p} (left out)`);
 
-  const providers = new ProviderRegistry({ bedrock: () => new BedrockProvider(options.aws) });
-  const catalog = new ModelCatalog();
-  const runner = new PromptRunner({
-    providers,
-    catalog,
-    workspaceFolder: options.record ? options.workspace : undefined,
-    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
-  });
-  const models = (options.models ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const runtime = new CliRuntime({ workspace: options.workspace, record: options.record, ...options.aws });
+  const models = modelList(options.models);
   if (!models.length) models.push(parsed.model ?? '');
   if (!models[0]) throw new CliError('eval: name the models with --models ID,ID,… (the prompt names no model).');
 
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
   let lastShown = 0;
   const result = await runDataset({
-    runner,
-    source,
-    file: promptPath,
+    runner: runtime.runner,
+    document: prompt,
     dataset,
     models,
     promptChecks: promptChecks.checks,
     workspaceFolder: options.record ? options.workspace : undefined,
     resumeId: options.resume,
     concurrency,
-    signal: abort.signal,
-    judge: createModelJudge({ providers, catalog }),
+    signal: runtime.signal,
+    judge: runtime.judge,
     judgeModel: options.judgeModel,
     onProgress: (p) => {
       if (options.json || !process.stderr.isTTY || p.done === lastShown) return;
@@ -140,17 +115,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
 }
 
 function cellJson(c: DatasetCellResult) {
-  return {
-    caseId: c.caseId,
-    model: c.model,
-    status: c.status,
-    runId: c.runId,
-    output: c.output,
-    metrics: c.metrics,
-    ...(c.error ? { error: c.error } : {}),
-    checks: c.checks ?? [],
-    ...(c.resumed ? { resumed: true } : {}),
-  };
+  return { caseId: c.caseId, ...callJson(c, { status: c.status, checks: c.checks ?? [], ...(c.resumed ? { resumed: true } : {}) }) };
 }
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;

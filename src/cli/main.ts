@@ -1,19 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { PromptError, RenderedPrompt } from '../core/prompt/renderPrompt';
-import { parsePromptSource } from '../core/prompt/parsePrompt';
+import type { PromptDocument } from '../core/prompt/promptDocument';
+import { PromptError } from '../core/prompt/renderPrompt';
 import { readSampleSets, resolveInputFiles, samplesPath } from '../core/prompt/samples';
-import { BedrockProvider } from '../core/providers/bedrock';
 import { parseModelId } from '../core/providers/modelId';
-import { ProviderRegistry } from '../core/providers/providerRegistry';
-import { ComparisonRunner } from '../core/runs/comparisonRunner';
-import { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
-import { cliRetriever } from './promptRetriever';
-import type { StreamEvent } from '../core/providers/types';
+import type { PreparedRun, RunOutcome } from '../core/runs/promptRunner';
 import { printScoreboard } from './scoreboardCommand';
-import { CliError, runEvalCommand, runExportFineTuneCommand } from './evalCommands';
+import { runEvalCommand, runExportFineTuneCommand } from './evalCommands';
+import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 
@@ -41,14 +36,11 @@ Options:
   --region R, --profile P, --endpoint-url URL
                     override the AWS SDK's own configuration (AWS_REGION, AWS_PROFILE,
                     AWS_ENDPOINT_URL_BEDROCK_RUNTIME, ~/.aws/config)
-Model ids are provider/modelId (bedrock/…, echo/echo); a bare id means Amazon Bedrock.`;
+Model ids are provider/modelId (bedrock/…, echo/echo); a bare id means Amazon Bedrock.
+Set PROMPT_WORKBENCH_TRACE=1 to have compare report each model's first token on stderr.`;
 
 /** An error meant for the person at the terminal: printed without a stack. */
-class UsageError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
-}
+const UsageError = CliError;
 
 async function main(argv: string[]): Promise<number> {
   // `email` has options of its own (--redact, --no-mask…): see emailCommands.ts.
@@ -57,17 +49,10 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...RUNTIME_OPTIONS,
       var: { type: 'string', multiple: true },
       vars: { type: 'string' },
       sample: { type: 'string' },
-      model: { type: 'string' },
-      models: { type: 'string' },
-      workspace: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-record': { type: 'boolean', default: false },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'endpoint-url': { type: 'string' },
       prompt: { type: 'string' },
       criterion: { type: 'string' },
       dataset: { type: 'string' },
@@ -97,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'eval') {
     if (!file) throw new UsageError('eval: name a .prompt file.');
-    const aws = { region: values.region, profile: values.profile, endpoint: values['endpoint-url'] };
+    const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
     return runEvalCommand({ file, workspace, dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
   }
@@ -113,71 +98,42 @@ async function main(argv: string[]): Promise<number> {
   if (!file) throw new UsageError(`${command}: name a .prompt file.`);
 
   const promptPath = path.resolve(file);
-  let source: string;
-  try {
-    source = fs.readFileSync(promptPath, 'utf8');
-  } catch (err) {
-    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const prompt = readPromptFile(promptPath, file);
   const workspace = path.resolve(values.workspace ?? '.');
-  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, source, promptPath, values.sample) : {}), ...readInputs(values.var ?? [], values.vars) };
-  const runner = new PromptRunner({
-    providers: new ProviderRegistry({
-      bedrock: () =>
-        new BedrockProvider({ region: values.region, profile: values.profile, endpoint: values['endpoint-url'] }),
-    }),
-    catalog: new ModelCatalog(),
-    workspaceFolder: values['no-record'] ? undefined : workspace,
-    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
-    // Prompts with `workbench.rag` search the workspace's document index (built on first use).
-    retrieve: cliRetriever(workspace, { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] }),
-  });
-
-  const rendered = await runner.render(source, promptPath, inputs);
+  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, prompt, values.sample) : {}), ...readInputs(values.var ?? [], values.vars) };
+  // Prompts with `workbench.rag` search the workspace's document index (built on first use).
+  const runtime = new CliRuntime({ workspace, record: !values['no-record'], region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] });
+  const prepared = await runtime.runner.prepare(prompt, inputs, { model: command === 'run' ? values.model : undefined });
   if (command === 'render') {
-    printRender(rendered, runner.modelFor(rendered), values.json);
+    printRender(prepared, values.json);
     return 0;
   }
-  if (rendered.missingInputs.length) {
+  if (prepared.missingInputs.length) {
     throw new UsageError(
-      `Missing input values: ${rendered.missingInputs.join(', ')}. Pass --var NAME=value, --var NAME=@file or --vars file.json.`,
+      `Missing input values: ${prepared.missingInputs.join(', ')}. Pass --var NAME=value, --var NAME=@file or --vars file.json.`,
     );
   }
-  const models =
-    command === 'compare'
-      ? (values.models ?? '').split(',').map((m) => m.trim()).filter(Boolean)
-      : [values.model ?? runner.modelFor(rendered)];
+  const models = command === 'compare' ? modelList(values.models) : [prepared.model];
   if (!models.length) throw new UsageError('compare: name the models with --models ID,ID,…');
 
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
   const streamToTerminal = command === 'run' && !values.json;
-  let comparisonId: string | null = null;
-  let outcomes: RunOutcome[];
-  if (command === 'compare') {
-    // The editor's comparison panel runs this same ComparisonRunner: every model at once, one comparison id.
-    const comparison = new ComparisonRunner({ runner, rendered, file: promptPath, inputs, models, signal: abort.signal });
-    comparisonId = comparison.comparisonId;
-    outcomes = (await comparison.run()).runs;
-  } else {
-    const onEvent = streamToTerminal ? (e: StreamEvent) => void (e.type === 'text' && process.stdout.write(e.text)) : undefined;
-    outcomes = [await runner.run(rendered, promptPath, inputs, { model: models[0], signal: abort.signal, onEvent })];
-  }
+  // The editor's comparison panel runs this same ComparisonRunner: every model at once, one comparison id.
+  const { comparisonId, runs: outcomes } = await runtime.runOnModels(prepared, models, {
+    comparison: command === 'compare',
+    onText: streamToTerminal ? (text) => void process.stdout.write(text) : undefined,
+  });
   if (values.json) {
     console.log(JSON.stringify({ comparisonId, runs: outcomes.map(toJson) }, null, 2));
   } else {
     if (streamToTerminal) process.stdout.write('\n');
     for (const o of outcomes) printHuman(o, !streamToTerminal);
   }
-  const failed = outcomes.filter((o) => o.error);
-  for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
-  return failed.length === outcomes.length ? 1 : failed.length ? 3 : 0;
+  return exitCodeOf(outcomes);
 }
 
 /** The values of a saved sample set of the prompt, with `@path` values read from the workspace. */
-async function readSampleSet(workspace: string, source: string, promptPath: string, setName: string): Promise<Record<string, unknown>> {
-  const name = parsePromptSource(source).name ?? path.basename(promptPath, '.prompt');
-  const file = samplesPath(workspace, name);
+async function readSampleSet(workspace: string, prompt: PromptDocument, setName: string): Promise<Record<string, unknown>> {
+  const file = samplesPath(workspace, prompt.name);
   const { sets, problem } = await readSampleSets(file);
   if (problem) throw new UsageError(`--sample ${setName}: ${file}: ${problem}`);
   const set = sets[setName];
@@ -222,7 +178,8 @@ function readInputs(vars: string[], varsFile: string | undefined): Record<string
   return inputs;
 }
 
-function printRender(rendered: RenderedPrompt, model: string, json: boolean): void {
+function printRender(rendered: PreparedRun, json: boolean): void {
+  const model = rendered.model;
   const doc = {
     name: rendered.name,
     version: rendered.version,
@@ -245,15 +202,7 @@ function printRender(rendered: RenderedPrompt, model: string, json: boolean): vo
 }
 
 function toJson(o: RunOutcome) {
-  return {
-    runId: o.runId,
-    model: o.model,
-    output: o.output,
-    stopReason: o.stopReason,
-    metrics: o.metrics,
-    ...(o.partial ? { partial: true } : {}),
-    ...(o.error ? { error: o.error } : {}),
-  };
+  return callJson(o, { stopReason: o.stopReason });
 }
 
 function printHuman(o: RunOutcome, withOutput: boolean): void {
@@ -270,7 +219,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof UsageError || err instanceof CliError || err instanceof PromptError || err instanceof RagUsageError) {
+    if (err instanceof CliError || err instanceof PromptError || err instanceof RagUsageError) {
       console.error(`error: ${err.message}`);
       process.exitCode = err instanceof PromptError ? 2 : err.exitCode;
     } else {

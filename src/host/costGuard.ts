@@ -1,13 +1,7 @@
 import * as vscode from 'vscode';
-import type { RenderedPrompt } from '../core/prompt/renderPrompt';
-import { estimateComparisonCost, exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../core/runs/costEstimate';
+import { exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../core/runs/costEstimate';
 import { SETTING, SETTINGS_SECTION } from './settings';
 import type { WorkbenchServices } from './services';
-
-/** The estimates of running one rendered prompt on each of these models. */
-export function estimateRunCosts(services: WorkbenchServices, models: readonly string[], rendered: Pick<RenderedPrompt, 'messages' | 'config'>): CostEstimate[] {
-  return estimateComparisonCost(services.catalog, models, rendered.messages, rendered.config);
-}
 
 function describeEstimate(services: WorkbenchServices, estimate: CostEstimate): string {
   const name = services.catalog.find(estimate.model)?.name ?? estimate.model;
@@ -38,7 +32,7 @@ export async function confirmComparisonCost(services: WorkbenchServices, estimat
   return choice === run;
 }
 
-/** The same question for a single run of a rendered prompt on one model. */
-export function confirmRunCost(services: WorkbenchServices, model: string, rendered: Pick<RenderedPrompt, 'messages' | 'config'>): Promise<boolean> {
-  return confirmComparisonCost(services, estimateRunCosts(services, [model], rendered));
+/** The same question for a single run, with the estimate its preparation made (`PreparedRun.cost`). */
+export function confirmRunCost(services: WorkbenchServices, prepared: { cost: CostEstimate }): Promise<boolean> {
+  return confirmComparisonCost(services, [prepared.cost]);
 }

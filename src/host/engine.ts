@@ -9,6 +9,7 @@ import { configureCoreL10n } from './coreL10n';
 configureCoreL10n();
 
 export { parsePromptSource } from '../core/prompt/parsePrompt';
+export { promptDocument } from '../core/prompt/promptDocument';
 /** The `.prompt` language features (completion, hover, outline, semantic checks): see languageService.ts. */
 export * as promptLanguage from '../core/prompt/language/languageService';
 export { PromptRunner } from '../core/runs/promptRunner';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PromptDocument } from '../core/prompt/promptDocument';
 import type { InputsFormState } from '../shared/runPanelProtocol';
 import { loadEngine } from './loadEngine';
 
@@ -9,6 +10,8 @@ export interface PreparedInputs {
   form: InputsFormState;
   /** Input values for rendering (the form's, converted, `@path` read); undefined when `form.problem` stops a run. */
   values: Record<string, unknown> | undefined;
+  /** The prompt's text as read for these inputs, parsed once: what `PromptRunner.prepare()` takes. */
+  prompt: PromptDocument;
 }
 
 /**
@@ -44,7 +47,8 @@ export class PromptInputs implements vscode.Disposable {
   async prepare(document: vscode.TextDocument, formValues?: Record<string, string>, given: Record<string, unknown> = {}): Promise<PreparedInputs> {
     const engine = await loadEngine();
     const file = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
-    const parsed = engine.parsePromptSource(document.getText(), { path: file });
+    const prompt = engine.promptDocument(document.getText(), file);
+    const parsed = prompt.parsed;
     const name = parsed.name ?? path.basename(document.uri.path, '.prompt');
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
     const fields = await engine.describeInputFields(parsed);
@@ -78,7 +82,7 @@ export class PromptInputs implements vscode.Disposable {
       missing: [],
       problem,
     };
-    return { form, values };
+    return { form, values, prompt };
   }
 
   /** The values a sample set of this prompt holds (for the form), or undefined when there is no such set. */

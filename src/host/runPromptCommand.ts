@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { confirmRunCost } from './costGuard';
-import type { RenderedPrompt } from '../core/prompt/renderPrompt';
-import type { RunOutcome } from '../core/runs/promptRunner';
+import { EMPTY_METRICS, finishedColumn, interruptedColumn } from '../core/runs/column';
+import type { PreparedRun, PromptRunner, RunOutcome } from '../core/runs/promptRunner';
 import type { InputsFormState, RunPanelState } from '../shared/runPanelProtocol';
 import { PROMPT_LANGUAGE_ID } from './languageId';
 import { RunPanel, RUN_PANEL_VIEW_TYPE, type RunPanelAction } from './runPanel';
@@ -36,11 +36,9 @@ interface PanelEntry {
   /** The prompt file; undefined for a panel restored from before panels remembered it. */
   uri: vscode.Uri | undefined;
   modelOverride?: string;
-  /** The last run, for "rerun" without a form. */
-  last?: { file: string | undefined; rendered: RenderedPrompt; inputs: Record<string, unknown> };
+  /** The last run, prepared, for "rerun" without a form. */
+  last?: PreparedRun;
 }
-
-const EMPTY_METRICS = { ttftMs: null, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null };
 
 /** Runs `.prompt` files into run panels, one panel per prompt file, reused across runs. */
 export class RunPromptController implements vscode.Disposable {
@@ -74,39 +72,37 @@ export class RunPromptController implements vscode.Disposable {
     options: { formValues?: Record<string, string>; given?: Record<string, unknown>; modelOverride?: string },
   ): Promise<RunPromptResult> {
     const uri = document.uri;
-    const file = uri.scheme === 'file' ? uri.fsPath : undefined;
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const runner = await this.services.runnerFor(folder);
-    let rendered: RenderedPrompt;
-    let prepared: Awaited<ReturnType<WorkbenchServices['inputs']['prepare']>>;
+    let inputs: Awaited<ReturnType<WorkbenchServices['inputs']['prepare']>>;
+    let prepared: PreparedRun;
     try {
-      prepared = await this.services.inputs.prepare(document, options.formValues, options.given);
-      rendered = await runner.render(document.getText(), file, prepared.values ?? {});
+      inputs = await this.services.inputs.prepare(document, options.formValues, options.given);
+      prepared = await runner.prepare(inputs.prompt, inputs.values ?? {}, { model: options.modelOverride });
     } catch (err) {
       return this.reportPromptError(err, document);
     }
-    const model = runner.modelFor(rendered, options.modelOverride);
-    if (prepared.values === undefined || rendered.missingInputs.length > 0) {
-      const missing = prepared.values === undefined ? [] : rendered.missingInputs;
-      const form: InputsFormState = { ...prepared.form, missing };
-      this.showForm(uri, rendered, model, form, options.modelOverride);
+    const model = prepared.model;
+    if (inputs.values === undefined || prepared.missingInputs.length > 0) {
+      const missing = inputs.values === undefined ? [] : prepared.missingInputs;
+      const form: InputsFormState = { ...inputs.form, missing };
+      this.showForm(uri, prepared, form, options.modelOverride);
       const message =
-        prepared.values === undefined
+        inputs.values === undefined
           ? (form.problem ?? vscode.l10n.t('The inputs could not be read.'))
-          : vscode.l10n.t('Fill in {0} to run {1}: nothing was sent.', missing.map((m) => `“${m}”`).join(', '), rendered.name);
-      this.services.log.info(`Not running ${rendered.name}: ${message}`);
-      return { error: { kind: prepared.values === undefined ? 'inputs' : 'missing-inputs', message, missing }, output: '', model };
+          : vscode.l10n.t('Fill in {0} to run {1}: nothing was sent.', missing.map((m) => `“${m}”`).join(', '), prepared.name);
+      this.services.log.info(`Not running ${prepared.name}: ${message}`);
+      return { error: { kind: inputs.values === undefined ? 'inputs' : 'missing-inputs', message, missing }, output: '', model };
     }
     // Over the cost guard's threshold, ask first (src/host/costGuard.ts).
-    if (!(await confirmRunCost(this.services, model, rendered))) return { error: { kind: 'cost-declined', message: vscode.l10n.t('Not run: the estimated cost is over promptWorkbench.costGuard.thresholdUsd.') }, output: '', model };
-    return this.runRendered(uri, file, rendered, prepared.values, options.modelOverride, prepared.form);
+    if (!(await confirmRunCost(this.services, prepared))) return { error: { kind: 'cost-declined', message: vscode.l10n.t('Not run: the estimated cost is over promptWorkbench.costGuard.thresholdUsd.') }, output: '', model };
+    return this.runPrepared(uri, runner, prepared, options.modelOverride, inputs.form);
   }
 
-  private async runRendered(
+  private async runPrepared(
     uri: vscode.Uri,
-    file: string | undefined,
-    rendered: RenderedPrompt,
-    inputs: Record<string, unknown>,
+    runner: PromptRunner,
+    prepared: PreparedRun,
     modelOverride: string | undefined,
     form: InputsFormState | null,
   ): Promise<RunOutcome> {
@@ -114,52 +110,37 @@ export class RunPromptController implements vscode.Disposable {
     this.running.get(key)?.abort();
     const abort = new AbortController();
     this.running.set(key, abort);
-    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    const runner = await this.services.runnerFor(folder);
-    const model = runner.modelFor(rendered, modelOverride);
-    const state = this.freshState(rendered, model, 'streaming', form ?? this.panels.get(key)?.panel.current.inputs ?? null, key);
+    const model = prepared.model;
+    const state = this.freshState(prepared, 'streaming', form ?? this.panels.get(key)?.panel.current.inputs ?? null, key);
     const entry = this.panelFor(key, uri, state);
     entry.modelOverride = modelOverride;
-    entry.last = { file, rendered, inputs };
+    entry.last = prepared;
     const panel = entry.panel;
-    this.services.log.info(`Run ${rendered.name} v${rendered.version} on ${model}`);
-    let sawText = false;
-    const outcome = await runner.run(rendered, file, inputs, {
-      model,
+    this.services.log.info(`Run ${prepared.name} v${prepared.version} on ${model}`);
+    const outcome = await runner.run(prepared, {
       signal: abort.signal,
+      onFirstToken: (ttftMs) => panel.update({ metrics: { ...panel.current.metrics, ttftMs } }),
       onEvent: (event) => {
-        if (event.type === 'text') {
-          if (!sawText) {
-            sawText = true;
-            panel.update({ metrics: { ...panel.current.metrics, ttftMs: Date.now() - state.startedAt } });
-          }
-          panel.appendText(event.text);
-        }
+        if (event.type === 'text') panel.appendText(event.text);
       },
     });
     if (this.running.get(key) === abort) this.running.delete(key);
-    const status = outcome.error ? (outcome.error.kind === 'cancelled' ? 'cancelled' : 'failed') : 'done';
-    panel.update({
-      status,
-      output: outcome.output,
-      metrics: outcome.metrics,
-      error: outcome.error && outcome.error.kind !== 'cancelled' ? outcome.error : null,
-      partial: outcome.partial,
-      runId: outcome.runId,
-    });
+    // A run is a comparison of one: the same outcome → column mapping as Compare's.
+    const { status, output, metrics, error, partial, runId, guardrail } = finishedColumn({ ...panel.current, column: 0, status: 'streaming' }, outcome);
+    panel.update({ status, output, metrics, error, partial, runId, guardrail });
     if (outcome.error) this.services.log.warn(`Run ${outcome.runId} on ${model}: ${outcome.error.kind}: ${outcome.error.message}`);
     else this.services.log.info(`Run ${outcome.runId} on ${model}: ${outcome.metrics.latencyMs} ms, ${outcome.metrics.outputTokens ?? '?'} tokens`);
     return outcome;
   }
 
   /** Shows the form (missing inputs named) in the prompt's panel, keeping the last answer there. */
-  private showForm(uri: vscode.Uri, rendered: RenderedPrompt, model: string, form: InputsFormState, modelOverride: string | undefined): void {
+  private showForm(uri: vscode.Uri, prepared: PreparedRun, form: InputsFormState, modelOverride: string | undefined): void {
     const key = uri.toString();
     const previous = this.panels.get(key)?.panel.current;
     const running = this.running.has(key);
     const state: RunPanelState = previous
       ? { ...previous, inputs: form, promptUri: key, ...(running ? {} : { status: 'needs-inputs' as const, error: null }) }
-      : this.freshState(rendered, model, 'needs-inputs', form, key);
+      : this.freshState(prepared, 'needs-inputs', form, key);
     this.panelFor(key, uri, state).modelOverride = modelOverride;
   }
 
@@ -177,12 +158,10 @@ export class RunPromptController implements vscode.Disposable {
   private track(key: string, uri: vscode.Uri | undefined, panel: RunPanel): PanelEntry {
     const entry: PanelEntry = { panel, uri };
     this.panels.set(key, entry);
-    if (uri) this.services.ratings.trackRunPanel(uri, panel, () => entry.last?.rendered, panel.onDidDispose);
+    if (uri) this.services.ratings.trackRunPanel(uri, panel, () => entry.last, panel.onDidDispose);
     const subscriptions = [
       panel.onStop(() => this.running.get(key)?.abort()),
-      panel.onRerun(() => {
-        if (entry.uri && entry.last) void this.runRendered(entry.uri, entry.last.file, entry.last.rendered, entry.last.inputs, entry.modelOverride, null);
-      }),
+      panel.onRerun(() => void this.rerun(entry)),
       panel.onAction((action) => void this.onAction(entry, action).catch((err: Error) => this.reportActionError(err))),
     ];
     panel.onDidDispose(() => {
@@ -226,7 +205,7 @@ export class RunPromptController implements vscode.Disposable {
       }
       case 'rate':
       case 'loadRating':
-        await this.services.ratings.onRunPanelMessage(entry.panel, uri, entry.last?.rendered, action);
+        await this.services.ratings.onRunPanelMessage(entry.panel, uri, entry.last, action);
         break;
       case 'openSource':
         await openSource(uri, action);
@@ -256,11 +235,20 @@ export class RunPromptController implements vscode.Disposable {
     }
   }
 
+  /** The same prepared prompt again (the text as it was), with the runner as the settings are now. */
+  private async rerun(entry: PanelEntry): Promise<void> {
+    if (!entry.uri || !entry.last) return;
+    const runner = await this.services.runnerFor(vscode.workspace.getWorkspaceFolder(entry.uri)?.uri.fsPath);
+    await this.runPrepared(entry.uri, runner, entry.last, entry.modelOverride, null);
+  }
+
   /** The panel's state at the start of a run of this prompt, before anything has arrived. */
-  private freshState(rendered: RenderedPrompt, model: string, status: RunPanelState['status'], inputs: RunPanelState['inputs'], promptUri: string): RunPanelState {
+  private freshState(prepared: PreparedRun, status: RunPanelState['status'], inputs: RunPanelState['inputs'], promptUri: string): RunPanelState {
+    const model = prepared.model;
     return {
-      promptName: rendered.name,
-      promptVersion: rendered.version,
+      column: 0,
+      promptName: prepared.name,
+      promptVersion: prepared.version,
       model,
       status,
       output: '',
@@ -272,7 +260,7 @@ export class RunPromptController implements vscode.Disposable {
       startedAt: Date.now(),
       inputs,
       promptUri,
-      sources: sourcesOf(rendered),
+      sources: sourcesOf(prepared),
     };
   }
 
@@ -296,10 +284,7 @@ export class RunPromptController implements vscode.Disposable {
       runId: null,
       startedAt: Date.now(),
     };
-    if (state.status === 'streaming' || state.status === 'rendering') {
-      state.status = 'cancelled';
-      state.partial = state.output.length > 0;
-    }
+    if (state.status === 'streaming' || state.status === 'rendering') Object.assign(state, interruptedColumn({ ...state, status: 'streaming' }));
     const panel = new RunPanel(webviewPanel, this.extensionUri, state);
     const uri = state.promptUri ? vscode.Uri.parse(state.promptUri) : undefined;
     const key = uri && !this.panels.has(uri.toString()) ? uri.toString() : `restored:${Date.now()}:${Math.random()}`;

@@ -7,7 +7,8 @@ import { SessionCost } from '../core/runs/costEstimate';
 import { BedrockProvider } from '../core/providers/bedrock';
 import { bedrockEndpointKind } from '../core/providers/endpointNotice';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
-import type { DocumentRetriever, PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import type { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import type { DocumentIndex } from './rag/ragAccess';
 import { loadEngine } from './loadEngine';
 import { ModelSelection } from './modelSelection';
 import { PromptInputs } from './promptInputs';
@@ -41,10 +42,12 @@ export class WorkbenchServices implements vscode.Disposable {
   /** The OpenAI-compatible endpoints registered as providers now. */
   private endpointIds: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  /** Set by registerRagFeatures: searches a folder's document index for prompts with `workbench.rag`. */
-  documentRetriever?: (workspaceFolder: string) => DocumentRetriever | undefined;
-
-  constructor(private readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+    /** The workspace's document index: `workbench.rag` retrieval, the email panel's related documents. */
+    readonly documents: DocumentIndex,
+  ) {
     this.settings = readSettings();
     this.catalog_ = new ModelCatalog(undefined, this.settings.prices);
     this.providers = new ProviderRegistry({
@@ -119,7 +122,7 @@ export class WorkbenchServices implements vscode.Disposable {
       onRecordError: (err) => this.log.error(`Could not append the run record: ${err.message}`),
       guardrail: this.settings.guardrail,
       denyList: this.settings.filters.deny,
-      retrieve: workspaceFolder ? this.documentRetriever?.(workspaceFolder) : undefined,
+      retrieve: workspaceFolder ? this.documents.retrieverFor(workspaceFolder) : undefined,
       // A call that failed before any token was counted is not billed.
       onRun: (o) => {
         this.sessionCost.add(o.metrics.costUsd ?? (o.error && o.metrics.outputTokens == null ? 0 : null));

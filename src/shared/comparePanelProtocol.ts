@@ -18,10 +18,9 @@
  *   answer; `data-length` is the length of the raw text it shows).
  */
 
+import type { ColumnMetrics, ColumnState, ColumnStatus } from '../core/runs/column';
 import type { CompareRatingsState, CompareRatingToHost } from './ratingProtocol';
 import type { OpenSourceMessage, SourceRef } from './sources';
-
-export type ColumnStatus = 'streaming' | 'done' | 'failed' | 'cancelled';
 
 /** Status texts the webview shows in `.status`, by status. */
 export const COLUMN_STATUS_TEXT: Record<ColumnStatus, string> = {
@@ -46,39 +45,10 @@ export const COMPARE_DOM = {
   problems: 'problems',
 } as const;
 
-export interface CompareMetrics {
-  ttftMs: number | null;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-}
-
-export interface CompareColumnState {
-  column: number;
-  model: string;
-  status: ColumnStatus;
-  output: string;
-  metrics: CompareMetrics;
-  /** Epoch ms when the current attempt started (live latency while streaming). */
-  startedAt: number;
-  /** A failure (never set for a stopped column: that is status `cancelled`). */
-  error: { kind: string; message: string } | null;
-  /** The answer stopped early; `output` is what arrived before. */
-  partial: boolean;
-  /** The id of the run record, once written. */
-  runId: string | null;
-  /** Set when a guardrail (Bedrock's, or the local deny list `local-deny-list`) stepped in on this answer. */
-  guardrail?: ColumnGuardrail | null;
-}
-
-/** What a guardrail did to one column's call, as recorded (`guardrail` of the run record). */
-export interface ColumnGuardrail {
-  id: string;
-  stage?: 'input' | 'output';
-  /** Plain words for each policy that acted. */
-  reasons: string[];
-}
+export type { ColumnGuardrail, ColumnStatus } from '../core/runs/column';
+export type CompareMetrics = ColumnMetrics;
+/** One column of a comparison: the same state as the run panel's answer (src/core/runs/column.ts). */
+export type CompareColumnState = ColumnState;
 
 export interface ComparePanelState {
   comparisonId: string | null;

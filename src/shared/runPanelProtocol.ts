@@ -4,6 +4,7 @@
  * anything; a webview that was hidden gets a whole `snapshot`, never deltas it missed.
  */
 
+import type { ColumnMetrics, ColumnState } from '../core/runs/column';
 import type { RatingInput, RunRatingState } from './ratingProtocol';
 import type { OpenSourceMessage, SourceRef } from './sources';
 
@@ -39,29 +40,17 @@ export interface InputsFormState {
   problem: string | null;
 }
 
-export interface RunPanelMetrics {
-  ttftMs: number | null;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-}
+export type RunPanelMetrics = ColumnMetrics;
 
-export interface RunPanelState {
+/** A run is a comparison of one: its answer is a column (src/core/runs/column.ts), with the run panel's statuses and form. */
+export interface RunPanelState extends Omit<ColumnState, 'status' | 'column'> {
+  /** Always 0 (absent in states saved before runs were columns). */
+  column?: number;
   promptName: string;
   promptVersion: number;
-  model: string;
   status: RunStatus;
-  output: string;
-  metrics: RunPanelMetrics;
-  error: { kind: string; message: string } | null;
-  /** The answer stopped early; `output` is what arrived before. */
-  partial: boolean;
   /** Said plainly when answers do not come from Amazon Bedrock itself (a local simulator, a custom endpoint). */
   endpointNotice: string | null;
-  /** Run id of the record in the workspace, once written. */
-  runId: string | null;
-  startedAt: number;
   /** The inputs form; null for a panel restored from before it existed. */
   inputs?: InputsFormState | null;
   /** The prompt file the panel runs, so that a restored panel can run it again. */

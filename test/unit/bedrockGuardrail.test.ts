@@ -1,3 +1,4 @@
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -108,8 +109,8 @@ describe('Bedrock guardrails (real SDK against the local server)', () => {
       });
       const file = path.join(dir, 'guarded.prompt');
       fs.writeFileSync(file, source);
-      const rendered = await runner.render(source, file, {});
-      return { outcome: await runner.run(rendered, file, {}, { signal: new AbortController().signal, model }), seen };
+      const rendered = await runner.prepare(promptDocument(source, file), {});
+      return { outcome: await runner.run(rendered, { signal: new AbortController().signal, model }), seen };
     }
 
     it('the prompt\'s guardrail wins over the setting; the outcome and the record say it intervened', () =>

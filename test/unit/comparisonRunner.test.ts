@@ -1,5 +1,6 @@
 // ComparisonRunner on the real PromptRunner, the real BedrockProvider (the AWS SDK) and the
 // local Bedrock-compatible server, with real run records in a scratch workspace.
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -75,8 +76,8 @@ describe('ComparisonRunner (real SDK against the local Bedrock server)', functio
   async function comparison(models: string[], runner: ComparisonRunnable = promptRunner(), signal?: AbortSignal) {
     const events: (ComparisonEvent & { at: number })[] = [];
     const inputs = { question: 'Which model should summarise our support tickets?' };
-    const rendered = await promptRunner().render(PROMPT, file, inputs);
-    const c = new ComparisonRunner({ runner, rendered, file, inputs, models, signal, onEvent: (e) => events.push({ ...e, at: performance.now() }) });
+    const rendered = await promptRunner().prepare(promptDocument(PROMPT, file), inputs);
+    const c = new ComparisonRunner({ runner, prepared: rendered, models, signal, onEvent: (e) => events.push({ ...e, at: performance.now() }) });
     return { c, events };
   }
 
@@ -195,9 +196,8 @@ describe('ComparisonRunner (real SDK against the local Bedrock server)', functio
   it('a runner that throws fails only its own column', async () => {
     const real = promptRunner();
     const flaky: ComparisonRunnable = {
-      modelFor: (rendered, model) => real.modelFor(rendered, model),
-      run: (rendered, f, inputs, options): Promise<RunOutcome> =>
-        options.model === LLAMA ? Promise.reject(new Error('socket hang up')) : real.run(rendered, f, inputs, options),
+      resolveModel: (promptModel, model) => real.resolveModel(promptModel, model),
+      run: (prepared, options): Promise<RunOutcome> => (options.model === LLAMA ? Promise.reject(new Error('socket hang up')) : real.run(prepared, options)),
     };
     const { c } = await comparison([NOVA, LLAMA], flaky);
     const result = await c.run();
@@ -207,7 +207,7 @@ describe('ComparisonRunner (real SDK against the local Bedrock server)', functio
   });
 
   it('needs at least one model', () => {
-    assert.throws(() => new ComparisonRunner({ runner: promptRunner(), rendered: {} as never, file, inputs: {}, models: [] }), /at least one model/);
+    assert.throws(() => new ComparisonRunner({ runner: promptRunner(), prepared: {} as never, models: [] }), /at least one model/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Fine-tuning export: the outputs rated best for a prompt, rebuilt from the exact prompt text
 // each run used, in Amazon Bedrock's conversational format (bedrock-conversation-2024); runs
 // recorded without inputs are counted and explained, not exported. Core and `export-finetune`.
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,8 +39,8 @@ describe('Fine-tuning export (Bedrock conversation JSONL)', function () {
 
   async function runAndRate(who: string, storeInputs: boolean, rating: { stars?: 1 | 2 | 3 | 4 | 5; thumbs?: 'up' | 'down' }) {
     const runner = new PromptRunner({ providers: new ProviderRegistry(), catalog: new ModelCatalog(), workspaceFolder: dir, storeInputs });
-    const rendered = await runner.render(PROMPT, file, { who });
-    const outcome = await runner.run(rendered, file, { who }, { signal: new AbortController().signal });
+    const rendered = await runner.prepare(promptDocument(PROMPT, file), { who });
+    const outcome = await runner.run(rendered, { signal: new AbortController().signal });
     const ratings = new WorkbenchPaths(dir).ratingsFile;
     const base = { runId: outcome.runId, prompt: { name: 'greet', version: 2, contentHash: rendered.contentHash }, model: outcome.model };
     if (rating.stars) await appendRating(ratings, { ...base, kind: 'stars', value: rating.stars });

@@ -1,6 +1,7 @@
 // The dataset runner with the real PromptRunner and real files: every case × model with at
 // most N calls at once, records carrying datasetCaseId / datasetRunId / checks, cancel, resume
 // of an interrupted run (only the missing pairs run again), and the scoreboard's pass rate.
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -86,7 +87,7 @@ describe('Dataset runner (real PromptRunner and files)', function () {
   it('runs every case on every model, never more than `concurrency` at once, recording checks with each run', async () => {
     const dataset = datasetOf(6);
     const progress: number[] = [];
-    const result = await runDataset({ runner, source: PROMPT, file, dataset, models: ['gate/a', 'gate/b'], promptChecks, workspaceFolder: dir, concurrency: 3, onProgress: (p) => progress.push(p.done) });
+    const result = await runDataset({ runner, document: promptDocument(PROMPT, file), dataset, models: ['gate/a', 'gate/b'], promptChecks, workspaceFolder: dir, concurrency: 3, onProgress: (p) => progress.push(p.done) });
     assert.equal(provider.calls.length, 12);
     assert.equal(provider.maxActive, 3, 'the bound is reached and never passed');
     assert.deepEqual(progress, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -115,7 +116,7 @@ describe('Dataset runner (real PromptRunner and files)', function () {
     const dataset = datasetOf(5);
     const abort = new AbortController();
     const first = await runDataset({
-      runner, source: PROMPT, file, dataset, models: ['gate/a', 'gate/slow'], workspaceFolder: dir, concurrency: 2, signal: abort.signal,
+      runner, document: promptDocument(PROMPT, file), dataset, models: ['gate/a', 'gate/slow'], workspaceFolder: dir, concurrency: 2, signal: abort.signal,
       onProgress: (p) => p.done === 3 && abort.abort(),
     });
     assert.equal(first.cancelled, true);
@@ -128,7 +129,7 @@ describe('Dataset runner (real PromptRunner and files)', function () {
     const [interrupted] = await listDatasetRuns(dir, 'shout.prompt');
     assert.deepEqual([interrupted.interrupted, interrupted.settled, interrupted.total], [true, doneBefore, 10]);
 
-    const resumed = await runDataset({ runner, source: PROMPT, file, dataset, models: ['gate/a', 'gate/slow'], workspaceFolder: dir, concurrency: 4, resumeId: first.datasetRunId });
+    const resumed = await runDataset({ runner, document: promptDocument(PROMPT, file), dataset, models: ['gate/a', 'gate/slow'], workspaceFolder: dir, concurrency: 4, resumeId: first.datasetRunId });
     assert.equal(resumed.datasetRunId, first.datasetRunId);
     assert.ok(resumed.cells.every((c) => c.status === 'done'), `${resumed.cells.map((c) => c.status)}`);
     assert.equal(provider.calls.length - callsBefore, 10 - doneBefore, 'only the pairs without a settled record ran again');
@@ -140,7 +141,7 @@ describe('Dataset runner (real PromptRunner and files)', function () {
 
   it('a case the prompt cannot render fails in its cells without a model call', async () => {
     const ds = parseDataset('{"id":"ok","word":"a"}\n{"id":"none","other":"b"}\n', path.join(dir, 'x.jsonl'));
-    const result = await runDataset({ runner, source: PROMPT, file, dataset: ds, models: ['gate/a'], concurrency: 1 });
+    const result = await runDataset({ runner, document: promptDocument(PROMPT, file), dataset: ds, models: ['gate/a'], concurrency: 1 });
     assert.deepEqual(result.cells.map((c) => c.status), ['done', 'failed']);
     assert.match(result.cells[1].error!.message, /no value for “word”/);
     assert.equal(provider.calls.length, 1);

@@ -1,3 +1,4 @@
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -54,7 +55,7 @@ describe('guardrails for any provider: deny-list and ApplyGuardrail (local Bedro
     const source = `---\nname: guarded\nmodel: ${options.model}\n---\n${options.body}\n`;
     const file = path.join(dir, 'guarded.prompt');
     fs.writeFileSync(file, source);
-    const outcome = await runner.run(await runner.render(source, file, {}), file, {}, { signal: new AbortController().signal });
+    const outcome = await runner.run(await runner.prepare(promptDocument(source, file), {}), { signal: new AbortController().signal });
     const { records } = await readJsonl<RunRecord>(outcome.recordFile!);
     return { outcome, record: records[records.length - 1] };
   }
@@ -117,8 +118,8 @@ describe('guardrails for any provider: deny-list and ApplyGuardrail (local Bedro
     const inputs = emailPromptInputs(prepared, []);
     const promptFile = path.join(ROOT, 'prompts', 'email-summary.prompt');
     const runner = new PromptRunner({ providers: new ProviderRegistry(), catalog: new ModelCatalog(), workspaceFolder: dir, storeInputs: true });
-    const rendered = await runner.render(fs.readFileSync(promptFile, 'utf8'), promptFile, inputs);
-    const outcome = await runner.run(rendered, promptFile, inputs, { model: 'echo/echo', signal: new AbortController().signal });
+    const rendered = await runner.prepare(promptDocument(fs.readFileSync(promptFile, 'utf8'), promptFile), inputs);
+    const outcome = await runner.run(rendered, { model: 'echo/echo', signal: new AbortController().signal });
     const recorded = fs.readFileSync(outcome.recordFile!, 'utf8');
     const mapping = prepared.mapping();
     assert.ok(Object.keys(mapping).length >= 8, JSON.stringify(Object.keys(mapping)));

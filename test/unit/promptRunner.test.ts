@@ -1,3 +1,4 @@
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -36,8 +37,8 @@ describe('PromptRunner (echo provider, real files)', () => {
 
   it('renders, runs, and appends one run record with the prompt version and content hash', async () => {
     const r = runner();
-    const rendered = await r.render(PROMPT, file, { who: 'Ada' });
-    const outcome = await r.run(rendered, file, { who: 'Ada' }, { signal: new AbortController().signal });
+    const rendered = await r.prepare(promptDocument(PROMPT, file), { who: 'Ada' });
+    const outcome = await r.run(rendered, { signal: new AbortController().signal });
     assert.equal(outcome.model, 'echo/echo');
     assert.match(outcome.output, /\*\*system\*\*\n\nBe brief\./);
     assert.match(outcome.output, /Say hello to Ada\./);
@@ -60,21 +61,21 @@ describe('PromptRunner (echo provider, real files)', () => {
 
   it('keeps inputs in the record only when asked to', async () => {
     const r = runner(true);
-    const rendered = await r.render(PROMPT, file, { who: 'Grace' });
-    const outcome = await r.run(rendered, file, { who: 'Grace' }, { signal: new AbortController().signal });
+    const rendered = await r.prepare(promptDocument(PROMPT, file), { who: 'Grace' });
+    const outcome = await r.run(rendered, { signal: new AbortController().signal });
     const { records } = await readJsonl<RunRecord>(outcome.recordFile!);
     assert.deepEqual(records[0].inputs, { who: 'Grace' });
   });
 
   it('names missing inputs before anything is sent', async () => {
-    const rendered = await runner().render(PROMPT, file, {});
+    const rendered = await runner().prepare(promptDocument(PROMPT, file), {});
     assert.deepEqual(rendered.missingInputs, ['who']);
   });
 
   it('an unknown provider is an error in the outcome and the record, not an exception', async () => {
     const r = runner();
-    const rendered = await r.render(PROMPT, file, { who: 'x' });
-    const outcome = await r.run(rendered, file, { who: 'x' }, { model: 'nosuch/model', signal: new AbortController().signal });
+    const rendered = await r.prepare(promptDocument(PROMPT, file), { who: 'x' });
+    const outcome = await r.run(rendered, { model: 'nosuch/model', signal: new AbortController().signal });
     assert.equal(outcome.error?.kind, 'validation');
     assert.match(outcome.error!.message, /No provider is called “nosuch”/);
     const { records } = await readJsonl<RunRecord>(outcome.recordFile!);

@@ -1,3 +1,4 @@
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -94,7 +95,7 @@ describe('PromptRunner retrieval hook (fake retriever)', () => {
         return HITS;
       },
     });
-    const rendered = await runner.render(RAG_PROMPT, file, { question: 'how do I roll back?' });
+    const rendered = await runner.prepare(promptDocument(RAG_PROMPT, file), { question: 'how do I roll back?' });
     assert.deepEqual(queries, [{ text: 'rollback: how do I roll back?', topK: 2, folders: ['docs'], fileTypes: ['md'] }]);
     const text = JSON.stringify(rendered.messages);
     assert.match(text, /\[docs\/rollback-runbook\.md:12-30\] Flip the feature flag orders_v2 off\./);
@@ -102,7 +103,7 @@ describe('PromptRunner retrieval hook (fake retriever)', () => {
     assert.deepEqual(rendered.missingInputs, []);
     assert.equal(rendered.retrieved?.length, 2);
 
-    const outcome = await runner.run(rendered, file, { question: 'how do I roll back?' }, { signal: new AbortController().signal });
+    const outcome = await runner.run(rendered, { signal: new AbortController().signal });
     const { records } = await readJsonl<RunRecord>(outcome.recordFile!);
     assert.deepEqual(records[0].retrieved, retrievedRefs(HITS));
     assert.equal(records[0].inputs, undefined);
@@ -112,7 +113,7 @@ describe('PromptRunner retrieval hook (fake retriever)', () => {
     let calls = 0;
     const runner = new PromptRunner({ providers: new ProviderRegistry(), catalog: new ModelCatalog(), retrieve: async () => (calls++, HITS) });
     const withoutQuery = RAG_PROMPT.replace('query: "rollback: {{question}}", ', '');
-    const rendered = await runner.render(withoutQuery, file, {});
+    const rendered = await runner.prepare(promptDocument(withoutQuery, file), {});
     assert.equal(calls, 0);
     assert.deepEqual(rendered.missingInputs, ['question']);
     assert.deepEqual(rendered.retrieved, []);
@@ -120,15 +121,15 @@ describe('PromptRunner retrieval hook (fake retriever)', () => {
 
   it('turns a failing retriever into an error that says what failed', async () => {
     const runner = new PromptRunner({ providers: new ProviderRegistry(), catalog: new ModelCatalog(), retrieve: async () => Promise.reject(new Error('index is locked')) });
-    await assert.rejects(runner.render(RAG_PROMPT, file, { question: 'q' }), /workbench\.rag could not search the workspace's documents: index is locked/);
+    await assert.rejects(runner.prepare(promptDocument(RAG_PROMPT, file), { question: 'q' }), /workbench\.rag could not search the workspace's documents: index is locked/);
   });
 
   it('leaves prompts without workbench.rag as they were (no retrieval, no `retrieved` field)', async () => {
     let calls = 0;
     const runner = new PromptRunner({ providers: new ProviderRegistry(), catalog: new ModelCatalog(), workspaceFolder: dir, retrieve: async () => (calls++, HITS) });
     const plain = `---\nmodel: echo/echo\n---\nHello {{who}}\n`;
-    const rendered = await runner.render(plain, file, { who: 'Ada' });
-    const outcome = await runner.run(rendered, file, { who: 'Ada' }, { signal: new AbortController().signal });
+    const rendered = await runner.prepare(promptDocument(plain, file), { who: 'Ada' });
+    const outcome = await runner.run(rendered, { signal: new AbortController().signal });
     const { records } = await readJsonl<RunRecord>(outcome.recordFile!);
     assert.equal(calls, 0);
     assert.equal('retrieved' in records[0], false);

@@ -1,3 +1,4 @@
+import { promptDocument } from '../../src/core/prompt/promptDocument';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -95,8 +96,8 @@ describe('versions: a run keeps the text it ran', () => {
     const runner = new PromptRunner({ providers: new ProviderRegistry({ echo: () => new EchoProvider() }), catalog: new ModelCatalog(), workspaceFolder: dir });
     const source = '---\nname: greet\nversion: 2\nmodel: echo/echo\n---\nHello {{who}}\n';
     const run = async (text: string) => {
-      const rendered = await runner.render(text, path.join(dir, 'greet.prompt'), { who: 'Ada' });
-      const outcome = await runner.run(rendered, path.join(dir, 'greet.prompt'), { who: 'Ada' }, { signal: new AbortController().signal });
+      const rendered = await runner.prepare(promptDocument(text, path.join(dir, 'greet.prompt')), { who: 'Ada' });
+      const outcome = await runner.run(rendered, { signal: new AbortController().signal });
       assert.equal(outcome.error, undefined, JSON.stringify(outcome.error));
     };
     await run(source);

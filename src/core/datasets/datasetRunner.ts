@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
-import { PromptError, type RenderedPrompt } from '../prompt/renderPrompt';
-import type { PromptRunner, RunOutcome } from '../runs/promptRunner';
+import type { PromptDocument } from '../prompt/promptDocument';
+import { PromptError } from '../prompt/renderPrompt';
+import type { PreparedRun, PromptRunner, RunOutcome } from '../runs/promptRunner';
 import { readRunHistory } from '../runs/runHistory';
 import { newId } from '../workspace/ids';
 import { WorkbenchPaths } from '../workspace/paths';
@@ -31,10 +32,9 @@ export interface DatasetProgress {
 }
 
 export interface DatasetRunnerOptions {
-  runner: Pick<PromptRunner, 'render' | 'run' | 'modelFor'>;
-  /** The prompt's text and file (partials are read next to it). */
-  source: string;
-  file: string | undefined;
+  runner: Pick<PromptRunner, 'prepare' | 'run' | 'resolveModel'>;
+  /** The prompt, parsed once for every case (partials are read next to its file). */
+  document: PromptDocument;
   dataset: Dataset;
   models: string[];
   /** `workbench.checks` of the prompt, applied to every case before the case's own. */
@@ -70,7 +70,7 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   const { runner, dataset, signal } = options;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_DATASET_CONCURRENCY));
   const renderedFirst = await firstRendering(options);
-  const models = [...new Set(options.models.map((m) => runner.modelFor(renderedFirst, m)))];
+  const models = [...new Set(options.models.map((m) => runner.resolveModel(renderedFirst.model, m)))];
   if (!models.length) throw new Error('A dataset run needs at least one model.');
   const datasetRunId = options.resumeId ?? newId('d');
 
@@ -84,7 +84,7 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
       schema: DATASET_RUN_SCHEMA,
       id: datasetRunId,
       ts: new Date().toISOString(),
-      prompt: { name: renderedFirst.name, version: renderedFirst.version, contentHash: renderedFirst.contentHash, path: options.file ? paths.relative(options.file) : null },
+      prompt: { name: renderedFirst.name, version: renderedFirst.version, contentHash: renderedFirst.contentHash, path: options.document.file ? paths.relative(options.document.file) : null },
       dataset: { path: paths.relative(dataset.file), hash: await fileHash(dataset.file), cases: dataset.cases.length },
       models,
       caseIds: dataset.cases.map((c) => c.id),
@@ -106,8 +106,8 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   }
   report();
 
-  // A case renders once for all its models; the first model to reach it starts the rendering.
-  const renderings = new Map<string, Promise<RenderedPrompt | string>>();
+  // A case is prepared once for all its models; the first model to reach it starts it.
+  const renderings = new Map<string, Promise<PreparedRun | string>>();
   const renderCase = (c: DatasetCase) => {
     let rendering = renderings.get(c.id);
     if (!rendering) renderings.set(c.id, (rendering = renderOne(options, c)));
@@ -130,14 +130,14 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   return { datasetRunId, models, cases: dataset.cases, cells, summary: summarizeByModel(cells, models), cancelled: signal?.aborted ?? false };
 }
 
-/** The prompt rendered with the first case (or none): its name, version and model for the manifest. */
-async function firstRendering(options: DatasetRunnerOptions): Promise<RenderedPrompt> {
-  return options.runner.render(options.source, options.file, options.dataset.cases[0]?.inputs ?? {});
+/** The prompt prepared with the first case (or none): its name, version and model for the manifest. */
+async function firstRendering(options: DatasetRunnerOptions): Promise<PreparedRun> {
+  return options.runner.prepare(options.document, options.dataset.cases[0]?.inputs ?? {});
 }
 
-async function renderOne(options: DatasetRunnerOptions, c: DatasetCase): Promise<RenderedPrompt | string> {
+async function renderOne(options: DatasetRunnerOptions, c: DatasetCase): Promise<PreparedRun | string> {
   try {
-    const rendered = await options.runner.render(options.source, options.file, c.inputs);
+    const rendered = await options.runner.prepare(options.document, c.inputs);
     if (rendered.missingInputs.length) return `no value for ${rendered.missingInputs.map((m) => `“${m}”`).join(', ')} in this case (line ${c.line})`;
     return rendered;
   } catch (err) {
@@ -145,7 +145,7 @@ async function renderOne(options: DatasetRunnerOptions, c: DatasetCase): Promise
   }
 }
 
-async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: string, datasetRunId: string, rendered: RenderedPrompt | string): Promise<DatasetCellResult> {
+async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: string, datasetRunId: string, rendered: PreparedRun | string): Promise<DatasetCellResult> {
   if (typeof rendered === 'string') {
     return { ...notRun(c.id, model), status: 'failed', error: { kind: 'prompt', message: rendered } };
   }
@@ -163,7 +163,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
   };
   let outcome: RunOutcome;
   try {
-    outcome = await options.runner.run(rendered, options.file, c.inputs, {
+    outcome = await options.runner.run(rendered, {
       model,
       signal: options.signal ?? new AbortController().signal,
       datasetCaseId: c.id,

@@ -86,11 +86,13 @@ export interface RenderPromptOptions {
   partialDir?: string;
   /** The prompt's file, for its default name and for messages. */
   path?: string;
+  /** The source already parsed (a `PromptDocument`'s), so that it is not parsed again. */
+  parsed?: ParsedPrompt;
 }
 
 /** Renders a `.prompt` source with the given inputs: the one render path of the project. */
 export async function renderPrompt(source: string, vars: Record<string, unknown>, options: RenderPromptOptions = {}): Promise<RenderedPrompt> {
-  const parsed = parsePromptSource(source, { path: options.path });
+  const parsed = options.parsed ?? parsePromptSource(source, { path: options.path });
   const name = parsed.name ?? (options.path ? path.basename(options.path, '.prompt') : 'prompt');
   const label = options.path ? path.basename(options.path) : `${name}.prompt`;
   if (!parsed.ok) throw PromptError.fromDiagnostics(label, parsed.diagnostics);

@@ -1,10 +1,10 @@
-import type { RenderedPrompt } from '../prompt/renderPrompt';
 import type { StreamEvent } from '../providers/types';
 import { newId } from '../workspace/ids';
-import type { PromptRunner, RunOptions, RunOutcome } from './promptRunner';
+import { EMPTY_METRICS } from './column';
+import { identityOf, type PreparedRun, type PromptRunner, type RunOptions, type RunOutcome } from './promptRunner';
 
 /** What a comparison needs of a runner: the `PromptRunner` the extension and the CLI share. */
-export type ComparisonRunnable = Pick<PromptRunner, 'run' | 'modelFor'>;
+export type ComparisonRunnable = Pick<PromptRunner, 'run' | 'resolveModel'>;
 
 /**
  * Events of a comparison, tagged by column. Only the column's current attempt reports: a
@@ -13,6 +13,8 @@ export type ComparisonRunnable = Pick<PromptRunner, 'run' | 'modelFor'>;
 export type ComparisonEvent =
   | { type: 'column-start'; column: number; model: string; attempt: number; startedAt: number }
   | { type: 'stream'; column: number; model: string; attempt: number; event: StreamEvent }
+  /** The column's first text arrived after `ttftMs` (measured once, by the runner). */
+  | { type: 'first-token'; column: number; model: string; attempt: number; ttftMs: number }
   | { type: 'column-end'; column: number; model: string; attempt: number; outcome: RunOutcome };
 
 export interface ComparisonResult {
@@ -23,10 +25,8 @@ export interface ComparisonResult {
 
 export interface ComparisonRunnerOptions {
   runner: ComparisonRunnable;
-  rendered: RenderedPrompt;
-  /** The `.prompt` file, for the records' `prompt.path`. */
-  file: string | undefined;
-  inputs: Record<string, unknown>;
+  /** The prompt prepared once for every column (one parse, one render, one retrieval). */
+  prepared: PreparedRun;
   models: string[];
   comparisonId?: string;
   onEvent?: (event: ComparisonEvent) => void;
@@ -61,7 +61,7 @@ export class ComparisonRunner {
     this.comparisonId = options.comparisonId ?? newId('c');
     this.now = options.now ?? Date.now;
     this.columns = options.models.map((m) => ({
-      model: options.runner.modelFor(options.rendered, m),
+      model: options.runner.resolveModel(options.prepared.model, m),
       attempt: 0,
       abort: null,
       running: null,
@@ -93,7 +93,7 @@ export class ComparisonRunner {
       if (!running.length) break;
       await Promise.allSettled(running);
     }
-    return { comparisonId: this.comparisonId, runs: this.columns.map((c, i) => c.outcome ?? notRun(c.model, i)) };
+    return { comparisonId: this.comparisonId, runs: this.columns.map((c, i) => c.outcome ?? this.notRun(c.model, i)) };
   }
 
   isRunning(column?: number): boolean {
@@ -130,18 +130,19 @@ export class ComparisonRunner {
       if (isCurrent()) this.options.onEvent?.(event);
     };
     emit({ type: 'column-start', column: index, model: column.model, attempt, startedAt: this.now() });
-    const { runner, rendered, file, inputs } = this.options;
+    const { runner, prepared } = this.options;
     const runOptions: RunOptions = {
       model: column.model,
       signal: abort.signal,
       comparisonId: this.comparisonId,
       comparisonColumn: index,
       onEvent: (event) => emit({ type: 'stream', column: index, model: column.model, attempt, event }),
+      onFirstToken: (ttftMs) => emit({ type: 'first-token', column: index, model: column.model, attempt, ttftMs }),
     };
     const running = runner
-      .run(rendered, file, inputs, runOptions)
+      .run(prepared, runOptions)
       // The runner reports model failures in the outcome; anything thrown is a bug that must stay in its column.
-      .catch((err: unknown): RunOutcome => failedOutcome(column.model, err))
+      .catch((err: unknown): RunOutcome => this.failedOutcome(column.model, err))
       .then((outcome) => {
         if (isCurrent()) {
           column.outcome = outcome;
@@ -154,23 +155,17 @@ export class ComparisonRunner {
     column.running = running;
     return running;
   }
-}
 
-const NO_METRICS = { ttftMs: null, latencyMs: 0, inputTokens: null, outputTokens: null, costUsd: null };
+  private failedOutcome(model: string, err: unknown): RunOutcome {
+    const message = `The model call failed: ${(err as Error)?.message ?? String(err)}`;
+    return this.emptyOutcome(model, { kind: 'unknown', message });
+  }
 
-function failedOutcome(model: string, err: unknown): RunOutcome {
-  const message = `The model call failed: ${(err as Error)?.message ?? String(err)}`;
-  return { runId: '', model, output: '', stopReason: null, metrics: { ...NO_METRICS }, partial: false, error: { kind: 'unknown', message } };
-}
+  private notRun(model: string, column: number): RunOutcome {
+    return this.emptyOutcome(model, { kind: 'cancelled', message: `Column ${column + 1} (${model}) was not run.` });
+  }
 
-function notRun(model: string, column: number): RunOutcome {
-  return {
-    runId: '',
-    model,
-    output: '',
-    stopReason: null,
-    metrics: { ...NO_METRICS },
-    partial: false,
-    error: { kind: 'cancelled', message: `Column ${column + 1} (${model}) was not run.` },
-  };
+  private emptyOutcome(model: string, error: { kind: string; message: string }): RunOutcome {
+    return { runId: '', model, prompt: identityOf(this.options.prepared), output: '', stopReason: null, metrics: { ...EMPTY_METRICS, latencyMs: 0 }, partial: false, error };
+  }
 }

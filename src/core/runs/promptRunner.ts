@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ModelCatalog } from '../catalog/modelCatalog';
-import { parsePromptSource } from '../prompt/parsePrompt';
+import type { PromptDocument } from '../prompt/promptDocument';
 import { RAG_CONTEXT_VARIABLE, ragContext, ragQueryFor, readRagConfig, retrievedRefs, type RetrievedChunkRef } from '../prompt/ragConfig';
 import type { RagHit, RagQuery } from '../rag/types';
 import { PromptError, renderPrompt, RenderedPrompt } from '../prompt/renderPrompt';
@@ -15,7 +15,9 @@ import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
-import { runModel, RunMetrics } from './runModel';
+import { runModel } from './runModel';
+import { EMPTY_METRICS, type RunMetrics } from './column';
+import { estimateComparisonCost, estimateCost, type CostEstimate } from './costEstimate';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
 import type { CheckOutcome } from '../datasets/checkSpecs';
 
@@ -25,6 +27,8 @@ export const DEFAULT_MODEL = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
 export interface RunOutcome {
   runId: string;
   model: string;
+  /** The prompt that ran (name, version, content hash): raters need no run file to know it. */
+  prompt: PromptIdentity;
   output: string;
   stopReason: string | null;
   metrics: RunMetrics;
@@ -42,9 +46,6 @@ export type RunGuardrail = GuardrailRef & GuardrailOutcome;
 
 /** Searches the workspace's documents for a prompt's `workbench.rag` (the host's index, or the CLI's). */
 export type DocumentRetriever = (query: RagQuery) => Promise<RagHit[]>;
-
-/** A rendered prompt with what `workbench.rag` retrieved for it (absent when the prompt has no `workbench.rag`). */
-export type PreparedPrompt = RenderedPrompt & { retrieved?: RetrievedChunkRef[]; ragQuery?: string };
 
 export interface PromptRunnerDeps {
   providers: ProviderRegistry;
@@ -66,9 +67,12 @@ export interface PromptRunnerDeps {
 }
 
 export interface RunOptions {
+  /** Run on this model instead of the prepared one (a comparison's column, a dataset run's model). */
   model?: string;
   signal: AbortSignal;
   onEvent?: (event: StreamEvent) => void;
+  /** Called once with the time to first token, when the first text arrives (measured by `runModel`). */
+  onFirstToken?: (ttftMs: number) => void;
   comparisonId?: string;
   /** The run's column in its comparison (recorded as `comparisonColumn`). */
   comparisonColumn?: number;
@@ -79,43 +83,104 @@ export interface RunOptions {
   evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
 }
 
-/** Renders a `.prompt` and runs it on a model: the one path shared by the extension and the CLI. */
+/** Who a run's prompt is: what raters and records need, without reading run files back. */
+export interface PromptIdentity {
+  name: string;
+  version: number;
+  contentHash: string;
+}
+
+/**
+ * A prompt ready to run: its identity, the rendered messages, the model, the config, the
+ * inputs still missing, what `workbench.rag` retrieved, the guardrail and the estimated cost.
+ * Made once by `PromptRunner.prepare()`; `run()` sends it (to one model, or each column's).
+ */
+export interface PreparedRun extends RenderedPrompt {
+  prompt: PromptIdentity & { path: string | null };
+  /** The `.prompt` file; undefined for an unsaved editor. */
+  file: string | undefined;
+  /** The input values as given (recorded, or their hash). */
+  inputs: Record<string, unknown>;
+  /** The model, qualified: the caller's, else the prompt's own `model`, else the runner's default. */
+  model: string;
+  /** The prompt's own `workbench.guardrail`, else the runner's. */
+  guardrail?: GuardrailRef;
+  /** The chunks retrieved for the prompt (`workbench.rag`, or the caller's, such as the email panel's related documents). */
+  retrieved?: RetrievedChunkRef[];
+  ragQuery?: string;
+  /** What running it on `model` may cost, at most (src/core/runs/costEstimate.ts). */
+  cost: CostEstimate;
+}
+
+export interface PrepareOptions {
+  /** A model that overrides the prompt's own (a command's `model`, a dataset run's first model). */
+  model?: string;
+  /** Chunks the caller retrieved for these inputs, recorded with the run (the email panel's related documents). */
+  retrieved?: RetrievedChunkRef[];
+}
+
+/** Prepares and runs `.prompt` files on models: the one path of the editor, the CLI, datasets and the email panel. */
 export class PromptRunner {
   constructor(private readonly deps: PromptRunnerDeps) {}
 
   /**
-   * Renders the prompt with its inputs; throws `PromptError` (with diagnostics) for a broken file.
-   * A prompt with `workbench.rag` first retrieves chunks and gets them as `context`.
+   * Renders the prompt (parsed once, in its `PromptDocument`) with its inputs and resolves
+   * everything a run needs; throws `PromptError` (with diagnostics) for a broken file. A
+   * prompt with `workbench.rag` first retrieves chunks and gets them as `context`.
    */
-  async render(source: string, file: string | undefined, inputs: Record<string, unknown>): Promise<PreparedPrompt> {
-    const options = { path: file, partialDir: file ? path.dirname(file) : undefined };
-    const parsed = parsePromptSource(source);
+  async prepare(document: PromptDocument, inputs: Record<string, unknown>, options: PrepareOptions = {}): Promise<PreparedRun> {
+    const { parsed, source, file } = document;
+    const renderOptions = { path: file, partialDir: file ? path.dirname(file) : undefined, parsed };
     const rag = parsed.ok ? readRagConfig(parsed.workbench.rag).config : undefined;
-    if (!rag) return renderPrompt(source, inputs, options);
-    const query = ragQueryFor(rag, { ...parsed.inputDefaults, ...inputs });
-    let hits: RagHit[] = [];
-    if (query && this.deps.retrieve) {
-      try {
-        hits = await this.deps.retrieve(query);
-      } catch (err) {
-        throw new Error(`workbench.rag could not search the workspace's documents: ${(err as Error)?.message ?? String(err)}`);
+    let vars = inputs;
+    let retrieval: { retrieved?: RetrievedChunkRef[]; ragQuery?: string } = options.retrieved ? { retrieved: options.retrieved } : {};
+    if (rag) {
+      const query = ragQueryFor(rag, { ...parsed.inputDefaults, ...inputs });
+      let hits: RagHit[] = [];
+      if (query && this.deps.retrieve) {
+        try {
+          hits = await this.deps.retrieve(query);
+        } catch (err) {
+          throw new Error(`workbench.rag could not search the workspace's documents: ${(err as Error)?.message ?? String(err)}`);
+        }
       }
+      vars = { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) };
+      retrieval = { retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
     }
-    const rendered = await renderPrompt(source, { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) }, options);
-    return { ...rendered, retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
+    const rendered = await renderPrompt(source, vars, renderOptions);
+    const model = this.resolveModel(rendered.model, options.model);
+    const guardrail = readGuardrailRef(parsed.workbench.guardrail) ?? this.deps.guardrail;
+    const relative = file && this.deps.workspaceFolder ? new WorkbenchPaths(this.deps.workspaceFolder).relative(file) : (file ?? null);
+    return {
+      ...rendered,
+      prompt: { name: rendered.name, version: rendered.version, contentHash: rendered.contentHash, path: relative },
+      file,
+      inputs,
+      model,
+      ...(guardrail ? { guardrail } : {}),
+      ...retrieval,
+      cost: estimateCost(this.deps.catalog, model, rendered.messages, rendered.config),
+    };
   }
 
-  modelFor(rendered: RenderedPrompt, override?: string): string {
-    return parseModelId(override || rendered.model || this.deps.defaultModel || DEFAULT_MODEL).qualified;
+  /** The estimates of running a prepared prompt on each of these models (a comparison's cost guard). */
+  estimate(prepared: Pick<PreparedRun, 'messages' | 'config'>, models: readonly string[]): CostEstimate[] {
+    return estimateComparisonCost(this.deps.catalog, models.map((m) => this.resolveModel(undefined, m)), prepared.messages, prepared.config);
   }
 
-  async run(rendered: PreparedPrompt, file: string | undefined, inputs: Record<string, unknown>, options: RunOptions): Promise<RunOutcome> {
-    const model = this.modelFor(rendered, options.model);
+  /** A model id qualified (`provider/modelId`): the override, else the prompt's own, else the default. */
+  resolveModel(promptModel: string | undefined, override?: string): string {
+    return parseModelId(override || promptModel || this.deps.defaultModel || DEFAULT_MODEL).qualified;
+  }
+
+  /** Sends a prepared prompt (to `options.model` when given), streams its events, records it and returns the outcome. */
+  async run(prepared: PreparedRun, options: RunOptions): Promise<RunOutcome> {
+    const model = options.model ? this.resolveModel(undefined, options.model) : prepared.model;
     const { provider: providerId, modelId } = parseModelId(model);
     const runId = newId('r');
     const ts = new Date();
     // Bedrock applies the guardrail in Converse; other providers through ApplyGuardrail (guardedProvider.ts).
-    const guardrailRef = this.guardrailFor(rendered);
+    const guardrailRef = prepared.guardrail;
     const rawProvider = this.deps.providers.get(providerId);
     const checker = guardrailRef && providerId !== 'bedrock' ? this.deps.providers.get('bedrock') : undefined;
     const provider = rawProvider && guardProvider(rawProvider, { deny: this.deps.denyList ?? [], guardrail: guardrailRef, checker: isGuardrailChecker(checker) ? checker : undefined });
@@ -125,9 +190,10 @@ export class PromptRunner {
       options.onEvent?.(event);
     };
     const result = provider
-      ? await runModel(provider, { modelId, messages: rendered.messages, config: rendered.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
+      ? await runModel(provider, { modelId, messages: prepared.messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
           signal: options.signal,
           onEvent,
+          onFirstToken: options.onFirstToken,
           price: (i, o) => this.deps.catalog.costUsd(model, i, o),
         })
       : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
@@ -135,6 +201,7 @@ export class PromptRunner {
     const outcome: RunOutcome = {
       runId,
       model,
+      prompt: identityOf(prepared),
       output: result.output,
       stopReason: result.stopReason,
       metrics: result.metrics,
@@ -154,23 +221,18 @@ export class PromptRunner {
         ts: ts.toISOString(),
         comparisonId: options.comparisonId ?? null,
         ...(options.comparisonColumn !== undefined ? { comparisonColumn: options.comparisonColumn } : {}),
-        prompt: {
-          name: rendered.name,
-          version: rendered.version,
-          contentHash: rendered.contentHash,
-          path: file ? paths.relative(file) : null,
-        },
+        prompt: { ...identityOf(prepared), path: prepared.file ? paths.relative(prepared.file) : null },
         model,
-        config: rendered.config,
-        inputsHash: hashInputs(inputs),
-        ...(this.deps.storeInputs ? { inputs } : {}),
+        config: prepared.config,
+        inputsHash: hashInputs(prepared.inputs),
+        ...(this.deps.storeInputs ? { inputs: prepared.inputs } : {}),
         output: result.output,
         stopReason: result.stopReason,
         metrics: result.metrics,
         error: result.error,
         partial: result.partial,
         ...(guardrail ? { guardrail } : {}),
-        ...(rendered.retrieved ? { retrieved: rendered.retrieved } : {}),
+        ...(prepared.retrieved ? { retrieved: prepared.retrieved } : {}),
         datasetCaseId: options.datasetCaseId ?? null,
         ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
         ...(outcome.checks ? { checks: outcome.checks } : {}),
@@ -184,18 +246,17 @@ export class PromptRunner {
       }
       // The text that ran is kept with its version (never overwritten), so every result stays readable against it.
       await new VersionStore(this.deps.workspaceFolder)
-        .keepRanText(rendered.name, rendered.version, rendered.source, record.prompt.path)
+        .keepRanText(prepared.name, prepared.version, prepared.source, record.prompt.path)
         .catch((err: Error) => this.deps.onRecordError?.(err));
     }
     this.deps.onRun?.(outcome);
     return outcome;
   }
+}
 
-  /** The prompt's own `workbench.guardrail`, else the one from settings. */
-  private guardrailFor(rendered: RenderedPrompt): GuardrailRef | undefined {
-    const fromPrompt = rendered.source ? readGuardrailRef(parsePromptSource(rendered.source).workbench.guardrail) : undefined;
-    return fromPrompt ?? this.deps.guardrail;
-  }
+/** The prompt identity a run carries (without its path). */
+export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'contentHash'>): PromptIdentity {
+  return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
 }
 
 function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {
@@ -204,7 +265,7 @@ function unknownProvider(providerId: string, known: string[], onEvent?: (e: Stre
     message: `No provider is called “${providerId}”. Model ids look like provider/modelId, with provider one of: ${known.join(', ')}.`,
   };
   onEvent?.({ type: 'error', error, partial: false });
-  const metrics: RunMetrics = { ttftMs: null, latencyMs: 0, inputTokens: null, outputTokens: null, costUsd: null };
+  const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
   return { output: '', stopReason: null, error, partial: false, metrics };
 }
 

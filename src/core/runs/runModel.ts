@@ -1,12 +1,7 @@
 import type { ModelError, ModelProvider, ModelRequest, StreamEvent } from '../providers/types';
+import type { RunMetrics } from './column';
 
-export interface RunMetrics {
-  ttftMs: number | null;
-  latencyMs: number;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-}
+export type { RunMetrics } from './column';
 
 export interface ModelRunResult {
   output: string;
@@ -21,6 +16,8 @@ export interface RunModelOptions {
   signal: AbortSignal;
   /** Called for every event as it arrives, for live display. */
   onEvent?: (event: StreamEvent) => void;
+  /** Called once, when the first text arrives, with the time to first token (the one measurement of it). */
+  onFirstToken?: (ttftMs: number) => void;
   now?: () => number;
   price?: (inputTokens: number | null, outputTokens: number | null) => number | null;
 }
@@ -43,7 +40,10 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
   try {
     for await (const event of provider.stream(request, options.signal)) {
       if (event.type === 'text') {
-        if (ttftMs === null) ttftMs = now() - started;
+        if (ttftMs === null) {
+          ttftMs = now() - started;
+          options.onFirstToken?.(Math.round(ttftMs));
+        }
         output += event.text;
       } else if (event.type === 'usage') {
         inputTokens = event.inputTokens;

@@ -5,7 +5,7 @@ import type { ComparisonSummary } from '../../core/runs/runHistory';
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { loadEngine } from '../loadEngine';
-import { confirmComparisonCost, estimateRunCosts } from '../costGuard';
+import { confirmComparisonCost } from '../costGuard';
 import type { WorkbenchServices } from '../services';
 import { ComparePanel } from './comparePanel';
 import { emptyState, finishedColumn, interruptedState, stateFromRecords, streamingColumn } from './compareState';
@@ -73,36 +73,35 @@ export class ComparisonController implements vscode.Disposable {
       void vscode.window.showErrorMessage(message);
       return { comparisonId: null, runs: [], error: { kind: 'inputs', message } };
     }
-    const prepared = await renderWithInputs(runner, document, base.values, this.services.log);
-    if (prepared.kind === 'cancelled') return undefined;
-    if (prepared.kind === 'error') return { comparisonId: null, runs: [], error: prepared.error };
+    const ready = await renderWithInputs(runner, base.prompt, document, base.values, this.services.log);
+    if (ready.kind === 'cancelled') return undefined;
+    if (ready.kind === 'error') return { comparisonId: null, runs: [], error: ready.error };
+    const prepared = ready.prepared;
 
-    const parsed = engine.parsePromptSource(document.getText());
+    const parsed = base.prompt.parsed;
     const models = options.models?.length
       ? options.models
       : this.services.selection.comparisonModels(parsed.model, parsed.workbench.compare).models;
-    if (!(await confirmComparisonCost(this.services, estimateRunCosts(this.services, models, prepared.rendered)))) return undefined;
+    if (!(await confirmComparisonCost(this.services, runner.estimate(prepared, models)))) return undefined;
 
-    const file = uri.scheme === 'file' ? uri.fsPath : undefined;
-    const comparison = new engine.ComparisonRunner({
+    const file = prepared.file;
+    const comparison: ComparisonRunner = new engine.ComparisonRunner({
       runner,
-      rendered: prepared.rendered,
-      file,
-      inputs: prepared.inputs,
+      prepared,
       models,
       onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
     });
     const state: ComparePanelState = {
       comparisonId: comparison.comparisonId,
-      promptName: prepared.rendered.name,
-      promptVersion: prepared.rendered.version,
+      promptName: prepared.name,
+      promptVersion: prepared.version,
       promptPath: folder && file ? new WorkbenchPaths(folder.uri.fsPath).relative(file) : null,
       workspaceFolder: folder?.uri.toString() ?? null,
       columns: comparison.models.map((model, column) => streamingColumn(column, model, Date.now())),
       origin: 'live',
       endpointNotice: comparison.models.map((m) => this.services.endpointNotice(m)).find((n) => n) ?? null,
       notice: null,
-      sources: sourcesOf(prepared.rendered),
+      sources: sourcesOf(prepared),
     };
     const entry = this.showLive(uri.toString(), state, reuse);
     entry.comparison = comparison;
@@ -213,12 +212,10 @@ export class ComparisonController implements vscode.Disposable {
     if (event.type === 'column-start') {
       panel.setColumn(streamingColumn(event.column, event.model, event.startedAt));
     } else if (event.type === 'stream') {
-      if (event.event.type !== 'text') return;
+      if (event.event.type === 'text') panel.appendText(event.column, event.event.text);
+    } else if (event.type === 'first-token') {
       const column = panel.current.columns[event.column];
-      if (column && column.metrics.ttftMs === null) {
-        panel.updateColumn(event.column, { metrics: { ...column.metrics, ttftMs: Date.now() - column.startedAt } });
-      }
-      panel.appendText(event.column, event.event.text);
+      if (column) panel.updateColumn(event.column, { metrics: { ...column.metrics, ttftMs: event.ttftMs } });
     } else {
       const column = panel.current.columns[event.column];
       if (column) panel.setColumn(finishedColumn(column, event.outcome));

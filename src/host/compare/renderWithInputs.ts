@@ -1,39 +1,38 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RenderedPrompt } from '../../core/prompt/renderPrompt';
-import type { PromptRunner } from '../../core/runs/promptRunner';
+import type { PromptDocument } from '../../core/prompt/promptDocument';
+import type { PreparedRun, PromptRunner } from '../../core/runs/promptRunner';
 import { reportPromptProblem } from '../promptErrors';
 
 export type PreparedPrompt =
-  | { kind: 'ready'; rendered: RenderedPrompt; inputs: Record<string, unknown> }
+  | { kind: 'ready'; prepared: PreparedRun }
   | { kind: 'cancelled' }
   | { kind: 'error'; error: { kind: 'prompt'; message: string; line?: number } };
 
 /**
- * Renders a prompt with the given inputs and asks, one input box each, for the values still
+ * Prepares a prompt (parsed once, in `prompt`) with the given inputs and asks, one input box each, for the values still
  * missing, as “Run Prompt” does (`@path` reads a file). A broken prompt is reported to the
  * user with a way to its line, and comes back as an error instead of an exception.
  */
 export async function renderWithInputs(
-  runner: PromptRunner,
+  runner: Pick<PromptRunner, 'prepare'>,
+  prompt: PromptDocument,
   document: vscode.TextDocument,
   given: Record<string, unknown>,
   log: vscode.LogOutputChannel,
 ): Promise<PreparedPrompt> {
-  const file = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-  const source = document.getText();
   const inputs = { ...given };
   try {
-    let rendered = await runner.render(source, file, inputs);
-    for (const name of rendered.missingInputs) {
+    let prepared = await runner.prepare(prompt, inputs);
+    for (const name of prepared.missingInputs) {
       const value = await askForInput(name, folder);
       if (value === undefined) return { kind: 'cancelled' };
       inputs[name] = value;
     }
-    if (rendered.missingInputs.length) rendered = await runner.render(source, file, inputs);
-    return { kind: 'ready', rendered, inputs };
+    if (prepared.missingInputs.length) prepared = await runner.prepare(prompt, inputs);
+    return { kind: 'ready', prepared };
   } catch (err) {
     return { kind: 'error', error: reportPromptProblem(err, document, log, 'compare') };
   }

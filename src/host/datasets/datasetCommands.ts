@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
 import type { RunPromptController } from '../runPromptCommand';
 import type { WorkbenchServices } from '../services';
-import { activePromptUri } from './datasetController';
+import { activePromptUri, promptInWorkspace } from './datasetController';
 
 export interface AddToDatasetOptions {
   /** Keep the last answer as the row's `reference` (asked when not given and there is an answer). */
@@ -25,16 +25,11 @@ export interface AddToDatasetResult {
  * JSONL row to the prompt's dataset (`datasets/<prompt>.jsonl` when it names none).
  */
 export async function addToDataset(services: WorkbenchServices, runs: RunPromptController, uriArg?: vscode.Uri, options: AddToDatasetOptions = {}): Promise<AddToDatasetResult | undefined> {
-  const uri = uriArg ?? activePromptUri();
-  if (!uri) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Open a .prompt file (and run it) to add its inputs to a dataset.'));
-    return undefined;
-  }
-  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-  if (!folder) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Datasets are kept in the workspace: open the folder that holds {0}.', path.basename(uri.fsPath)));
-    return undefined;
-  }
+  const target = promptInWorkspace(uriArg, vscode.l10n.t('Open a .prompt file (and run it) to add its inputs to a dataset.'), (name) =>
+    vscode.l10n.t('Datasets are kept in the workspace: open the folder that holds {0}.', name),
+  );
+  if (!target) return undefined;
+  const { uri, folder } = target;
   const engine = await loadEngine();
   const document = await vscode.workspace.openTextDocument(uri);
   const parsed = engine.parsePromptSource(document.getText(), { path: uri.fsPath });

@@ -44,25 +44,21 @@ export class DatasetController implements vscode.Disposable {
   }
 
   async run(uriArg?: vscode.Uri, options: RunDatasetOptions = {}): Promise<RunDatasetResult | undefined> {
-    const uri = uriArg ?? activePromptUri();
-    if (!uri) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Open a .prompt file to run its dataset.'));
-      return undefined;
-    }
-    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    if (!folder) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Dataset runs are recorded in the workspace: open the folder that holds {0}.', path.basename(uri.fsPath)));
-      return undefined;
-    }
+    const target = promptInWorkspace(uriArg, vscode.l10n.t('Open a .prompt file to run its dataset.'), (name) =>
+      vscode.l10n.t('Dataset runs are recorded in the workspace: open the folder that holds {0}.', name),
+    );
+    if (!target) return undefined;
+    const { uri, folder } = target;
     if (this.running) {
       void vscode.window.showWarningMessage(vscode.l10n.t('A dataset run is in progress: stop it first (Cancel on its notification).'));
       return undefined;
     }
     const engine = await loadEngine();
     const document = await vscode.workspace.openTextDocument(uri);
-    const source = document.getText();
     const file = uri.fsPath;
-    const parsed = engine.parsePromptSource(source, { path: file });
+    // Parsed once for the whole dataset run: the cost guard and every case use this document.
+    const prompt = engine.promptDocument(document.getText(), file);
+    const parsed = prompt.parsed;
     const promptPath = path.relative(folder, file).split(path.sep).join('/');
 
     let resumeId = typeof options.resume === 'string' ? options.resume : undefined;
@@ -123,7 +119,7 @@ export class DatasetController implements vscode.Disposable {
     const judgeModel = settings.judgeModel ?? this.services.selection.activeModel;
 
     // A resumed run was accepted when it started; it runs only what is missing.
-    if (!resumed && !(await confirmDatasetCost(this.services, runner, source, file, dataset.cases, models.map((m) => parseModelId(m).qualified)))) return undefined;
+    if (!resumed && !(await confirmDatasetCost(this.services, runner, prompt, dataset.cases, models.map((m) => parseModelId(m).qualified)))) return undefined;
 
     const caseViews = dataset.cases.map(caseView);
     const qualified = [...new Set(models.map((m) => parseModelId(m).qualified))];
@@ -160,8 +156,7 @@ export class DatasetController implements vscode.Disposable {
           let reported = 0;
           return engine.runDataset({
             runner,
-            source,
-            file,
+            document: prompt,
             dataset,
             models: qualified,
             promptChecks: checks.checks,
@@ -321,6 +316,21 @@ function emptyRestored(): DatasetPanelState {
 }
 
 /** The active `.prompt` editor, else a visible one (the run panel may have the focus). */
+/** The prompt to work on (the given one, else the active editor's) and its workspace folder; warns and gives undefined when either is missing. */
+export function promptInWorkspace(uriArg: vscode.Uri | undefined, noPrompt: string, noFolder: (fileName: string) => string): { uri: vscode.Uri; folder: string } | undefined {
+  const uri = uriArg ?? activePromptUri();
+  if (!uri) {
+    void vscode.window.showWarningMessage(noPrompt);
+    return undefined;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  if (!folder) {
+    void vscode.window.showWarningMessage(noFolder(path.basename(uri.fsPath)));
+    return undefined;
+  }
+  return { uri, folder };
+}
+
 export function activePromptUri(): vscode.Uri | undefined {
   const isPrompt = (e: vscode.TextEditor | undefined) => !!e && (e.document.languageId === PROMPT_LANGUAGE_ID || e.document.fileName.endsWith('.prompt'));
   const active = vscode.window.activeTextEditor;

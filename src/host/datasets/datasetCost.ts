@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetCase } from '../../core/datasets/datasetFile';
-import { estimateComparisonCost, exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
+import { exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
+import type { PromptDocument } from '../../core/prompt/promptDocument';
 import type { PromptRunner } from '../../core/runs/promptRunner';
 import { SETTING, SETTINGS_SECTION } from '../settings';
 import type { WorkbenchServices } from '../services';
@@ -12,17 +13,16 @@ import type { WorkbenchServices } from '../services';
  */
 export async function confirmDatasetCost(
   services: WorkbenchServices,
-  runner: Pick<PromptRunner, 'render'>,
-  source: string,
-  file: string,
+  runner: Pick<PromptRunner, 'prepare' | 'estimate'>,
+  prompt: PromptDocument,
   cases: readonly DatasetCase[],
   models: readonly string[],
 ): Promise<boolean> {
   const perModel = new Map<string, CostEstimate>(models.map((m) => [m, { model: m, inputTokens: 0, outputTokens: 0, usd: 0 }]));
   for (const c of cases) {
-    const rendered = await runner.render(source, file, c.inputs).catch(() => undefined);
-    if (!rendered) continue;
-    for (const e of estimateComparisonCost(services.catalog, models, rendered.messages, rendered.config)) {
+    const prepared = await runner.prepare(prompt, c.inputs).catch(() => undefined);
+    if (!prepared) continue;
+    for (const e of runner.estimate(prepared, models)) {
       const sum = perModel.get(e.model)!;
       sum.inputTokens += e.inputTokens;
       sum.outputTokens += e.outputTokens;

@@ -7,7 +7,6 @@ import { WorkbenchPaths } from '../../core/workspace/paths';
 import { emptyEmailState, type EmailPanelState, type EmailPanelToHost, type EmailSource } from '../../shared/emailPanelProtocol';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
-import { searchWorkspaceDocuments } from '../rag/ragAccess';
 import type { WorkbenchServices } from '../services';
 import { readEmailSettings } from '../settings';
 import { EmailPanel } from './emailPanel';
@@ -143,18 +142,18 @@ export class SummarizeEmailController implements vscode.Disposable {
       }
       const runner = await this.services.runnerFor(folder?.uri.fsPath);
       const inputs = engine.emailPromptInputs(prepared, hits);
-      const rendered = { ...(await runner.render(source, promptUri.fsPath, inputs)), retrieved: engine.retrievedRefs(hits) };
-      const model = runner.modelFor(rendered);
+      const rendered = await runner.prepare(engine.promptDocument(source, promptUri.fsPath), inputs, { retrieved: engine.retrievedRefs(hits) });
+      const model = rendered.model;
       panel.update({ promptName: rendered.name, promptVersion: rendered.version, model, progress: vscode.l10n.t('Summarizing with {0}…', model) });
       this.services.log.info(`Summarize Email: ${parsed.thread.messages.length} messages, ${parsed.thread.tokens.saved} tokens saved, ${prepared.redactions.length} values masked, ${hits.length} related chunks → ${model}`);
-      const outcome = await runner.run(rendered, promptUri.fsPath, inputs, { signal: abort.signal });
+      const outcome = await runner.run(rendered, { signal: abort.signal });
       if (abort.signal.aborted) return panel.current;
       // Restored for display only: the record and the model saw placeholders.
       const mapping = prepared.mapping();
       const output = engine.unmask(outcome.output, mapping);
       const structured = engine.parseStructuredSummary(outcome.output);
       const restore = (t: string) => engine.unmask(t, mapping);
-      this.last = { folder, promptUri, inputs, outcome, prompt: { name: rendered.name, version: rendered.version, contentHash: rendered.contentHash }, hits, ratingIds: {} };
+      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits, ratingIds: {} };
       panel.update({
         status: outcome.error ? 'failed' : 'done',
         progress: null,
@@ -182,7 +181,7 @@ export class SummarizeEmailController implements vscode.Disposable {
   private async relatedDocuments(folder: vscode.WorkspaceFolder, prepared: PreparedThread): Promise<RagHit[]> {
     if (!prepared.terms.length) return [];
     try {
-      return await searchWorkspaceDocuments(folder, { text: prepared.terms.join(' '), topK: 4, maxPerFile: 1 });
+      return await this.services.documents.search(folder, { text: prepared.terms.join(' '), topK: 4, maxPerFile: 1 });
     } catch (err) {
       // No index, or no documents: the summary is still worth having.
       this.services.log.warn(`Summarize Email: related documents could not be searched: ${(err as Error).message}`);

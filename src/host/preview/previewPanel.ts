@@ -124,7 +124,6 @@ class PreviewPanel implements vscode.Disposable {
 
   private async render(generation: number): Promise<void> {
     const document = await vscode.workspace.openTextDocument(this.uri);
-    const file = this.uri.scheme === 'file' ? this.uri.fsPath : undefined;
     const runner = await this.services.runnerFor(vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath);
     const prepared = await this.services.inputs.prepare(document);
     const form = prepared.form;
@@ -133,12 +132,12 @@ class PreviewPanel implements vscode.Disposable {
       : vscode.l10n.t('input.default (no sample set picked)');
     let next: PreviewState;
     try {
-      const rendered = await runner.render(document.getText(), file, prepared.values ?? {});
+      const rendered = await runner.prepare(prepared.prompt, prepared.values ?? {});
       next = {
         promptName: rendered.name,
         promptVersion: rendered.version,
         contentHash: rendered.contentHash,
-        model: runner.modelFor(rendered),
+        model: rendered.model,
         config: { ...rendered.config },
         messages: rendered.messages.map(describeMessage),
         missingInputs: rendered.missingInputs,

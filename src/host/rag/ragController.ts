@@ -4,9 +4,8 @@ import * as vscode from 'vscode';
 import { RagIndexClient } from '../../core/rag/indexClient';
 import { RAG_CANCELLED, type EmbedderConfig, type IndexProgress, type IndexStats, type IndexStatus, type IndexUpdateOptions, type RagHit, type RagQuery } from '../../core/rag/types';
 import { COMMAND } from '../commandIds';
-import type { WorkbenchServices } from '../services';
 import { readSettings } from '../settings';
-import { embedderConfig, ragCredentials, ragSettingsFor } from './ragSettings';
+import { embedderConfig, ragCredentials, ragSettingsFor, type RagHostServices } from './ragSettings';
 
 /** Where each workspace folder's index lives (rebuildable; usually git-ignored). */
 export const INDEX_DIR = ['.prompt-workbench', 'index'] as const;
@@ -57,7 +56,7 @@ export class RagController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    readonly services: WorkbenchServices,
+    readonly services: RagHostServices,
     private readonly workerPath: string,
     private readonly embedder: RagEmbedderState,
   ) {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EmbedderConfig, RagCredentials, RagSettings } from '../../core/rag/types';
-import type { WorkbenchServices } from '../services';
+import type { EndpointConfig } from '../../core/providers/openaiEndpoints';
 import type { RagEmbedderChoice, RagUserSettings, WorkbenchSettings } from '../settings';
 
 /** Bedrock model ids behind the embedder choices of `promptWorkbench.rag.embedder`. */
@@ -65,7 +65,19 @@ export function ragSettingsFor(folder: vscode.WorkspaceFolder, settings: Workben
  * Keys for the embedder, read from where the rest of the extension keeps them: the Bedrock
  * API key in secret storage, and the key of the `openai.endpoints` entry with the same URL.
  */
-export async function ragCredentials(services: WorkbenchServices, embedder: EmbedderConfig): Promise<RagCredentials> {
+/**
+ * What the document index needs of the extension's services. Declared here rather than
+ * importing services.ts, so that the lazily loaded index (dist/engine.js) and the services
+ * that load it form no import circle.
+ */
+export interface RagHostServices {
+  readonly log: vscode.LogOutputChannel;
+  readonly currentSettings: WorkbenchSettings;
+  bedrockApiKeyValue(): Promise<string | undefined>;
+  endpointApiKey(endpoint: EndpointConfig): Promise<string | undefined>;
+}
+
+export async function ragCredentials(services: RagHostServices, embedder: EmbedderConfig): Promise<RagCredentials> {
   if (embedder.kind === 'bedrock') {
     const bedrockApiKey = await services.bedrockApiKeyValue();
     return bedrockApiKey ? { bedrockApiKey } : {};

@@ -6,33 +6,32 @@ import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
 import { readSettings, SETTINGS_SECTION } from '../settings';
-import { provideRagController } from './ragAccess';
+import { DocumentIndex } from './ragAccess';
 import type { RagController, RagEmbedderState } from './ragController';
 import { embedderConfig, embedderLabel } from './ragSettings';
 
 const INDEX_DIR = ['.prompt-workbench', 'index'];
 
 /**
- * The document index's commands and hooks. Only wiring happens here: the controller (worker,
- * watchers, status bar) and the command implementations live in dist/engine.js and load on first use.
+ * The document index for activate() to hand out: its controller (worker, watchers, status bar)
+ * lives in dist/engine.js and is created on first use, with the services it reads settings,
+ * keys and the log from (called only then, so the services may be built after this).
  */
-export function registerRagFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
-  const embedder: RagEmbedderState = { applied: embedderConfig(services.currentSettings) };
-  let created: Promise<RagController> | undefined;
-  const controller = (): Promise<RagController> =>
-    (created ??= loadEngine().then(({ RagController }) => {
-      const instance = new RagController(services, context.asAbsolutePath(path.join('dist', 'rag-worker.js')), embedder);
+export function createDocumentIndex(context: vscode.ExtensionContext, services: () => WorkbenchServices): DocumentIndex {
+  const embedder: RagEmbedderState = { applied: embedderConfig(readSettings()) };
+  return new DocumentIndex(embedder, (embedder) =>
+    loadEngine().then(({ RagController }) => {
+      const instance = new RagController(services(), context.asAbsolutePath(path.join('dist', 'rag-worker.js')), embedder);
       context.subscriptions.push(instance);
       return instance;
-    }));
-  provideRagController(controller);
-  const commands = async () => (await loadEngine()).ragCommands;
+    }),
+  );
+}
 
-  // Prompts with `workbench.rag` retrieve from the index of their own workspace folder.
-  services.documentRetriever = (folderPath) => {
-    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.fsPath === folderPath);
-    return folder ? async (query) => (await controller()).search(folder, query) : undefined;
-  };
+/** The document index's commands and hooks. Only wiring happens here: the command implementations load on first use. */
+export function registerRagFeatures(context: vscode.ExtensionContext, services: WorkbenchServices, index: DocumentIndex): void {
+  const controller = () => index.controller();
+  const commands = async () => (await loadEngine()).ragCommands;
 
   const register = (id: string, handler: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
   register(COMMAND.searchDocuments, async (args?: Parameters<Awaited<ReturnType<typeof commands>>['searchDocuments']>[1]) => {
@@ -56,7 +55,7 @@ export function registerRagFeatures(context: vscode.ExtensionContext, services: 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       const affected = ['rag', 'bedrock'].some((s) => e.affectsConfiguration(`${SETTINGS_SECTION}.${s}`)) || e.affectsConfiguration('files.exclude');
-      if (affected) void onSettingsChanged(embedder, created, controller).catch((err: Error) => services.log.error(`Document index settings: ${err.message}`));
+      if (affected) void onSettingsChanged(index, controller).catch((err: Error) => services.log.error(`Document index settings: ${err.message}`));
     }),
   );
 }
@@ -69,7 +68,9 @@ function vectorsOf(config: EmbedderConfig): string {
 }
 
 /** A changed embedder asks "Rebuild the index with X?" where an index exists; other changes apply at once. */
-async function onSettingsChanged(embedder: RagEmbedderState, created: Promise<RagController> | undefined, controller: () => Promise<RagController>): Promise<void> {
+async function onSettingsChanged(index: DocumentIndex, controller: () => Promise<RagController>): Promise<void> {
+  const created = index.existing;
+  const embedder = index.embedder;
   const settings = readSettings();
   const wanted = embedderConfig(settings);
   if (vectorsOf(wanted) === vectorsOf(embedder.applied)) {
