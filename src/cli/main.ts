@@ -16,6 +16,7 @@ import { printScoreboard } from './scoreboardCommand';
 import { CliError, runEvalCommand, runExportFineTuneCommand } from './evalCommands';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
+import { quietSdkNodeVersionNotice } from './sdkNotice';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -265,6 +266,7 @@ function printHuman(o: RunOutcome, withOutput: boolean): void {
   );
 }
 
+quietSdkNodeVersionNotice();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
