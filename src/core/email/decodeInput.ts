@@ -76,3 +76,40 @@ function decodeMixed(bytes: Uint8Array): string {
   }
   return parts.join('\n');
 }
+
+const QP_ESCAPE = /=([0-9A-F]{2})/g;
+const QP_SOFT_BREAK = /=[ \t]*\n/g;
+
+/**
+ * Text still in quoted-printable (pasted from a mail's source, or a `.txt` saved from one):
+ * `=E2=80=99`, `=3D`, lines ending in `=`. Decoded when it clearly is QP — three or more escapes
+ * and a soft line break, an escaped `=` (`=3D`) or a UTF-8 sequence (`=C3=A9`) — so that an
+ * ordinary `a=1` or `==` is left alone. Bytes that are not UTF-8 are read as Windows-1252.
+ */
+export function decodeQuotedPrintableText(text: string): { text: string; decoded: boolean } {
+  const escapes = text.match(QP_ESCAPE)?.length ?? 0;
+  if (escapes < 3) return { text, decoded: false };
+  const soft = text.match(QP_SOFT_BREAK)?.length ?? 0;
+  if (soft === 0 && !/=3D/.test(text) && !/=[C-F][0-9A-F]=[89AB][0-9A-F]/.test(text)) return { text, decoded: false };
+  const joined = text.replace(QP_SOFT_BREAK, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; ) {
+    const m = joined[i] === '=' ? /^=([0-9A-F]{2})/.exec(joined.slice(i, i + 3)) : null;
+    if (m) {
+      bytes.push(parseInt(m[1], 16));
+      i += 3;
+    } else {
+      const code = joined.codePointAt(i)!;
+      bytes.push(...Buffer.from(String.fromCodePoint(code), 'utf8'));
+      i += code > 0xffff ? 2 : 1;
+    }
+  }
+  const raw = Uint8Array.from(bytes);
+  let decoded: string;
+  try {
+    decoded = utf8.decode(raw);
+  } catch {
+    decoded = decodeMixed(raw);
+  }
+  return { text: decoded, decoded: true };
+}

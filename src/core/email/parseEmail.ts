@@ -3,7 +3,7 @@
  * MIME message (`.eml`, parsed with mailparser, loaded on first use). Never throws: bad input
  * comes back as `{ok: false, error}` with a message for the person, odd input as warnings.
  */
-import { decodeEmailBytes, checkEmailText } from './decodeInput';
+import { decodeEmailBytes, checkEmailText, decodeQuotedPrintableText } from './decodeInput';
 import { parseThreadText } from './parseThread';
 import { estimateTextTokens, threadText } from './threadText';
 import { EmailInputError, type EmailMessage, type ParsedThread } from './types';
@@ -34,6 +34,13 @@ export async function parseEmail(input: EmailInput): Promise<EmailParseResult> {
     const asMime = /\.eml$/i.test(input.fileName ?? '') || looksLikeMime(text);
     // mailparser reads each part's own charset from the bytes, so a file goes to it undecoded.
     const raw = typeof input.content === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(input.content);
+    if (!asMime) {
+      const qp = decodeQuotedPrintableText(text);
+      if (qp.decoded) {
+        text = qp.text;
+        warnings.push('The text was still quoted-printable (=E2=80=99, lines ending in =); it was decoded.');
+      }
+    }
     const parsed = asMime ? await parseMime(raw, text, warnings) : { messages: parseThreadText(text), original: text };
     if (parsed.messages.length === 0) {
       return { ok: false, error: { kind: 'empty', message: 'No message text was found: the input has only headers, quotes or signatures. Paste the thread with its messages, or open the .eml file.' } };
