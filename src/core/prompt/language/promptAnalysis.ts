@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ModelInfo } from '../../catalog/builtinModels';
 import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
@@ -59,7 +60,7 @@ export function tooLargeToCheck(text: string): PromptDiagnostic | undefined {
   return {
     severity: 'warning',
     code: 'file-too-large',
-    message: `This file has ${size} characters; Prompt Workbench checks .prompt files of up to ${EDITOR_CHECK_LIMIT_CHARS.toLocaleString('en-US')} characters as you type. Move long text into inputs or a dataset: a prompt this long fills most models' context window.`,
+    message: l10n.t("This file has {0} characters; Prompt Workbench checks .prompt files of up to {1} characters as you type. Move long text into inputs or a dataset: a prompt this long fills most models' context window.", size, EDITOR_CHECK_LIMIT_CHARS.toLocaleString('en-US')),
     range: { startLine: 0, startCol: 0, endLine: 0, endCol: 0 },
   };
 }
