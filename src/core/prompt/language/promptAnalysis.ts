@@ -157,10 +157,10 @@ export function partialNames(files: readonly string[], self?: string): { name: s
 
 /** "Anthropic · 200K context · $0.80 / $4.00 per M tokens". */
 export function modelDetail(info: ModelInfo): string {
-  const parts = [info.vendor, `${compactTokens(info.contextWindow)} context`];
-  if (info.kind === 'embedding') parts.push('embedding model');
-  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} / $${price(info.outputPerMTok)} per M tokens`);
-  else if (info.inputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} per M input tokens`);
+  const parts = [info.vendor, l10n.t('{0} context', compactTokens(info.contextWindow))];
+  if (info.kind === 'embedding') parts.push(l10n.t('embedding model'));
+  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(l10n.t('{0} / {1} per M tokens', `$${price(info.inputPerMTok)}`, `$${price(info.outputPerMTok)}`));
+  else if (info.inputPerMTok !== undefined) parts.push(l10n.t('{0} per M input tokens', `$${price(info.inputPerMTok)}`));
   return parts.join(' · ');
 }
 
