@@ -1,9 +1,12 @@
 // Runs compiled mocha test files in this process and ends with one line `N passed, N failed`.
 // Used by test/run-unit.js and test/run-conformance.js; the extension-host suite has its own
 // entry (test/integration/index.ts) because it runs inside VS Code.
+const { spawnSync } = require('child_process');
 const Mocha = require('mocha');
 const fs = require('fs');
 const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
 
 function findTests(dir, suffix) {
   if (!fs.existsSync(dir)) return [];
@@ -26,4 +29,50 @@ function runMocha(files, { timeout = 20000, grep } = {}) {
   });
 }
 
-module.exports = { findTests, runMocha };
+/**
+ * Builds what the tests run (unless `--no-compile`, which `npm test` passes after its own
+ * build): esbuild when `bundle` (the CLI tests run dist/cli.js), then `tsc -p .` into out/.
+ * Type errors are printed and make the run fail, but the emitted JS still runs.
+ * @returns {boolean} false when the type check failed
+ */
+function compileUnlessAsked({ bundle = false } = {}) {
+  if (process.argv.includes('--no-compile')) return true;
+  if (bundle) {
+    const built = spawnSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { stdio: 'inherit', cwd: ROOT });
+    if (built.status !== 0) throw new Error(`node esbuild.js failed (exit ${built.status})`);
+  }
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', ROOT], { stdio: 'inherit', cwd: ROOT });
+  if (tsc.status !== 0) console.error(`tsc -p . reported type errors (exit ${tsc.status}): the run fails, the emitted tests still run.`);
+  return tsc.status === 0;
+}
+
+/**
+ * The whole runner: compile, find `dir`'s compiled tests, run them, print `N passed, N failed`.
+ * Finding no test file, or running no test, fails loudly: a silent "0 passed" hides a build
+ * that never happened.
+ */
+function runSuite({ name, dir, bundle = false, grep }) {
+  let compiled;
+  try {
+    compiled = compileUnlessAsked({ bundle });
+  } catch (err) {
+    console.error(`${name}: ${err.message}`);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+    return;
+  }
+  const files = findTests(dir, '.test.js');
+  if (files.length === 0) {
+    console.error(`${name}: no compiled test files in ${path.relative(ROOT, dir)} (did \`tsc -p .\` emit them?)`);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+    return;
+  }
+  runMocha(files, { grep }).then(({ passed, failed }) => {
+    if (passed + failed === 0) console.error(`${name}: ${files.length} test files, but no test ran${grep ? ` (nothing matches --grep ${grep})` : ''}`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed > 0 || passed === 0 || !compiled ? 1 : 0;
+  });
+}
+
+module.exports = { findTests, runMocha, runSuite };

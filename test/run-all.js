@@ -4,7 +4,7 @@
 //   build        node esbuild.js
 //   compile      tsc -p .  (type errors fail the run; the emitted JS is still used)
 //   unit         node test/run-unit.js --no-compile
-//   conformance  node test/run-conformance.js
+//   conformance  node test/run-conformance.js --no-compile
 //   e2e install  code-server + playwright-core into test/e2e (skipped when present)
 //   integration  the extension-host suite inside code-server's real extension host
 //   browser      what a person sees, driven through Chromium, against the extension installed
@@ -215,6 +215,13 @@ async function cleanup() {
 }
 
 async function main() {
+  // chromium, libkrb5-dev, ripgrep, build tools: as root with apt they are installed (saying so),
+  // otherwise the run stops here with the apt-get line instead of failing later in a layer.
+  if (!require('../scripts/systemDeps').ensureSystemPackages('test')) {
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+    return;
+  }
   // The .vsix first (a production build of dist/), then the development build over it: the
   // integration suite runs from this folder, the browser suite from the installed package.
   const packageOk = await step('package (.vsix)', process.execPath, ['scripts/package.js']);
@@ -222,7 +229,7 @@ async function main() {
   const tscOk = await step('compile', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.']);
   if (!tscOk && !fs.existsSync(path.join(ROOT, 'out'))) console.error('[run-all] tsc emitted nothing: the test layers will not run');
   await countedLayer('unit', 'test/run-unit.js', ['--no-compile']);
-  await countedLayer('conformance', 'test/run-conformance.js');
+  await countedLayer('conformance', 'test/run-conformance.js', ['--no-compile']);
   try {
     await e2eLayers(buildOk && fs.existsSync(path.join(ROOT, 'out/test/integration/index.js')), packageOk ? require('../scripts/package').vsixPath : undefined);
   } finally {

@@ -1,18 +1,9 @@
-// Unit tests: plain Node, no VS Code. Compiles with tsc first unless --no-compile.
-const { execFileSync } = require('child_process');
+// Unit tests: plain Node, no VS Code. Builds first (esbuild: the CLI tests run dist/cli.js;
+// tsc -p . into out/) unless --no-compile. `--grep PATTERN` runs a subset.
 const path = require('path');
-const { findTests, runMocha } = require('./mocha-runner');
+const { runSuite } = require('./mocha-runner');
 
 const root = path.resolve(__dirname, '..');
-if (!process.argv.includes('--no-compile')) {
-  // The CLI tests run the built dist/cli.js, so build as well as type-check.
-  execFileSync(process.execPath, [path.join(root, 'esbuild.js')], { stdio: 'inherit', cwd: root });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', root], { stdio: 'inherit', cwd: root });
-}
 const grepIndex = process.argv.indexOf('--grep');
-const grep = grepIndex > 0 ? process.argv[grepIndex + 1] : undefined;
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
-runMocha(findTests(path.join(root, 'out/test/unit'), '.test.js'), { grep }).then(({ passed, failed }) => {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
-});
+runSuite({ name: 'unit', dir: path.join(root, 'out/test/unit'), bundle: true, grep: grepIndex > 0 ? process.argv[grepIndex + 1] : undefined });

@@ -11,6 +11,7 @@ import { runEvalCommand, runExportFineTuneCommand } from './evalCommands';
 import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
+import { quietSdkNodeVersionNotice } from './sdkNotice';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -214,6 +215,7 @@ function printHuman(o: RunOutcome, withOutput: boolean): void {
   );
 }
 
+quietSdkNodeVersionNotice();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

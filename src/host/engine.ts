@@ -35,7 +35,7 @@ export { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport
 /** Summarize Email (src/host/email/*): parsing, masking, related-document terms, structured summaries. */
 export { parseEmail } from '../core/email/parseEmail';
 export { emailPromptInputs, parseStructuredSummary, prepareThread } from '../core/email/emailSummary';
-export { unmask } from '../core/privacy/piiMasker';
+export { piiKindName, unmask } from '../core/privacy/piiMasker';
 export { retrievedRefs } from '../core/prompt/ragConfig';
 export { appendRating } from '../core/ratings/ratingsStore';
 /** The document index's controller and commands (src/host/rag/): loaded on first use of the index, not at activation. */

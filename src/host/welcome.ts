@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMAND } from './commandIds';
 import type { WorkbenchServices } from './services';
+import { uriExists } from './uriExists';
 
 /** The walkthrough's id as VS Code names it: `publisher.name#id`. */
 export const WALKTHROUGH_ID = 'prompt-workbench.prompt-workbench#promptWorkbench.gettingStarted';
@@ -38,15 +39,6 @@ async function sampleFiles(extensionUri: vscode.Uri): Promise<{ from: vscode.Uri
   return out;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Copies the sample prompts, documents, email and dataset into the folder. A file that is
  * already there is never overwritten: it is skipped and reported.
@@ -56,7 +48,7 @@ export async function addSamples(extensionUri: vscode.Uri, folder: vscode.Uri): 
   const skipped: string[] = [];
   for (const file of await sampleFiles(extensionUri)) {
     const target = vscode.Uri.joinPath(folder, ...file.to.split('/'));
-    if (await exists(target)) {
+    if (await uriExists(target)) {
       skipped.push(file.to);
       continue;
     }
@@ -92,7 +84,7 @@ export async function openSamples(extensionUri: vscode.Uri, options: { add?: boo
     }
     result = await addSamples(extensionUri, folder.uri);
     const first = vscode.Uri.joinPath(folder.uri, 'prompts', 'email-summary.prompt');
-    if (await exists(first)) {
+    if (await uriExists(first)) {
       await vscode.window.showTextDocument(first, { preview: false });
       result.opened = 'prompts/email-summary.prompt';
     }

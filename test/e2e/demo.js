@@ -1,8 +1,11 @@
 // `npm run demo`: the extension in a real VS Code (code-server) in your browser, on a
 // scratch copy of the sample workspace.
 //
-// - installs what it needs: the root's node_modules (npm ci) if missing, the build, the
-//   compiled test support, and code-server (test/e2e) if missing;
+// - shows the shipped samples only (samples/ and prompts/, what Open Sample Prompts gives a
+//   user), not the test fixtures;
+// - installs what it needs: the system packages (scripts/system-deps.sh), the root's
+//   node_modules (npm ci) if missing, the build, the compiled test support, and code-server
+//   (test/e2e) if missing;
 // - answers come from the local Bedrock simulator, UNLESS AWS credentials are configured
 //   (AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_BEARER_TOKEN_BEDROCK, or ~/.aws/credentials or
 //   ~/.aws/config): then from Amazon Bedrock through the AWS SDK's own chain. Force one with
@@ -48,6 +51,8 @@ function installBuiltExtension(extensionsDir) {
 
 async function main() {
   const started = Date.now();
+  // ripgrep, libkrb5-dev, build tools: code-server's install needs them (root + apt: installed here).
+  if (!require('../../scripts/systemDeps').ensureSystemPackages('demo')) process.exit(1);
   if (!fs.existsSync(path.join(ROOT, 'node_modules/esbuild')) || !fs.existsSync(path.join(ROOT, 'node_modules/typescript'))) {
     run('npm', ['ci'], 'installing the extension\'s dependencies (npm ci)');
   }
@@ -57,7 +62,7 @@ async function main() {
   if (tsc.status !== 0) console.log(`[demo] note: tsc reported errors (the demo goes on):\n${(tsc.stdout || '').split('\n').slice(0, 5).join('\n')}`);
 
   const { ensureInstalled, startCodeServer, portIsFree } = require('./lib/codeServer');
-  const { makeScratchWorkspace } = require('./lib/workspace');
+  const { makeDemoWorkspace } = require('./lib/workspace');
   const { startSimulator, SIMULATOR_AWS_ENV } = require('./lib/simulator');
   ensureInstalled();
 
@@ -89,7 +94,7 @@ async function main() {
       console.log(`[demo] no AWS credentials: answers come from the local Bedrock simulator at ${sim.url}.`);
     }
 
-    const ws = makeScratchWorkspace({ label: 'demo', endpointUrl, settings: { 'promptWorkbench.welcome.showOnFirstStart': true } });
+    const ws = makeDemoWorkspace({ endpointUrl, simulator: !useAws });
     cleanups.push(() => ws.cleanup());
 
     const scratchExt = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-demo-extensions-'));
@@ -118,7 +123,8 @@ async function main() {
     console.log('');
     console.log('[demo] then open prompts/email-summary.prompt, press F1 → "Prompt Workbench: Run Prompt",');
     console.log('       and answer the input box with @emails/launch-thread.txt (or paste an email).');
-    console.log('       prompts/slow-stop-demo.prompt streams slowly (simulator) to try the Stop button.');
+    console.log('       Compare Models runs it on the models of its workbench.compare; Run Dataset runs it on');
+    console.log('       datasets/emails.jsonl; prompts/docs-qa.prompt answers from docs/ (retrieval).');
     console.log('[demo] (remote machine? forward the port first, e.g. ssh -L 8080:127.0.0.1:8080 …)');
     console.log('[demo] Ctrl+C stops the demo.');
     await new Promise(() => {});

@@ -1,6 +1,7 @@
 // `prompt-workbench eval` through the built dist/cli.js, the real AWS SDK and the local Bedrock
 // server: per case × model results with check outcomes, a summary per model, exit 1 under
-// --min-pass (for CI), 2 for a CSV that lacks a required column, and records for the scoreboard.
+// --min-pass (for CI), 2 for a CSV that lacks a required column, records for the scoreboard,
+// and a clean stderr (issue 19: no AWS SDK Node-version notice).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -107,6 +108,22 @@ describe('CLI eval (dist/cli.js, AWS SDK, local Bedrock server)', function () {
     assert.match(r.stdout, /✓ limits {2}bedrock\/amazon\.nova-lite-v1:0/);
     assert.match(r.stdout, /model\s+pass rate\s+p50 latency\s+cost/);
     assert.match(r.stdout, /100% \(1\/1\)/);
+  });
+
+  it('clean output: render and eval print nothing on stderr (no AWS SDK "upgrade to node >=22" notice)', async () => {
+    fs.writeFileSync(path.join(dir, 'cases.jsonl'), JSON.stringify(CASES[0]) + '\n');
+    const render = await cli(['render', 'explain.prompt', '--var', 'topic=rate limits', '--json'], env, dir);
+    assert.equal(render.code, 0, render.stderr);
+    assert.deepEqual([render.stderr, /rate limits/.test(render.stdout)], ['', true]);
+    const calls = server.requests.length;
+    const evaluation = await cli(['eval', 'explain.prompt', '--models', NOVA], env, dir);
+    assert.equal(evaluation.code, 0, evaluation.stderr);
+    assert.ok(server.requests.length > calls, 'the SDK client was built and called');
+    assert.equal(evaluation.stderr, '');
+    // The SDK's own switch for exactly that notice stays the user's: set to false, the notice is back (below Node 22).
+    const noisy = await cli(['eval', 'explain.prompt', '--models', NOVA], { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }, dir);
+    if (Number(process.versions.node.split('.')[0]) < 22) assert.match(noisy.stderr, /NodeVersionSupportWarning[\s\S]*node >=22/);
+    else assert.equal(noisy.stderr, '');
   });
 
   it('exit 2 for a CSV without a column the prompt requires, naming it', async () => {

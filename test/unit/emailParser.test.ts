@@ -154,6 +154,45 @@ describe('email thread parsing (src/core/email)', () => {
   });
 });
 
+describe('forwards without a header block, and text still in quoted-printable', () => {
+  it("a forward's top message gets the sender its sign-off names among the forwarded message's recipients", async () => {
+    const thread = await parsed('forwarded-signed.txt');
+    assert.equal(thread.messages.length, 2);
+    const [forwarded, top] = thread.messages;
+    assert.equal(forwarded.from, 'AWS Support <support@example.com>');
+    assert.equal(top.from, 'Dana Okafor <dana.okafor@example.net>');
+    assert.match(top.body, /can someone own the quota increase/);
+    assert.match(thread.text, /From: Dana Okafor <dana\.okafor@example\.net>\n\nTeam, see below/);
+  });
+
+  it('a "Last, First" recipient matches too; a sign-off that names no recipient leaves the sender unknown, and the text says so', async () => {
+    const base = read('forwarded-signed.txt').toString('utf8');
+    const priya = await parseEmail({ content: base.replace('Thanks,\nDana', 'Priya') });
+    assert.ok(priya.ok);
+    assert.equal(priya.thread.messages[1].from, 'Raman, Priya <priya.raman@example.net>');
+    const stranger = await parseEmail({ content: base.replace('Thanks,\nDana', 'Thanks,\nMarco') });
+    assert.ok(stranger.ok);
+    assert.equal(stranger.thread.messages[1].from, '');
+    assert.match(stranger.thread.text, /Message 2 of 2\nFrom: unknown sender\n/);
+    // The plain Gmail forward fixture has no sign-off: unknown, not guessed.
+    const unsigned = await parsed('forwarded.txt');
+    assert.equal(unsigned.messages[1].from, '');
+  });
+
+  it('pasted quoted-printable (soft line breaks, =C3=A9, =E2=80=99, =3D) is decoded, with a note; ordinary "=" text is left alone', async () => {
+    const thread = await parsed('quoted-printable-pasted.txt');
+    assert.equal(thread.messages.length, 1);
+    const [message] = thread.messages;
+    assert.equal(message.from, 'René François <rene@example.fr>');
+    assert.match(message.body, /Nous avons décidé de déplacer la mise en production au 20 mars\. François s’occupe du plan de retour arrière, et la limite reste à 600 requêtes par minute \(rate=600\)\./);
+    assert.ok(thread.warnings.some((w) => /quoted-printable/.test(w)), thread.warnings.join(' | '));
+    const plain = await parseEmail({ content: 'Hi team,\n\nSet limit=600 and retries=3 in config (a==b stays).\n\nDana' });
+    assert.ok(plain.ok);
+    assert.match(plain.thread.messages[0].body, /limit=600 and retries=3 in config \(a==b stays\)/);
+    assert.deepEqual(plain.thread.warnings, []);
+  });
+});
+
 describe('public reply-parsing fixtures (github/email_reply_parser, MIT)', () => {
   const dir = 'email_reply_parser';
   const cases: { file: string; newest: RegExp; quoted?: RegExp; quotedFrom?: RegExp }[] = [

@@ -6,6 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as l10nRuntime from '@vscode/l10n';
+import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
+import { evaluateChecks } from '../../src/core/datasets/checks';
+import { parseEmail } from '../../src/core/email/parseEmail';
+import { parseCheckSpec } from '../../src/core/datasets/checkSpecs';
+import { semanticDiagnostics } from '../../src/core/prompt/language/semanticChecks';
+import { piiKindName } from '../../src/core/privacy/piiMasker';
 import { describeBedrockError } from '../../src/core/providers/bedrockErrors';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -54,5 +60,41 @@ describe('localization', function () {
       l10nRuntime.config({ contents: {} });
     }
     assert.equal(describeBedrockError(credentials, { modelId: 'm' }).message, english, 'English again without a bundle');
+  });
+
+  it("core's .prompt diagnostics, dataset check details, email-parser messages and masking kind names follow the bundle too; English is unchanged without one", async () => {
+    const text = '---\nmodel: bedrock/amazon.nova-lite-v1:0\nconfig: {topP: 1.2}\ninput:\n  schema: {email: string}\n---\n{{emial}}\n';
+    const context = { catalog: new ModelCatalog(), providers: ['bedrock'], fileName: 'x.prompt' };
+    const checks = [{ contains: 'rollback' }, { maxLength: { words: 2 } }].map((raw) => {
+      const spec = parseCheckSpec(raw);
+      if (typeof spec === 'string') throw new Error(spec);
+      return spec;
+    });
+    const subject = { output: 'the launch moves to May 12', model: 'bedrock/amazon.nova-lite-v1:0', metrics: { latencyMs: 10, costUsd: null }, inputs: {} };
+    const run = async () => ({
+      diagnostics: semanticDiagnostics(text, context).map((d) => d.message),
+      checks: (await evaluateChecks(checks, subject)).map((o) => o.detail),
+      kinds: (['email', 'phone', 'name'] as const).map(piiKindName),
+      email: await parseEmail({ content: '   ' }).then((r) => (r.ok ? '' : r.error.message)),
+    });
+    const english = await run();
+    assert.ok(english.diagnostics.includes('Frontmatter: config.topP must be from 0 to 1, found 1.2'), english.diagnostics.join(' | '));
+    assert.ok(english.diagnostics.includes('Template: "emial" is not declared in input.schema, so it renders empty unless a run passes it; did you mean "email"?'), english.diagnostics.join(' | '));
+    assert.deepEqual(english.checks, ['missing “rollback”', '6 words > 2']);
+    assert.deepEqual(english.kinds, ['email', 'phone', 'name']);
+    assert.match(english.email, /^There is nothing to summarize: the text is empty\./);
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = await run();
+      assert.ok(chinese.diagnostics.includes('Frontmatter：config.topP 必须在 0 到 1 之间，当前为 1.2'), chinese.diagnostics.join(' | '));
+      assert.ok(chinese.diagnostics.includes('模板："emial" 未在 input.schema 中声明，除非运行时传入，否则渲染为空；是否想写 "email"？'), chinese.diagnostics.join(' | '));
+      assert.deepEqual(chinese.checks, ['缺少 “rollback”', '6 个词 > 2']);
+      assert.deepEqual(chinese.kinds, ['邮箱', '电话', '姓名']);
+      assert.match(chinese.email, /^没有可总结的内容：文本为空。/);
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.deepEqual(await run(), english, 'English again without a bundle');
   });
 });

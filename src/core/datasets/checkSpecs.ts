@@ -3,6 +3,8 @@
  * Each is written either in full (`{type: contains, value: refund}`) or as one key
  * (`{contains: refund}`, `{maxLength: {words: 120}}`, `validJson`); both become a `CheckSpec`.
  */
+import * as l10n from '@vscode/l10n';
+
 export type CheckSpec =
   | { type: 'contains' | 'notContains'; value: string[]; ignoreCase: boolean; name?: string }
   | { type: 'regex'; pattern: string; flags: string; name?: string }
@@ -47,7 +49,7 @@ export function parseCheckSpecs(raw: unknown): { checks: CheckSpec[]; problems: 
   const problems: string[] = [];
   list.forEach((item, index) => {
     const result = parseCheckSpec(item);
-    if (typeof result === 'string') problems.push(`check ${index + 1}: ${result}`);
+    if (typeof result === 'string') problems.push(l10n.t('check {0}: {1}', index + 1, result));
     else checks.push(result);
   });
   return { checks, problems };
@@ -64,25 +66,25 @@ export function parseCheckSpec(item: unknown): CheckSpec | string {
     body = item;
   } else if (isObject(item)) {
     const keys = Object.keys(item).filter((k) => k !== 'name');
-    if (keys.length !== 1) return `write a check as {type: …} or as one key such as {contains: "text"}, not {${Object.keys(item).join(', ')}}`;
+    if (keys.length !== 1) return l10n.t('write a check as {0} or as one key such as {1}, not {2}', '{type: …}', '{contains: "text"}', `{${Object.keys(item).join(', ')}}`);
     type = keys[0];
     const value = item[type];
     body = isObject(value) && type !== 'jsonSchema' ? { ...value } : shorthandBody(type, value);
     if (typeof item.name === 'string') body.name = item.name;
   } else {
-    return 'a check is an object such as {contains: "text"} or a name such as validJson';
+    return l10n.t('a check is an object such as {0} or a name such as validJson', '{contains: "text"}');
   }
-  if (!(CHECK_TYPES as readonly string[]).includes(type)) return `unknown check “${type}” (known: ${CHECK_TYPES.join(', ')})`;
+  if (!(CHECK_TYPES as readonly string[]).includes(type)) return l10n.t('unknown check “{0}” (known: {1})', type, CHECK_TYPES.join(', '));
   const name = typeof body.name === 'string' && body.name.trim() ? { name: body.name.trim() } : {};
   switch (type as CheckType) {
     case 'contains':
     case 'notContains': {
       const values = Array.isArray(body.value) ? body.value : [body.value];
-      if (!values.length || !values.every((v) => typeof v === 'string' && v.length > 0)) return `${type} needs a text (or a list of texts) in "value"`;
+      if (!values.length || !values.every((v) => typeof v === 'string' && v.length > 0)) return l10n.t('{0} needs a text (or a list of texts) in "value"', type);
       return { type: type as 'contains', value: values as string[], ignoreCase: body.ignoreCase === true, ...name };
     }
     case 'regex': {
-      if (typeof body.pattern !== 'string') return 'regex needs "pattern"';
+      if (typeof body.pattern !== 'string') return l10n.t('regex needs "pattern"');
       const flags = typeof body.flags === 'string' ? body.flags : '';
       try {
         new RegExp(body.pattern, flags);
@@ -94,33 +96,33 @@ export function parseCheckSpec(item: unknown): CheckSpec | string {
     case 'validJson':
       return { type: 'validJson', ...name };
     case 'jsonSchema':
-      if (!isObject(body.schema)) return 'jsonSchema needs a JSON Schema object in "schema"';
+      if (!isObject(body.schema)) return l10n.t('jsonSchema needs a JSON Schema object in "schema"');
       return { type: 'jsonSchema', schema: body.schema, ...name };
     case 'maxLength': {
       const chars = body.chars;
       const words = body.words;
       if ((chars !== undefined && !(isNumber(chars) && chars >= 0)) || (words !== undefined && !(isNumber(words) && words >= 0)) || (chars === undefined && words === undefined)) {
-        return 'maxLength needs "chars" or "words" (a number)';
+        return l10n.t('maxLength needs "chars" or "words" (a number)');
       }
       return { type: 'maxLength', ...(chars !== undefined ? { chars: chars as number } : {}), ...(words !== undefined ? { words: words as number } : {}), ...name };
     }
     case 'latencyMs':
     case 'costUsd':
-      if (!isNumber(body.max) || body.max < 0) return `${type} needs "max" (a number)`;
+      if (!isNumber(body.max) || body.max < 0) return l10n.t('{0} needs "max" (a number)', type);
       return { type: type as 'latencyMs', max: body.max, ...name };
     case 'similarity': {
       const metric = body.metric ?? 'tokenF1';
-      if (metric !== 'tokenF1' && metric !== 'rougeL') return 'similarity\'s "metric" is tokenF1 or rougeL';
+      if (metric !== 'tokenF1' && metric !== 'rougeL') return l10n.t('similarity\'s "metric" is tokenF1 or rougeL');
       const threshold = body.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
-      if (!isNumber(threshold) || threshold < 0 || threshold > 1) return 'similarity\'s "threshold" is a number from 0 to 1';
-      if (body.reference !== undefined && typeof body.reference !== 'string') return 'similarity\'s "reference" must be a text';
+      if (!isNumber(threshold) || threshold < 0 || threshold > 1) return l10n.t('{0}\'s "threshold" is a number from 0 to 1', 'similarity');
+      if (body.reference !== undefined && typeof body.reference !== 'string') return l10n.t('similarity\'s "reference" must be a text');
       return { type: 'similarity', metric, threshold, ...(typeof body.reference === 'string' ? { reference: body.reference } : {}), ...name };
     }
     case 'llmJudge': {
-      if (typeof body.rubric !== 'string' || !body.rubric.trim()) return 'llmJudge needs "rubric" (what a good answer does)';
-      if (body.model !== undefined && typeof body.model !== 'string') return 'llmJudge\'s "model" must be a model id';
+      if (typeof body.rubric !== 'string' || !body.rubric.trim()) return l10n.t('llmJudge needs "rubric" (what a good answer does)');
+      if (body.model !== undefined && typeof body.model !== 'string') return l10n.t('llmJudge\'s "model" must be a model id');
       const threshold = body.threshold ?? DEFAULT_JUDGE_THRESHOLD;
-      if (!isNumber(threshold) || threshold < 0 || threshold > 1) return 'llmJudge\'s "threshold" is a number from 0 to 1';
+      if (!isNumber(threshold) || threshold < 0 || threshold > 1) return l10n.t('{0}\'s "threshold" is a number from 0 to 1', 'llmJudge');
       return { type: 'llmJudge', rubric: body.rubric, ...(typeof body.model === 'string' ? { model: body.model } : {}), threshold, ...name };
     }
   }

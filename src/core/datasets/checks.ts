@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { RunMetrics } from '../runs/runModel';
 import { checkName, type CheckOutcome, type CheckSpec } from './checkSpecs';
@@ -64,7 +65,7 @@ export async function evaluateChecks(specs: readonly CheckSpec[], subject: Check
     try {
       outcomes.push(await evaluateCheck(spec, subject, options));
     } catch (err) {
-      outcomes.push({ check: checkName(spec), pass: false, detail: `the check could not run: ${(err as Error).message}` });
+      outcomes.push({ check: checkName(spec), pass: false, detail: l10n.t('the check could not run: {0}', (err as Error).message) });
     }
   }
   return outcomes;
@@ -80,34 +81,34 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
       const found = spec.value.filter((v) => hay.includes(spec.ignoreCase ? v.toLowerCase() : v));
       if (spec.type === 'contains') {
         const missing = spec.value.filter((v) => !found.includes(v));
-        return { check, pass: !missing.length, detail: missing.length ? `missing ${missing.map((m) => `“${m}”`).join(', ')}` : `contains ${spec.value.map((m) => `“${m}”`).join(', ')}` };
+        return { check, pass: !missing.length, detail: missing.length ? l10n.t('missing {0}', quoteAll(missing)) : l10n.t('contains {0}', quoteAll(spec.value)) };
       }
-      return { check, pass: !found.length, detail: found.length ? `contains ${found.map((m) => `“${m}”`).join(', ')}` : `contains none of ${spec.value.map((m) => `“${m}”`).join(', ')}` };
+      return { check, pass: !found.length, detail: found.length ? l10n.t('contains {0}', quoteAll(found)) : l10n.t('contains none of {0}', quoteAll(spec.value)) };
     }
     case 'regex': {
       const match = new RegExp(spec.pattern, spec.flags).exec(output);
-      return { check, pass: match !== null, detail: match ? `matches at “${match[0].slice(0, 60)}”` : `no match for /${spec.pattern}/${spec.flags}` };
+      return { check, pass: match !== null, detail: match ? l10n.t('matches at “{0}”', match[0].slice(0, 60)) : l10n.t('no match for {0}', `/${spec.pattern}/${spec.flags}`) };
     }
     case 'validJson': {
       const parsed = parseJsonOutput(output);
-      return 'error' in parsed ? { check, pass: false, detail: parsed.error } : { check, pass: true, detail: 'valid JSON' };
+      return 'error' in parsed ? { check, pass: false, detail: parsed.error } : { check, pass: true, detail: l10n.t('valid JSON') };
     }
     case 'jsonSchema': {
       const parsed = parseJsonOutput(output);
       if ('error' in parsed) return { check, pass: false, detail: parsed.error };
       const validate = schemaValidator(spec.schema);
       if (typeof validate === 'string') return { check, pass: false, detail: validate };
-      if (validate(parsed.value)) return { check, pass: true, detail: 'matches the schema' };
+      if (validate(parsed.value)) return { check, pass: true, detail: l10n.t('matches the schema') };
       const errors = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-      return { check, pass: false, detail: errors.join('; ') || 'does not match the schema' };
+      return { check, pass: false, detail: errors.join('; ') || l10n.t('does not match the schema') };
     }
     case 'maxLength': {
       const chars = output.length;
       const words = tokensOf(output).length;
       const over: string[] = [];
-      if (spec.chars !== undefined && chars > spec.chars) over.push(`${chars} characters > ${spec.chars}`);
-      if (spec.words !== undefined && words > spec.words) over.push(`${words} words > ${spec.words}`);
-      const limits = [spec.chars !== undefined ? `${chars}/${spec.chars} characters` : '', spec.words !== undefined ? `${words}/${spec.words} words` : ''].filter(Boolean).join(', ');
+      if (spec.chars !== undefined && chars > spec.chars) over.push(l10n.t('{0} characters > {1}', chars, spec.chars));
+      if (spec.words !== undefined && words > spec.words) over.push(l10n.t('{0} words > {1}', words, spec.words));
+      const limits = [spec.chars !== undefined ? l10n.t('{0}/{1} characters', chars, spec.chars) : '', spec.words !== undefined ? l10n.t('{0}/{1} words', words, spec.words) : ''].filter(Boolean).join(', ');
       return { check, pass: !over.length, detail: over.length ? over.join(', ') : limits };
     }
     case 'latencyMs': {
@@ -116,17 +117,17 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
     }
     case 'costUsd': {
       const v = subject.metrics.costUsd;
-      if (v === null) return { check, pass: false, detail: 'the cost is unknown (no price for this model)' };
+      if (v === null) return { check, pass: false, detail: l10n.t('the cost is unknown (no price for this model)') };
       return { check, pass: v <= spec.max, detail: `$${v.toFixed(6)} ${v <= spec.max ? '≤' : '>'} $${spec.max}` };
     }
     case 'similarity': {
       const reference = spec.reference ?? subject.reference;
-      if (reference === undefined) return { check, pass: false, detail: 'no reference answer to compare with (add a "reference" to the row)' };
+      if (reference === undefined) return { check, pass: false, detail: l10n.t('no reference answer to compare with (add a "reference" to the row)') };
       const score = spec.metric === 'rougeL' ? rougeL(output, reference) : tokenF1(output, reference);
       return { check, pass: score >= spec.threshold, score, detail: `${spec.metric} ${fmt(score)} ${score >= spec.threshold ? '≥' : '<'} ${spec.threshold}` };
     }
     case 'llmJudge': {
-      if (!options.judge) return { check, pass: false, detail: 'no judge is available here' };
+      if (!options.judge) return { check, pass: false, detail: l10n.t('no judge is available here') };
       const model = spec.model ?? options.judgeModel ?? subject.model;
       const result = await options.judge({
         rubric: spec.rubric,
@@ -137,9 +138,14 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
         threshold: spec.threshold,
         signal: options.signal ?? new AbortController().signal,
       });
-      if (!result.verdict) return { check, pass: false, detail: result.problem ?? 'no verdict' };
+      if (!result.verdict) return { check, pass: false, detail: result.problem ?? l10n.t('no verdict') };
       const { pass, score, reason } = result.verdict;
-      return { check, pass, ...(score !== null ? { score } : {}), detail: `${result.model}: ${pass ? 'pass' : 'fail'}${score !== null ? ` (${fmt(score)})` : ''}${reason ? ` — ${reason}` : ''}` };
+      return { check, pass, ...(score !== null ? { score } : {}), detail: `${result.model}: ${pass ? l10n.t('pass') : l10n.t('fail')}${score !== null ? ` (${fmt(score)})` : ''}${reason ? ` — ${reason}` : ''}` };
     }
   }
+}
+
+/** “a”, “b”: the values a check looked for, as its detail names them. */
+function quoteAll(values: readonly string[]): string {
+  return values.map((value) => `“${value}”`).join(', ');
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,13 +71,13 @@ export function parseDataset(text: string, file: string, options: ReadDatasetOpt
     if (!parsed.missingColumns.length) {
       const missing = required.filter((name) => built.inputs[name] === undefined || built.inputs[name] === null || built.inputs[name] === '');
       if (missing.length) {
-        problems.push({ line: row.line, message: `no value for ${missing.map((m) => `“${m}”`).join(', ')}, which the prompt requires` });
+        problems.push({ line: row.line, message: l10n.t('no value for {0}, which the prompt requires', quoteList(missing)) });
         continue;
       }
     }
     const earlier = seen.get(built.id);
     if (earlier !== undefined) {
-      problems.push({ line: row.line, message: `the same case id “${built.id}” as line ${earlier}: give the rows distinct ids or inputs` });
+      problems.push({ line: row.line, message: l10n.t('the same case id “{0}” as line {1}: give the rows distinct ids or inputs', built.id, earlier) });
       continue;
     }
     seen.set(built.id, row.line);
@@ -102,7 +103,7 @@ function parseJsonlRows(text: string): RawRows {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      problems.push({ line: i + 1, message: `not valid JSON (${(err as Error).message})` });
+      problems.push({ line: i + 1, message: l10n.t('not valid JSON ({0})', (err as Error).message) });
       continue;
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -130,14 +131,14 @@ function parseCsvRows(text: string, delimiter: string, options: ReadDatasetOptio
       skip_records_with_error: true,
       info: true,
       on_skip: (err) => {
-        if (err) problems.push({ line: typeof err.lines === 'number' ? err.lines : 0, message: `a CSV row that cannot be read: ${err.message.replace(/^Invalid Record Length: /, '')}` });
+        if (err) problems.push({ line: typeof err.lines === 'number' ? err.lines : 0, message: l10n.t('a CSV row that cannot be read: {0}', err.message.replace(/^Invalid Record Length: /, '')) });
         return undefined;
       },
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (err) {
     // Only a broken header (or an unclosed quote at the end) gets here: nothing can be read.
     const e = err as Error & { lines?: number };
-    return { rows: [], problems: [{ line: e.lines ?? 1, message: `the CSV file cannot be read: ${e.message}` }], missingColumns: [] };
+    return { rows: [], problems: [{ line: e.lines ?? 1, message: l10n.t('the CSV file cannot be read: {0}', e.message) }], missingColumns: [] };
   }
   if (!records.length) return { rows: [], problems, missingColumns: [] };
   const header = records[0].record.map((h) => h.trim());
@@ -145,7 +146,10 @@ function parseCsvRows(text: string, delimiter: string, options: ReadDatasetOptio
   if (missingColumns.length) {
     problems.push({
       line: records[0].info.lines,
-      message: `missing column${missingColumns.length > 1 ? 's' : ''} ${missingColumns.map((c) => `“${c}”`).join(', ')}, which the prompt's input schema requires`,
+      message:
+        missingColumns.length > 1
+          ? l10n.t("missing columns {0}, which the prompt's input schema requires", quoteList(missingColumns))
+          : l10n.t("missing column {0}, which the prompt's input schema requires", quoteList(missingColumns)),
     });
   }
   const rows: RawRows['rows'] = [];
@@ -171,7 +175,7 @@ function buildCase(row: Record<string, unknown>, line: number): DatasetCase | st
       try {
         raw = JSON.parse(raw);
       } catch (err) {
-        return `"checks" is not valid JSON (${(err as Error).message})`;
+        return l10n.t('"checks" is not valid JSON ({0})', (err as Error).message);
       }
     }
     const parsed = parseCheckSpecs(raw);
@@ -180,7 +184,7 @@ function buildCase(row: Record<string, unknown>, line: number): DatasetCase | st
   }
   const reference = row.reference === undefined || row.reference === null || row.reference === '' ? undefined : typeof row.reference === 'string' ? row.reference : JSON.stringify(row.reference);
   const explicitId = row.id === undefined || row.id === null || row.id === '' ? undefined : String(row.id);
-  if (explicitId !== undefined && !/^[\w.:-]{1,100}$/.test(explicitId)) return `"id" must be letters, digits, _ . : or - (at most 100), not “${explicitId}”`;
+  if (explicitId !== undefined && !/^[\w.:-]{1,100}$/.test(explicitId)) return l10n.t('"id" must be letters, digits, _ . : or - (at most 100), not “{0}”', explicitId);
   return { id: explicitId ?? caseIdOf(inputs), line, inputs, ...(reference !== undefined ? { reference } : {}), checks };
 }
 
@@ -211,7 +215,7 @@ export function datasetRowLine(inputs: Record<string, unknown>, reference?: stri
 
 /** Appends a row to a JSONL dataset (one write; a file without a final newline gets one first). */
 export async function appendDatasetRow(file: string, inputs: Record<string, unknown>, reference?: string): Promise<DatasetCase> {
-  if (datasetFormat(file) !== 'jsonl') throw new Error(`Rows are added to JSONL datasets only; ${path.basename(file)} is CSV: add the row there by hand, or use a .jsonl file.`);
+  if (datasetFormat(file) !== 'jsonl') throw new Error(l10n.t('Rows are added to JSONL datasets only; {0} is CSV: add the row there by hand, or use a .jsonl file.', path.basename(file)));
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   let prefix = '';
   try {
@@ -234,4 +238,9 @@ export async function appendDatasetRow(file: string, inputs: Record<string, unkn
   const built = buildCase(JSON.parse(line) as Record<string, unknown>, 0);
   if (typeof built === 'string') throw new Error(built);
   return built;
+}
+
+/** “a”, “b”: names as the messages quote them. */
+function quoteList(names: readonly string[]): string {
+  return names.map((name) => `“${name}”`).join(', ');
 }

@@ -3,6 +3,7 @@
  * empty input) with a message the person can act on, and reading mixed encodings line by
  * line (UTF-8 where it is valid, Windows-1252 where it is not) instead of showing mojibake.
  */
+import * as l10n from '@vscode/l10n';
 import { EmailInputError } from './types';
 
 /** Larger inputs are refused: no thread a person pastes is this long, and parsing it would stall the editor. */
@@ -11,7 +12,7 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 export function decodeEmailBytes(bytes: Uint8Array): { text: string; warnings: string[] } {
   checkSize(bytes.length);
   if (looksBinary(bytes)) {
-    throw new EmailInputError('This file is not text: it looks like a binary file (an image, a PDF or an archive?). Open the email itself (.eml or .txt), or paste its text.', 'binary');
+    throw new EmailInputError(l10n.t('This file is not text: it looks like a binary file (an image, a PDF or an archive?). Open the email itself (.eml or .txt), or paste its text.'), 'binary');
   }
   const warnings: string[] = [];
   let text: string;
@@ -19,7 +20,7 @@ export function decodeEmailBytes(bytes: Uint8Array): { text: string; warnings: s
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     text = decodeMixed(bytes);
-    warnings.push('Parts of the text were not valid UTF-8; they were read as Windows-1252 (Western European).');
+    warnings.push(l10n.t('Parts of the text were not valid UTF-8; they were read as Windows-1252 (Western European).'));
   }
   return { text: text.replace(/^\uFEFF/, ''), warnings };
 }
@@ -28,11 +29,11 @@ export function decodeEmailBytes(bytes: Uint8Array): { text: string; warnings: s
 export function checkEmailText(text: string): string {
   checkSize(Buffer.byteLength(text, 'utf8'));
   const clean = text.replace(/^\uFEFF/, '');
-  if (!clean.trim()) throw new EmailInputError('There is nothing to summarize: the text is empty. Paste an email thread, select one, or open an .eml file.', 'empty');
+  if (!clean.trim()) throw new EmailInputError(l10n.t('There is nothing to summarize: the text is empty. Paste an email thread, select one, or open an .eml file.'), 'empty');
   const sample = clean.slice(0, 8192);
   const control = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
   if (control > Math.max(8, sample.length * 0.05)) {
-    throw new EmailInputError('This text looks like binary data, not an email. Paste the text of the thread, or open the .eml file.', 'binary');
+    throw new EmailInputError(l10n.t('This text looks like binary data, not an email. Paste the text of the thread, or open the .eml file.'), 'binary');
   }
   return clean.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
@@ -40,7 +41,7 @@ export function checkEmailText(text: string): string {
 function checkSize(bytes: number): void {
   if (bytes > MAX_INPUT_BYTES) {
     const mb = (bytes / 1024 / 1024).toFixed(1);
-    throw new EmailInputError(`This input is ${mb} MB; email threads up to ${MAX_INPUT_BYTES / 1024 / 1024} MB can be read. Paste the part of the thread you need.`, 'too-large');
+    throw new EmailInputError(l10n.t('This input is {0} MB; email threads up to {1} MB can be read. Paste the part of the thread you need.', mb, MAX_INPUT_BYTES / 1024 / 1024), 'too-large');
   }
 }
 
@@ -75,4 +76,41 @@ function decodeMixed(bytes: Uint8Array): string {
     }
   }
   return parts.join('\n');
+}
+
+const QP_ESCAPE = /=([0-9A-F]{2})/g;
+const QP_SOFT_BREAK = /=[ \t]*\n/g;
+
+/**
+ * Text still in quoted-printable (pasted from a mail's source, or a `.txt` saved from one):
+ * `=E2=80=99`, `=3D`, lines ending in `=`. Decoded when it clearly is QP — three or more escapes
+ * and a soft line break, an escaped `=` (`=3D`) or a UTF-8 sequence (`=C3=A9`) — so that an
+ * ordinary `a=1` or `==` is left alone. Bytes that are not UTF-8 are read as Windows-1252.
+ */
+export function decodeQuotedPrintableText(text: string): { text: string; decoded: boolean } {
+  const escapes = text.match(QP_ESCAPE)?.length ?? 0;
+  if (escapes < 3) return { text, decoded: false };
+  const soft = text.match(QP_SOFT_BREAK)?.length ?? 0;
+  if (soft === 0 && !/=3D/.test(text) && !/=[C-F][0-9A-F]=[89AB][0-9A-F]/.test(text)) return { text, decoded: false };
+  const joined = text.replace(QP_SOFT_BREAK, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; ) {
+    const m = joined[i] === '=' ? /^=([0-9A-F]{2})/.exec(joined.slice(i, i + 3)) : null;
+    if (m) {
+      bytes.push(parseInt(m[1], 16));
+      i += 3;
+    } else {
+      const code = joined.codePointAt(i)!;
+      bytes.push(...Buffer.from(String.fromCodePoint(code), 'utf8'));
+      i += code > 0xffff ? 2 : 1;
+    }
+  }
+  const raw = Uint8Array.from(bytes);
+  let decoded: string;
+  try {
+    decoded = utf8.decode(raw);
+  } catch {
+    decoded = decodeMixed(raw);
+  }
+  return { text: decoded, decoded: true };
 }

@@ -3,7 +3,8 @@
  * MIME message (`.eml`, parsed with mailparser, loaded on first use). Never throws: bad input
  * comes back as `{ok: false, error}` with a message for the person, odd input as warnings.
  */
-import { decodeEmailBytes, checkEmailText } from './decodeInput';
+import * as l10n from '@vscode/l10n';
+import { decodeEmailBytes, checkEmailText, decodeQuotedPrintableText } from './decodeInput';
 import { parseThreadText } from './parseThread';
 import { estimateTextTokens, threadText } from './threadText';
 import { EmailInputError, type EmailMessage, type ParsedThread } from './types';
@@ -34,15 +35,22 @@ export async function parseEmail(input: EmailInput): Promise<EmailParseResult> {
     const asMime = /\.eml$/i.test(input.fileName ?? '') || looksLikeMime(text);
     // mailparser reads each part's own charset from the bytes, so a file goes to it undecoded.
     const raw = typeof input.content === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(input.content);
+    if (!asMime) {
+      const qp = decodeQuotedPrintableText(text);
+      if (qp.decoded) {
+        text = qp.text;
+        warnings.push(l10n.t('The text was still quoted-printable (=E2=80=99, lines ending in =); it was decoded.'));
+      }
+    }
     const parsed = asMime ? await parseMime(raw, text, warnings) : { messages: parseThreadText(text), original: text };
     if (parsed.messages.length === 0) {
-      return { ok: false, error: { kind: 'empty', message: 'No message text was found: the input has only headers, quotes or signatures. Paste the thread with its messages, or open the .eml file.' } };
+      return { ok: false, error: { kind: 'empty', message: l10n.t('No message text was found: the input has only headers, quotes or signatures. Paste the thread with its messages, or open the .eml file.') } };
     }
     const cleaned = threadText(parsed.messages);
     const original = estimateTextTokens(parsed.original);
     const cleanedTokens = estimateTextTokens(cleaned);
     if (cleanedTokens > LONG_THREAD_TOKENS) {
-      warnings.push(`The cleaned thread is still about ${cleanedTokens.toLocaleString('en-US')} tokens, more than most models read at once. Summarize a part of it for a complete answer.`);
+      warnings.push(l10n.t('The cleaned thread is still about {0} tokens, more than most models read at once. Summarize a part of it for a complete answer.', cleanedTokens.toLocaleString('en-US')));
     }
     return {
       ok: true,
@@ -56,7 +64,7 @@ export async function parseEmail(input: EmailInput): Promise<EmailParseResult> {
     };
   } catch (err) {
     if (err instanceof EmailInputError) return { ok: false, error: { kind: err.kind, message: err.message } };
-    return { ok: false, error: { kind: 'unreadable', message: `The email could not be read (${(err as Error)?.message ?? String(err)}). Paste its text instead.` } };
+    return { ok: false, error: { kind: 'unreadable', message: l10n.t('The email could not be read ({0}). Paste its text instead.', (err as Error)?.message ?? String(err)) } };
   }
 }
 
@@ -81,15 +89,15 @@ async function parseMime(raw: Buffer, text: string, warnings: string[]): Promise
     const { simpleParser } = await import('mailparser');
     mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipTextToHtml: true });
   } catch (err) {
-    warnings.push(`The MIME structure is broken (${(err as Error)?.message ?? err}); the message was read as plain text.`);
+    warnings.push(l10n.t('The MIME structure is broken ({0}); the message was read as plain text.', String((err as Error)?.message ?? err)));
     return plainFallback(text);
   }
   const body = (mail.text ?? '').replace(/\r\n?/g, '\n');
   if (!body.trim()) {
-    warnings.push('The message has no readable text part (only attachments, or broken MIME); what could be read is shown.');
+    warnings.push(l10n.t('The message has no readable text part (only attachments, or broken MIME); what could be read is shown.'));
     return plainFallback(text);
   }
-  if (!mail.text && mail.html) warnings.push('The message had HTML only; its text was extracted.');
+  if (!mail.text && mail.html) warnings.push(l10n.t('The message had HTML only; its text was extracted.'));
   const headers = {
     from: mail.from?.text ?? '',
     to: addressText(mail.to),

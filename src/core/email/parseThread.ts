@@ -67,6 +67,7 @@ function parseLevel(lines: string[], topHeaders: Headers, depth: number): EmailM
     current.lines.push(line);
     i++;
   }
+  inferForwarders(segments);
   const messages: EmailMessage[] = [];
   for (const segment of segments.reverse()) {
     const { body, trailingQuote } = splitTrailingQuote(segment.lines);
@@ -90,6 +91,39 @@ function senderNames(from: string | undefined): string[] {
   if (comma) name = `${comma[2]} ${comma[1]}`;
   if (!name) return [];
   return [name, name.split(/\s+/)[0]];
+}
+
+/**
+ * A forward pasted without its own header block (the top message is just "FYI, see below.
+ * Dana"): its sender is the forwarded message's recipient whose name the sign-off gives. A
+ * sign-off that names no recipient leaves the sender unknown; nothing is guessed.
+ */
+function inferForwarders(segments: Segment[]): void {
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const segment = segments[i];
+    const to = segments[i + 1].headers.to;
+    if (segment.headers.from || !to) continue;
+    const name = signOffName(segment.lines);
+    if (!name) continue;
+    const recipient = splitRecipients(to).find((r) => senderNames(r).some((n) => n.toLowerCase() === name.toLowerCase()));
+    if (recipient) segment.headers.from = recipient;
+  }
+}
+
+/** The name a message is signed with: its last line ("Dana", "Dana Okafor", "Thanks, Dana", "-- Dana"). */
+function signOffName(lines: string[]): string | undefined {
+  const last = [...lines].reverse().find((l) => l.trim())?.trim();
+  if (!last || last.length > 60) return undefined;
+  const name = last.replace(/^(?:[-–—~]+\s*|(?:thanks|thank you|many thanks|cheers|best|regards|best regards|kind regards|br)[,!.]?\s+)/iu, '').replace(/[,.!]$/, '').trim();
+  return /^\p{L}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*){0,2}$/u.test(name) ? name : undefined;
+}
+
+/** "Dana Okafor <d@x>, Raman, Priya <p@x>; ops@x" → one entry per person (a "Last, First" name stays whole). */
+function splitRecipients(list: string): string[] {
+  return list
+    .split(/;|(?<=>)\s*,|(?<=@[\w.-]+)\s*,/)
+    .map((r) => r.trim())
+    .filter(Boolean);
 }
 
 const hasText = (lines: string[]) => lines.some((l) => l.trim());

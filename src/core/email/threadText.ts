@@ -6,7 +6,8 @@ export function threadText(messages: readonly EmailMessage[]): string {
   return messages
     .map((m, i) => {
       const head = [`Message ${i + 1} of ${messages.length}`];
-      if (m.from) head.push(`From: ${m.from}`);
+      // A message whose sender is not known says so, so that its words are not put in the next sender's mouth.
+      if (m.from || messages.length > 1) head.push(`From: ${m.from || 'unknown sender'}`);
       if (m.to) head.push(`To: ${m.to}`);
       if (m.cc) head.push(`Cc: ${m.cc}`);
       if (m.date) head.push(`Date: ${m.date}`);

@@ -5,9 +5,28 @@
  * always the same placeholder (`[EMAIL_1]`). The mapping back stays with the caller: it is
  * never put into a prompt or a run record, only used to restore what the person sees.
  */
+import * as l10n from '@vscode/l10n';
 import { ibanValid, luhnValid } from './checksums';
 
 export type PiiKind = 'email' | 'phone' | 'card' | 'ssn' | 'iban' | 'name';
+
+/** A kind's name for the person ("2 email, 1 phone" in the email panel), in the display language. */
+export function piiKindName(kind: PiiKind): string {
+  switch (kind) {
+    case 'email':
+      return l10n.t('email');
+    case 'phone':
+      return l10n.t('phone');
+    case 'card':
+      return l10n.t('card');
+    case 'ssn':
+      return l10n.t('SSN');
+    case 'iban':
+      return l10n.t('IBAN');
+    case 'name':
+      return l10n.t('name');
+  }
+}
 
 /** One masked value, as the CLI and the panel list it (never with the value itself). */
 export interface Redaction {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { picoschema } from 'dotprompt';
 import type { ParsedPrompt } from './parsePrompt';
 
@@ -78,7 +79,7 @@ export function inputValuesFromForm(fields: InputField[], form: Record<string, s
     }
     if (f.type === 'number' || f.type === 'integer') {
       const number = Number(text.trim());
-      if (!Number.isFinite(number) || (f.type === 'integer' && !Number.isInteger(number))) throw new Error(`Input “${f.name}” must be ${f.type === 'integer' ? 'a whole number' : 'a number'}, not “${text}”.`);
+      if (!Number.isFinite(number) || (f.type === 'integer' && !Number.isInteger(number))) throw new Error(f.type === 'integer' ? l10n.t('Input “{0}” must be a whole number, not “{1}”.', f.name, text) : l10n.t('Input “{0}” must be a number, not “{1}”.', f.name, text));
       values[f.name] = number;
     } else if (f.type === 'boolean') {
       values[f.name] = text === 'true';
@@ -86,7 +87,7 @@ export function inputValuesFromForm(fields: InputField[], form: Record<string, s
       try {
         values[f.name] = JSON.parse(text);
       } catch (err) {
-        throw new Error(`Input “${f.name}” must be JSON (${(err as Error).message}).`);
+        throw new Error(l10n.t('Input “{0}” must be JSON ({1}).', f.name, (err as Error).message));
       }
     } else {
       values[f.name] = text;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { GenerationConfig } from '../providers/types';
 import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from './promptDiagnostics';
@@ -53,7 +54,7 @@ export function parsePromptSource(source: string, options: { path?: string } = {
     return {
       ...emptyParse(text),
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'internal-error', message: `Could not check ${options.path ?? 'this prompt'}: ${reason}`, range: new LineIndex(text).lineRange(0) }],
+      diagnostics: [{ severity: 'error', code: 'internal-error', message: l10n.t('Could not check {0}: {1}', options.path ?? l10n.t('this prompt'), reason), range: new LineIndex(text).lineRange(0) }],
     };
   }
 }
@@ -93,12 +94,12 @@ function parseText(source: string): ParsedPrompt {
   const nulOffset = source.indexOf('\u0000');
   if (nulOffset >= 0) {
     const line = positions.position(nulOffset).line;
-    diagnostics.push({ severity: 'warning', code: 'binary-content', message: 'This file contains NUL characters: it looks like a binary file, not a .prompt file', range: positions.lineRange(line) });
+    diagnostics.push({ severity: 'warning', code: 'binary-content', message: l10n.t('This file contains NUL characters: it looks like a binary file, not a .prompt file'), range: positions.lineRange(line) });
   }
 
   const split = splitFrontmatter(source, positions);
   const frontmatterError = (code: string, message: string, line: number): void => {
-    diagnostics.push({ severity: 'error', code, message: `Frontmatter: ${message}`, range: positions.lineRange(line) });
+    diagnostics.push({ severity: 'error', code, message: l10n.t('Frontmatter: {0}', message), range: positions.lineRange(line) });
   };
   let frontmatter: FrontmatterValues = { values: {}, rangeOfKey: () => positions.lineRange(0) };
   let templateStartOffset = 0;
@@ -156,7 +157,7 @@ function readFrontmatter(source: string, yamlStart: number, yamlEnd: number, pos
     ...[...nodes.duplicateKeyByStart].map(([start, duplicate]) => ({
       severity: 'error' as const,
       code: 'DUPLICATE_KEY',
-      message: `YAML: duplicate key "${duplicate.key}" (first set on line ${lineOf(duplicate.firstStart)}); keep one`,
+      message: l10n.t('YAML: duplicate key "{0}" (first set on line {1}); keep one', duplicate.key, lineOf(duplicate.firstStart)),
       start,
       end: duplicate.end,
     })),
@@ -175,7 +176,7 @@ function readFrontmatter(source: string, yamlStart: number, yamlEnd: number, pos
     diagnostics.push({ severity: 'error', code: 'yaml-invalid', message: `YAML: ${error instanceof Error ? error.message : String(error)}`, range: firstLineRange });
   }
   if (parsed !== null && parsed !== undefined && !isPlainRecord(parsed)) {
-    diagnostics.push({ severity: 'error', code: 'frontmatter-not-mapping', message: 'Frontmatter: write it as key: value lines (a YAML mapping)', range: firstLineRange });
+    diagnostics.push({ severity: 'error', code: 'frontmatter-not-mapping', message: l10n.t('Frontmatter: write it as key: value lines (a YAML mapping)'), range: firstLineRange });
   }
 
   const rangeOfKey = (key: string): DiagnosticRange => {
@@ -220,7 +221,7 @@ function describeYamlProblem(problem: YAMLError, nodes: YamlNodeIndex): { messag
     const quoteStart = nodes.quotedStartByEnd.get(start);
     if (quoteStart !== undefined) return { message: `YAML: this quoted text is never closed (${problem.message.replace(/quote$/, '').trim().toLowerCase()} quote)`, start: quoteStart };
   }
-  if (problem.code === 'TAB_AS_INDENT') return { message: 'YAML: tabs are not allowed as indentation; indent with spaces', start, end };
+  if (problem.code === 'TAB_AS_INDENT') return { message: l10n.t('YAML: tabs are not allowed as indentation; indent with spaces'), start, end };
   return { message: `YAML: ${problem.message.split('\n')[0]}`, start, end: Math.max(end, start + 1) };
 }
 
@@ -230,19 +231,19 @@ const NUMERIC_CONFIG_KEYS = ['temperature', 'topP', 'topK', 'maxOutputTokens'];
 
 function readFields({ values, rangeOfKey }: FrontmatterValues, diagnostics: PromptDiagnostic[]): FrontmatterFields {
   const report = (key: string, message: string, code = 'frontmatter-field', severity: PromptDiagnostic['severity'] = 'error'): void => {
-    diagnostics.push({ severity, code, message: `Frontmatter: ${message}`, range: rangeOfKey(key) });
+    diagnostics.push({ severity, code, message: l10n.t('Frontmatter: {0}', message), range: rangeOfKey(key) });
   };
   const text = (key: string): string | undefined => {
     const value = values[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string' && value.trim() !== '') return value;
-    report(key, typeof value === 'string' ? `${key} is empty` : `${key} must be text, found ${describeValue(value)}`);
+    report(key, typeof value === 'string' ? l10n.t('{0} is empty', key) : l10n.t('{0} must be text, found {1}', key, describeValue(value)));
     return undefined;
   };
   const mapping = (key: string, value: unknown): Record<string, unknown> | undefined => {
     if (value === undefined || value === null) return undefined;
     if (isPlainRecord(value)) return value;
-    report(key.split('.')[0], `${key} must be a mapping of key: value, found ${describeValue(value)}`);
+    report(key.split('.')[0], l10n.t('{0} must be a mapping of key: value, found {1}', key, describeValue(value)));
     return undefined;
   };
 
@@ -251,15 +252,15 @@ function readFields({ values, rangeOfKey }: FrontmatterValues, diagnostics: Prom
 
   const version = values.version;
   if (typeof version === 'number' && Number.isInteger(version) && version >= 1) fields.version = version;
-  else if (version !== undefined) report('version', `version must be a positive whole number (1, 2, 3 …), found ${describeValue(version)}`, 'version-invalid');
+  else if (version !== undefined) report('version', l10n.t('version must be a positive whole number (1, 2, 3 …), found {0}', describeValue(version)), 'version-invalid');
 
   const config = mapping('config', values.config) ?? {};
   for (const key of NUMERIC_CONFIG_KEYS) {
-    if (config[key] !== undefined && typeof config[key] !== 'number') report('config', `config.${key} must be a number, found ${describeValue(config[key])}`);
+    if (config[key] !== undefined && typeof config[key] !== 'number') report('config', l10n.t('config.{0} must be a number, found {1}', key, describeValue(config[key])));
   }
   const stops = config.stopSequences;
   if (stops !== undefined && !(Array.isArray(stops) && stops.every((stop) => typeof stop === 'string'))) {
-    report('config', `config.stopSequences must be a list of text, found ${describeValue(stops)}`);
+    report('config', l10n.t('config.stopSequences must be a list of text, found {0}', describeValue(stops)));
   }
   fields.config = config as GenerationConfig;
 
@@ -271,7 +272,7 @@ function readFields({ values, rangeOfKey }: FrontmatterValues, diagnostics: Prom
     if (key.startsWith(WORKBENCH_PREFIX) && key.length > WORKBENCH_PREFIX.length) fields.workbench[key.slice(WORKBENCH_PREFIX.length)] = value;
   }
   if (values.workbench !== undefined) {
-    report('workbench', 'dotprompt ignores a workbench: block; write each setting as a dotted key, e.g. workbench.compare: [...]', 'workbench-block', 'warning');
+    report('workbench', l10n.t('dotprompt ignores a workbench: block; write each setting as a dotted key, e.g. workbench.compare: [...]'), 'workbench-block', 'warning');
   }
   return fields;
 }
@@ -282,7 +283,7 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (Array.isArray(value)) return 'a list';
-  if (isPlainRecord(value)) return 'a mapping';
+  if (Array.isArray(value)) return l10n.t('a list');
+  if (isPlainRecord(value)) return l10n.t('a mapping');
   return String(value);
 }

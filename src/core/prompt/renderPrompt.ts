@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { readFile } from 'fs/promises';
 import * as path from 'path';
 import {
@@ -150,9 +151,9 @@ async function loadPartials(references: PartialReference[], partialDir: string |
     if (name in loaded) continue;
     const content = resolve ? await resolve(name) : undefined;
     if (content === undefined) {
-      const where = partialDir ? `_${name}.prompt or ${name}.prompt in ${partialDir}` : 'a partial folder (none was given)';
+      const where = partialDir ? l10n.t('{0} or {1} in {2}', `_${name}.prompt`, `${name}.prompt`, partialDir) : l10n.t('a partial folder (none was given)');
       throw PromptError.fromDiagnostics(label, [
-        { severity: 'error', code: 'partial-not-found', message: `Template: partial {{> ${name}}} not found; looked for ${where}`, range: shownAt.range },
+        { severity: 'error', code: 'partial-not-found', message: l10n.t('Template: partial {0} not found; looked for {1}', `{{> ${name}}}`, where), range: shownAt.range },
       ]);
     }
     const analysis = analyzeTemplate(content, 0, new LineIndex(content));
@@ -174,7 +175,7 @@ async function findMissingInputs(parsed: ParsedPrompt, input: Record<string, unk
   try {
     schema = await picoschema(parsed.inputSchema);
   } catch (error) {
-    const message = `Frontmatter: input.schema: ${error instanceof Error ? error.message : String(error)}`;
+    const message = l10n.t('Frontmatter: input.schema: {0}', error instanceof Error ? error.message : String(error));
     throw PromptError.fromDiagnostics(label, [{ severity: 'error', code: 'input-schema-invalid', message, range: { startLine: 0, startCol: 0, endLine: 0, endCol: 3 } }]);
   }
   const required = Array.isArray(schema?.required) ? schema.required.filter((name): name is string => typeof name === 'string') : [];

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type HandlebarsModule from 'handlebars';
 import type { DiagnosticRange, LineIndex, PromptDiagnostic } from './promptDiagnostics';
 
@@ -61,7 +62,7 @@ export function analyzeTemplate(template: string, templateStartOffset: number, p
     const notice: PromptDiagnostic = {
       severity: 'warning',
       code: 'template-too-large',
-      message: `Template: ${size} is too large for a full check (limit ${MAX_FULLY_CHECKED_TEMPLATE_CHARS / 1_000_000} MB); only blocks and partials were checked, and its variables are not listed`,
+      message: l10n.t('Template: {0} is too large for a full check (limit {1} MB); only blocks and partials were checked, and its variables are not listed', size, MAX_FULLY_CHECKED_TEMPLATE_CHARS / 1_000_000),
       range: positions.lineRange(startLine),
     };
     const partials = scan.partials.map(({ name, start, end }) => ({ name, range: fileRange(start, end) }));
@@ -203,7 +204,7 @@ class TemplateWalker {
       this.diagnostics.push({
         severity: 'warning',
         code: 'template-unknown-role',
-        message: `Template: role "${(role as hbs.AST.StringLiteral).value}" is not a message role; use ${MESSAGE_ROLES.map((r) => `"${r}"`).join(', ')}`,
+        message: l10n.t('Template: role "{0}" is not a message role; use {1}', (role as hbs.AST.StringLiteral).value, MESSAGE_ROLES.map((r) => `"${r}"`).join(', ')),
         range: this.rangeOf(node.loc),
       });
     }
@@ -213,7 +214,7 @@ class TemplateWalker {
     this.diagnostics.push({
       severity: 'error',
       code: 'template-unknown-helper',
-      message: `Template: unknown helper "${path.original}"; dotprompt knows ${DOTPROMPT_HELPERS.join(', ')} and Handlebars' if, unless, each, with, lookup, log`,
+      message: l10n.t("Template: unknown helper \"{0}\"; dotprompt knows {1} and Handlebars' if, unless, each, with, lookup, log", path.original, DOTPROMPT_HELPERS.join(', ')),
       range: this.rangeOf(path.loc),
     });
   }
@@ -272,7 +273,7 @@ function scanTemplateTags(template: string, lineOf: (offset: number) => number):
     closer.lastIndex = start + 2;
     const close = closer.exec(template);
     if (!close) {
-      scan.problems.push({ message: 'Template: "{{" is never closed with "}}"', code: 'template-unclosed-tag', start, end: start + 2 });
+      scan.problems.push({ message: l10n.t('Template: {0} is never closed with {1}', '"{{"', '"}}"'), code: 'template-unclosed-tag', start, end: start + 2 });
       break;
     }
     const end = close.index + close[0].length;
@@ -290,20 +291,20 @@ function scanTemplateTags(template: string, lineOf: (offset: number) => number):
       const name = firstWord(inner.slice(1));
       const matchIndex = open.map((block) => block.name).lastIndexOf(name);
       if (matchIndex < 0) {
-        scan.problems.push({ message: `Template: ${tag} on line ${lineOf(start)} has no opening {{#${name}}}`, code: 'template-unopened-block', start, end });
+        scan.problems.push({ message: l10n.t('Template: {0} on line {1} has no opening {2}', tag, lineOf(start), `{{#${name}}}`), code: 'template-unopened-block', start, end });
       } else {
         for (const unclosed of open.splice(matchIndex).slice(1)) {
-          const closedBy = `${tag} on line ${lineOf(start)} closes the block around it`;
-          scan.problems.push({ message: `Template: unclosed {{#${unclosed.name}}} block opened on line ${unclosed.line} (${closedBy})`, code: 'template-unclosed-block', start: unclosed.start, end: unclosed.end });
+          const closedBy = l10n.t('{0} on line {1} closes the block around it', tag, lineOf(start));
+          scan.problems.push({ message: l10n.t('Template: unclosed {0} block opened on line {1} ({2})', `{{#${unclosed.name}}}`, unclosed.line, closedBy), code: 'template-unclosed-block', start: unclosed.start, end: unclosed.end });
         }
       }
     } else if ((inner === '^' || /^else\b/.test(inner)) && open.length === 0) {
-      scan.problems.push({ message: `Template: ${tag} on line ${lineOf(start)} is outside any block`, code: 'template-stray-else', start, end });
+      scan.problems.push({ message: l10n.t('Template: {0} on line {1} is outside any block', tag, lineOf(start)), code: 'template-stray-else', start, end });
     }
   }
   if (scan.problems.length === 0) {
     for (const unclosed of open) {
-      scan.problems.push({ message: `Template: unclosed {{#${unclosed.name}}} block opened on line ${unclosed.line}`, code: 'template-unclosed-block', start: unclosed.start, end: unclosed.end });
+      scan.problems.push({ message: l10n.t('Template: unclosed {0} block opened on line {1}', `{{#${unclosed.name}}}`, unclosed.line), code: 'template-unclosed-block', start: unclosed.start, end: unclosed.end });
     }
   }
   scan.partials = scan.partials.filter((reference) => !inlinePartials.has(reference.name));
@@ -338,10 +339,10 @@ function describeHandlebarsError(error: unknown, templateStartLine: number, posi
   const got = /got '([A-Z_]+)'/.exec(raw)?.[1];
   let message: string;
   if (raw.startsWith('Lexical error')) {
-    message = 'Template: text inside {{ }} that Handlebars cannot read';
+    message = l10n.t('Template: text inside {0} that Handlebars cannot read', '{{ }}');
   } else if (got) {
     const expectsName = /Expecting[^\n]*'ID'/.test(raw);
-    message = `Template: unexpected ${HANDLEBARS_TOKEN_WORDS[got] ?? got}${expectsName ? ', expected a name or value' : ''}`;
+    message = l10n.t('Template: unexpected {0}{1}', HANDLEBARS_TOKEN_WORDS[got] ?? got, expectsName ? l10n.t(', expected a name or value') : '');
   } else {
     message = `Template: ${raw.split('\n')[0].replace(/ - \d+:\d+$/, '')}`;
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ModelCatalog } from '../catalog/modelCatalog';
 import type { PromptDocument } from '../prompt/promptDocument';
@@ -141,7 +142,7 @@ export class PromptRunner {
         try {
           hits = await this.deps.retrieve(query);
         } catch (err) {
-          throw new Error(`workbench.rag could not search the workspace's documents: ${(err as Error)?.message ?? String(err)}`);
+          throw new Error(l10n.t("workbench.rag could not search the workspace's documents: {0}", (err as Error)?.message ?? String(err)));
         }
       }
       vars = { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) };
@@ -262,7 +263,7 @@ export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'con
 function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {
   const error: ModelError = {
     kind: 'validation',
-    message: `No provider is called “${providerId}”. Model ids look like provider/modelId, with provider one of: ${known.join(', ')}.`,
+    message: l10n.t('No provider is called “{0}”. Model ids look like provider/modelId, with provider one of: {1}.', providerId, known.join(', ')),
   };
   onEvent?.({ type: 'error', error, partial: false });
   const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };

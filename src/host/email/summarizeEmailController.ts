@@ -123,7 +123,7 @@ export class SummarizeEmailController implements vscode.Disposable {
       const settings = readEmailSettings(folder?.uri);
       const prepared = engine.prepareThread(parsed.thread, { maskPii: settings.maskPii, maskNames: settings.maskNames });
       const byKind: Record<string, number> = {};
-      for (const r of prepared.redactions) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      for (const r of prepared.redactions) byKind[engine.piiKindName(r.kind)] = (byKind[engine.piiKindName(r.kind)] ?? 0) + 1;
       panel.update({
         messages: parsed.thread.messages.length,
         tokens: parsed.thread.tokens,

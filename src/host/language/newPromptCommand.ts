@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
+import { uriExists } from '../uriExists';
 
 const PROMPTS_FOLDER = 'prompts';
 /** The placeholder the template's description holds, selected so that typing replaces it. */
@@ -38,7 +39,7 @@ export async function newPrompt(services: WorkbenchServices, name?: unknown): Pr
       validateInput: async (value) => {
         const problem = promptLanguage.checkPromptName(value);
         if (problem) return vscode.l10n.t('{0}', problem);
-        return (await exists(fileFor(value))) ? vscode.l10n.t('{0}/{1}.prompt already exists; pick another name', PROMPTS_FOLDER, value.trim()) : undefined;
+        return (await uriExists(fileFor(value))) ? vscode.l10n.t('{0}/{1}.prompt already exists; pick another name', PROMPTS_FOLDER, value.trim()) : undefined;
       },
     });
     if (chosen === undefined) return undefined;
@@ -46,7 +47,7 @@ export async function newPrompt(services: WorkbenchServices, name?: unknown): Pr
   }
 
   const file = fileFor(chosen);
-  if (await exists(file)) {
+  if (await uriExists(file)) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0}/{1}.prompt already exists; pick another name, or open it from the Explorer.', PROMPTS_FOLDER, chosen));
     return undefined;
   }
@@ -70,13 +71,4 @@ export async function newPrompt(services: WorkbenchServices, name?: unknown): Pr
 function targetFolder(): vscode.WorkspaceFolder | undefined {
   const active = vscode.window.activeTextEditor?.document.uri;
   return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,9 @@
 // Scratch copies of the sample workspace (the extension's shipped samples/ — documents, an email
-// thread, datasets — plus the test fixtures of test/fixtures/sample-workspace and the shipped
-// prompts/), so that runs (and their records under .prompt-workbench/) never touch the repo and
-// two test layers never see each other's files.
+// thread, datasets — plus the shipped prompts/), so that runs (and their records under
+// .prompt-workbench/) never touch the repo and two test layers never see each other's files.
+// Test workspaces also get the test fixtures of test/fixtures/sample-workspace (prompts on the
+// simulator's special models); the demo's workspace (makeDemoWorkspace) does not: it shows only
+// what a user gets from Open Sample Prompts.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -12,18 +14,25 @@ const SHIPPED_PROMPTS = path.join(REPO_ROOT, 'prompts');
 /** What Open Sample Prompts copies into a workspace besides prompts/: docs/, emails/, datasets/. */
 const SHIPPED_SAMPLES = path.join(REPO_ROOT, 'samples');
 
+/** The local simulator's judge model (test/support/bedrockAnswers.ts answers it with a verdict). */
+const SIMULATOR_JUDGE = 'bedrock/anthropic.sim-judge-v1:0';
+
 /**
  * Copies the sample workspace to a new temporary folder, adds the extension's shipped
  * prompts (prompts/*.prompt of the repo, the same files, not copies kept by hand) and writes
  * `.vscode/settings.json`.
- * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string}} [o]
+ * - `fixtures` (default true): adds test/fixtures/sample-workspace (compare-demo, slow-stop-demo,
+ *   dataset-demo: simulator-only models, for the tests);
+ * - `simulator` (default true): answers come from the local simulator, so its judge model judges
+ *   the `llmJudge` checks that name no model (`promptWorkbench.datasets.judgeModel`).
+ * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string, fixtures?: boolean, simulator?: boolean}} [o]
  * @returns {{dir: string, cleanup: () => void}}
  */
 function makeScratchWorkspace(o = {}) {
   const parent = o.parent || os.tmpdir();
   const dir = fs.mkdtempSync(path.join(parent, `pw-ws-${o.label || 'sample'}-`));
   fs.cpSync(SHIPPED_SAMPLES, dir, { recursive: true });
-  fs.cpSync(FIXTURE, dir, { recursive: true });
+  if (o.fixtures !== false) fs.cpSync(FIXTURE, dir, { recursive: true });
   const promptsDir = path.join(dir, 'prompts');
   fs.mkdirSync(promptsDir, { recursive: true });
   if (fs.existsSync(SHIPPED_PROMPTS)) {
@@ -32,7 +41,7 @@ function makeScratchWorkspace(o = {}) {
     }
   }
   // The walkthrough opens on a first start; tests that do not look at it keep it out of the way.
-  const settings = { 'promptWorkbench.welcome.showOnFirstStart': false, ...(o.settings || {}) };
+  const settings = { 'promptWorkbench.welcome.showOnFirstStart': false, ...(o.simulator !== false ? { 'promptWorkbench.datasets.judgeModel': SIMULATOR_JUDGE } : {}), ...(o.settings || {}) };
   if (o.endpointUrl) settings['promptWorkbench.bedrock.endpointUrl'] = o.endpointUrl;
   if (o.region || o.endpointUrl) settings['promptWorkbench.bedrock.region'] = o.region || 'us-east-1';
   if (Object.keys(settings).length) {
@@ -47,4 +56,13 @@ function makeScratchWorkspace(o = {}) {
   };
 }
 
-module.exports = { makeScratchWorkspace, FIXTURE, SHIPPED_PROMPTS, SHIPPED_SAMPLES };
+/**
+ * The workspace of `npm run demo`: the shipped samples and prompts only (models that exist on
+ * Amazon Bedrock), no test fixtures, the walkthrough on the first start.
+ * @param {{endpointUrl?: string, simulator: boolean, parent?: string}} o
+ */
+function makeDemoWorkspace(o) {
+  return makeScratchWorkspace({ label: 'demo', endpointUrl: o.endpointUrl, parent: o.parent, fixtures: false, simulator: o.simulator, settings: { 'promptWorkbench.welcome.showOnFirstStart': true } });
+}
+
+module.exports = { makeScratchWorkspace, makeDemoWorkspace, FIXTURE, SHIPPED_PROMPTS, SHIPPED_SAMPLES, SIMULATOR_JUDGE };

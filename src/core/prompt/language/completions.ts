@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { RAG_CONFIG_KEYS } from '../ragConfig';
 import { yamlCursor } from './frontmatterYaml';
 import { analyzePrompt, guarded, modelDetail, readSurface, type Surface, partialNames, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
@@ -116,7 +117,7 @@ function modelCompletions(context: LanguageContext, replaceFrom: CursorPosition)
       label: model.id,
       kind: 'model' as const,
       detail: modelDetail(model),
-      documentation: `**${model.name}** (${model.vendor})\n\n${modelDetail(model)}; writes at most ${model.maxOutputTokens.toLocaleString('en-US')} tokens.`,
+      documentation: `**${model.name}** (${model.vendor})\n\n${l10n.t('{0}; writes at most {1} tokens.', modelDetail(model), model.maxOutputTokens.toLocaleString('en-US'))}`,
       insertText: model.id,
       snippet: false,
       sortText: String(index).padStart(3, '0'),
@@ -141,7 +142,7 @@ function templateCompletions(surface: Surface, offset: number, position: CursorP
   const closing = /^\s*\/\s*([\w.-]*)$/.exec(inner);
   if (closing) {
     const open = openBlocksBefore(text, templateStart, tag.open).reverse();
-    return [...new Set(open)].map((name, index) => ({ label: name, kind: 'keyword' as const, detail: `Closes {{#${name}}}`, insertText: name, snippet: false, sortText: String(index).padStart(3, '0'), replaceFrom: at(closing[1].length) }));
+    return [...new Set(open)].map((name, index) => ({ label: name, kind: 'keyword' as const, detail: l10n.t('Closes {0}', `{{#${name}}}`), insertText: name, snippet: false, sortText: String(index).padStart(3, '0'), replaceFrom: at(closing[1].length) }));
   }
 
   const head = /^\s*([#^]?)\s*([\w$-]*)$/.exec(inner);
@@ -158,7 +159,7 @@ function templateCompletions(surface: Surface, offset: number, position: CursorP
       sortText: `1${String(index).padStart(3, '0')}`,
       replaceFrom: at(typed.length),
     }));
-    const elseItem: PromptCompletion[] = sigil ? [] : [{ label: 'else', kind: 'keyword', detail: 'The other branch of a block', insertText: 'else', snippet: false, sortText: '2', replaceFrom: at(typed.length) }];
+    const elseItem: PromptCompletion[] = sigil ? [] : [{ label: 'else', kind: 'keyword', detail: l10n.t('The other branch of a block'), insertText: 'else', snippet: false, sortText: '2', replaceFrom: at(typed.length) }];
     return [...variableCompletions(analyzePrompt(text), at(typed.length)), ...helperItems, ...elseItem];
   }
 
@@ -176,7 +177,7 @@ function variableCompletions(analysis: PromptAnalysis, replaceFrom: CursorPositi
     return {
       label: name,
       kind: 'variable' as const,
-      detail: input ? `${input.type}${input.optional ? ' (optional)' : ''}` : 'input (not in input.schema)',
+      detail: input ? (input.optional ? l10n.t('{0} (optional)', input.type) : input.type) : l10n.t('input (not in input.schema)'),
       documentation: input ? describeInput(input) : undefined,
       insertText: name,
       snippet: false,
@@ -192,7 +193,7 @@ function partialCompletions(context: LanguageContext, replaceFrom: CursorPositio
     label: partial.name,
     kind: 'partial' as const,
     detail: partial.path,
-    documentation: partial.underscore ? `Partial \`${partial.path}\`` : `\`${partial.path}\` (a whole prompt; partials are usually named \`_name.prompt\`)`,
+    documentation: partial.underscore ? l10n.t('Partial {0}', `\`${partial.path}\``) : l10n.t('{0} (a whole prompt; partials are usually named {1})', `\`${partial.path}\``, '`_name.prompt`'),
     insertText: partial.name,
     snippet: false,
     sortText: `${partial.underscore ? 0 : 1}${String(index).padStart(3, '0')}`,

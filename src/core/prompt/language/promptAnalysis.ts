@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ModelInfo } from '../../catalog/builtinModels';
 import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
@@ -59,7 +60,7 @@ export function tooLargeToCheck(text: string): PromptDiagnostic | undefined {
   return {
     severity: 'warning',
     code: 'file-too-large',
-    message: `This file has ${size} characters; Prompt Workbench checks .prompt files of up to ${EDITOR_CHECK_LIMIT_CHARS.toLocaleString('en-US')} characters as you type. Move long text into inputs or a dataset: a prompt this long fills most models' context window.`,
+    message: l10n.t("This file has {0} characters; Prompt Workbench checks .prompt files of up to {1} characters as you type. Move long text into inputs or a dataset: a prompt this long fills most models' context window.", size, EDITOR_CHECK_LIMIT_CHARS.toLocaleString('en-US')),
     range: { startLine: 0, startCol: 0, endLine: 0, endCol: 0 },
   };
 }
@@ -156,10 +157,10 @@ export function partialNames(files: readonly string[], self?: string): { name: s
 
 /** "Anthropic · 200K context · $0.80 / $4.00 per M tokens". */
 export function modelDetail(info: ModelInfo): string {
-  const parts = [info.vendor, `${compactTokens(info.contextWindow)} context`];
-  if (info.kind === 'embedding') parts.push('embedding model');
-  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} / $${price(info.outputPerMTok)} per M tokens`);
-  else if (info.inputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} per M input tokens`);
+  const parts = [info.vendor, l10n.t('{0} context', compactTokens(info.contextWindow))];
+  if (info.kind === 'embedding') parts.push(l10n.t('embedding model'));
+  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(l10n.t('{0} / {1} per M tokens', `$${price(info.inputPerMTok)}`, `$${price(info.outputPerMTok)}`));
+  else if (info.inputPerMTok !== undefined) parts.push(l10n.t('{0} per M input tokens', `$${price(info.inputPerMTok)}`));
   return parts.join(' · ');
 }
 

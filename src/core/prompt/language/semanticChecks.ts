@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { parseModelId } from '../../providers/modelId';
 import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from '../promptDiagnostics';
 import { RAG_CONFIG_KEYS, RAG_CONTEXT_VARIABLE, readRagConfig } from '../ragConfig';
@@ -36,7 +37,7 @@ function diagnostic(severity: PromptDiagnostic['severity'], code: string, messag
 
 function suggestion(name: string, candidates: readonly string[]): string {
   const close = didYouMean(name, candidates);
-  return close ? `; did you mean "${close}"?` : '';
+  return close ? l10n.t('; did you mean "{0}"?', close) : '';
 }
 
 function keyChecks({ nodes }: PromptAnalysis, _context: LanguageContext): PromptDiagnostic[] {
@@ -47,17 +48,17 @@ function keyChecks({ nodes }: PromptAnalysis, _context: LanguageContext): Prompt
   for (const { key, keyRange } of nodes.entries()) {
     if (topKeys.includes(key) || workbenchKeys.includes(key) || key === 'workbench') continue;
     if (key.startsWith(WORKBENCH_PREFIX)) {
-      found.push(diagnostic('warning', 'frontmatter-unknown-key', `Frontmatter: "${key}" is not a Prompt Workbench setting${suggestion(key, workbenchKeys) || `; known: ${workbenchKeys.join(', ')}`}`, keyRange));
+      found.push(diagnostic('warning', 'frontmatter-unknown-key', l10n.t('Frontmatter: "{0}" is not a Prompt Workbench setting{1}', key, suggestion(key, workbenchKeys) || l10n.t('; known: {0}', workbenchKeys.join(', '))), keyRange));
     } else if (key.includes('.')) {
       // Another tool's extension field (dotprompt keeps it under ext); only a typo of ours is flagged.
       const close = didYouMean(key, workbenchKeys);
-      if (close) found.push(diagnostic('warning', 'frontmatter-unknown-key', `Frontmatter: "${key}" is kept as another tool's field; did you mean "${close}"?`, keyRange));
+      if (close) found.push(diagnostic('warning', 'frontmatter-unknown-key', l10n.t('Frontmatter: "{0}" is kept as another tool\'s field; did you mean "{1}"?', key, close), keyRange));
     } else if (key === 'raw' || key === 'ext') {
-      found.push(diagnostic('warning', 'frontmatter-unknown-key', `Frontmatter: dotprompt fills "${key}" itself and replaces what is written here; use a dotted key such as workbench.changelog instead`, keyRange));
+      found.push(diagnostic('warning', 'frontmatter-unknown-key', l10n.t('Frontmatter: dotprompt fills "{0}" itself and replaces what is written here; use a dotted key such as workbench.changelog instead', key), keyRange));
     } else {
       const close = didYouMean(key, [...topKeys, ...workbenchKeys]);
-      const hint = close ? `did you mean "${close}"?` : `dotprompt keeps ${topKeys.join(', ')} and dotted keys such as workbench.compare`;
-      found.push(diagnostic('warning', 'frontmatter-unknown-key', `Frontmatter: dotprompt ignores "${key}"; ${hint}`, keyRange));
+      const hint = close ? l10n.t('did you mean "{0}"?', close) : l10n.t('dotprompt keeps {0} and dotted keys such as workbench.compare', topKeys.join(', '));
+      found.push(diagnostic('warning', 'frontmatter-unknown-key', l10n.t('Frontmatter: dotprompt ignores "{0}"; {1}', key, hint), keyRange));
     }
   }
   found.push(...nestedKeyChecks(nodes.entries(['input']), 'input', INPUT_KEYS.map((entry) => entry.name)));
@@ -67,7 +68,7 @@ function keyChecks({ nodes }: PromptAnalysis, _context: LanguageContext): Prompt
     if (configKeys.includes(key)) continue;
     // Other config keys reach the model as model-specific fields (e.g. reasoning_config): only typos are flagged.
     const close = didYouMean(key, configKeys);
-    if (close) found.push(diagnostic('warning', 'config-unknown-key', `Frontmatter: config.${key} is sent to the model as a model-specific field; did you mean "${close}"?`, keyRange));
+    if (close) found.push(diagnostic('warning', 'config-unknown-key', l10n.t('Frontmatter: config.{0} is sent to the model as a model-specific field; did you mean "{1}"?', key, close), keyRange));
   }
   return found;
 }
@@ -75,7 +76,7 @@ function keyChecks({ nodes }: PromptAnalysis, _context: LanguageContext): Prompt
 function nestedKeyChecks(entries: YamlEntry[], parent: string, known: string[]): PromptDiagnostic[] {
   return entries
     .filter(({ key }) => !known.includes(key))
-    .map(({ key, keyRange }) => diagnostic('warning', 'frontmatter-unknown-key', `Frontmatter: dotprompt ignores ${parent}.${key}; it reads ${known.map((k) => `${parent}.${k}`).join(' and ')}${suggestion(key, known)}`, keyRange));
+    .map(({ key, keyRange }) => diagnostic('warning', 'frontmatter-unknown-key', l10n.t('Frontmatter: dotprompt ignores {0}; it reads {1}{2}', `${parent}.${key}`, known.map((k) => `${parent}.${k}`).join(l10n.t(' and ')), suggestion(key, known)), keyRange));
 }
 
 /** The models a config applies to: the prompt's own (or the default) and those it is compared on. */
@@ -102,12 +103,12 @@ function checkModelId(raw: string, range: DiagnosticRange, context: LanguageCont
   const { provider, qualified } = parseModelId(raw);
   if (context.providers && !context.providers.includes(provider)) {
     const close = didYouMean(provider, context.providers);
-    const hint = close ? `did you mean "${close}/…"?` : `write provider/modelId with one of ${context.providers.join(', ')}; a bare id means Amazon Bedrock`;
-    return [diagnostic('warning', 'model-unknown-provider', `Frontmatter: no provider "${provider}" is set up for "${raw}"; ${hint}`, range)];
+    const hint = close ? l10n.t('did you mean "{0}/…"?', close) : l10n.t('write provider/modelId with one of {0}; a bare id means Amazon Bedrock', context.providers.join(', '));
+    return [diagnostic('warning', 'model-unknown-provider', l10n.t('Frontmatter: no provider "{0}" is set up for "{1}"; {2}', provider, raw, hint), range)];
   }
   const info = context.catalog.find(raw);
   if (info) {
-    if (info.kind === 'embedding') return [diagnostic('warning', 'model-embedding', `Frontmatter: ${info.name} is an embedding model; it turns text into vectors and cannot answer a prompt`, range)];
+    if (info.kind === 'embedding') return [diagnostic('warning', 'model-embedding', l10n.t('Frontmatter: {0} is an embedding model; it turns text into vectors and cannot answer a prompt', info.name), range)];
     return [];
   }
   const known = context.catalog.all().filter((entry) => entry.kind === 'text');
@@ -115,12 +116,12 @@ function checkModelId(raw: string, range: DiagnosticRange, context: LanguageCont
   if (sameProvider.length === 0) return []; // e.g. a local OpenAI-compatible server: the catalog cannot know its models
   const bareIds = sameProvider.map((entry) => entry.id);
   const close = bareIds.find((id) => id.startsWith(qualified)) ?? didYouMean(qualified, bareIds);
-  const hint = close ? ` Did you mean "${close}"?` : '';
+  const hint = close ? l10n.t(' Did you mean "{0}"?', close) : '';
   return [
     diagnostic(
       'warning',
       'model-unknown',
-      `Frontmatter: "${raw}" is not in the model catalog, so its context window and price are unknown.${hint} Custom and imported models are fine: run the prompt to check the id.`,
+      l10n.t('Frontmatter: "{0}" is not in the model catalog, so its context window and price are unknown.{1} Custom and imported models are fine: run the prompt to check the id.', raw, hint),
       range,
     ),
   ];
@@ -141,23 +142,23 @@ function configChecks(analysis: PromptAnalysis, context: LanguageContext): Promp
   if (temperature) {
     const bedrockTargets = targets.filter((id) => !id.startsWith('arn:') && parseModelId(id).provider === 'bedrock');
     if (temperature.value < 0 || temperature.value > ANY_MAX_TEMPERATURE) {
-      found.push(diagnostic('error', 'config-out-of-range', `Frontmatter: config.temperature must be from 0 to ${BEDROCK_MAX_TEMPERATURE} (up to ${ANY_MAX_TEMPERATURE} on OpenAI-compatible servers), found ${temperature.value}`, temperature.range));
+      found.push(diagnostic('error', 'config-out-of-range', l10n.t('Frontmatter: config.temperature must be from 0 to {0} (up to {1} on OpenAI-compatible servers), found {2}', BEDROCK_MAX_TEMPERATURE, ANY_MAX_TEMPERATURE, temperature.value), temperature.range));
     } else if (temperature.value > BEDROCK_MAX_TEMPERATURE && bedrockTargets.length > 0) {
-      found.push(diagnostic('warning', 'config-out-of-range', `Frontmatter: Amazon Bedrock models take a temperature from 0 to ${BEDROCK_MAX_TEMPERATURE}; ${temperature.value} will be rejected by ${bedrockTargets.join(', ')}`, temperature.range));
+      found.push(diagnostic('warning', 'config-out-of-range', l10n.t('Frontmatter: Amazon Bedrock models take a temperature from 0 to {0}; {1} will be rejected by {2}', BEDROCK_MAX_TEMPERATURE, temperature.value, bedrockTargets.join(', ')), temperature.range));
     }
   }
   const topP = numberAt('topP');
   if (topP && (topP.value < 0 || topP.value > 1)) {
-    found.push(diagnostic('error', 'config-out-of-range', `Frontmatter: config.topP must be from 0 to 1, found ${topP.value}`, topP.range));
+    found.push(diagnostic('error', 'config-out-of-range', l10n.t('Frontmatter: config.topP must be from 0 to 1, found {0}', topP.value), topP.range));
   }
   const topK = numberAt('topK');
   if (topK && (!Number.isInteger(topK.value) || topK.value < 1)) {
-    found.push(diagnostic('error', 'config-out-of-range', `Frontmatter: config.topK must be a whole number of 1 or more, found ${topK.value}`, topK.range));
+    found.push(diagnostic('error', 'config-out-of-range', l10n.t('Frontmatter: config.{0} must be a whole number of 1 or more, found {1}', 'topK', topK.value), topK.range));
   }
   const maxOutputTokens = numberAt('maxOutputTokens');
   if (maxOutputTokens) {
     if (!Number.isInteger(maxOutputTokens.value) || maxOutputTokens.value < 1) {
-      found.push(diagnostic('error', 'config-out-of-range', `Frontmatter: config.maxOutputTokens must be a whole number of 1 or more, found ${maxOutputTokens.value}`, maxOutputTokens.range));
+      found.push(diagnostic('error', 'config-out-of-range', l10n.t('Frontmatter: config.{0} must be a whole number of 1 or more, found {1}', 'maxOutputTokens', maxOutputTokens.value), maxOutputTokens.range));
     } else {
       for (const id of targets) {
         const info = context.catalog.find(id);
@@ -166,7 +167,7 @@ function configChecks(analysis: PromptAnalysis, context: LanguageContext): Promp
             diagnostic(
               'warning',
               'config-out-of-range',
-              `Frontmatter: ${info.name} (${id}) writes at most ${info.maxOutputTokens.toLocaleString('en-US')} tokens; a maxOutputTokens of ${maxOutputTokens.value.toLocaleString('en-US')} will be rejected`,
+              l10n.t('Frontmatter: {0} ({1}) writes at most {2} tokens; a maxOutputTokens of {3} will be rejected', info.name, id, info.maxOutputTokens.toLocaleString('en-US'), maxOutputTokens.value.toLocaleString('en-US')),
               maxOutputTokens.range,
             ),
           );
@@ -195,10 +196,10 @@ function variableChecks(analysis: PromptAnalysis, context: LanguageContext): Pro
     }
     for (const [name, uses] of usesByName) {
       const close = didYouMean(name, declared);
-      const fix = close ? `did you mean "${close}"?` : `add ${name}: string to input.schema`;
-      const more = uses.length > MAX_USES_REPORTED ? ` (used ${uses.length} times)` : '';
+      const fix = close ? l10n.t('did you mean "{0}"?', close) : l10n.t('add {0}: string to input.schema', name);
+      const more = uses.length > MAX_USES_REPORTED ? l10n.t(' (used {0} times)', uses.length) : '';
       for (const use of uses.slice(0, MAX_USES_REPORTED)) {
-        found.push(diagnostic('warning', 'input-undeclared', `Template: "${name}" is not declared in input.schema, so it renders empty unless a run passes it; ${fix}${more}`, use.range));
+        found.push(diagnostic('warning', 'input-undeclared', l10n.t('Template: "{0}" is not declared in input.schema, so it renders empty unless a run passes it; {1}{2}', name, fix, more), use.range));
       }
     }
   }
@@ -218,7 +219,7 @@ function variableChecks(analysis: PromptAnalysis, context: LanguageContext): Pro
   }
   for (const input of inputs.inputs) {
     if (used.has(input.name) || !input.keyRange) continue;
-    found.push(diagnostic('warning', 'input-unused', `Frontmatter: input "${input.name}" is declared but the template never uses it; use {{${input.name}}} or remove it`, input.keyRange));
+    found.push(diagnostic('warning', 'input-unused', l10n.t('Frontmatter: input "{0}" is declared but the template never uses it; use {1} or remove it', input.name, `{{${input.name}}}`), input.keyRange));
   }
   return found;
 }
@@ -230,8 +231,8 @@ function partialChecks({ parsed }: PromptAnalysis, context: LanguageContext): Pr
     if (resolvePartial(reference.name, context.partials.files)) continue;
     const [underscored, plain] = partialCandidates(reference.name);
     const message = reference.name.split('/').includes('..')
-      ? `Template: partial {{> ${reference.name}}} points outside this prompt's folder; partials live next to the prompt (_name.prompt)`
-      : `Template: partial {{> ${reference.name}}} not found; create ${underscored} next to this prompt (${plain} works too)`;
+      ? l10n.t("Template: partial {0} points outside this prompt's folder; partials live next to the prompt (_name.prompt)", `{{> ${reference.name}}}`)
+      : l10n.t('Template: partial {0} not found; create {1} next to this prompt ({2} works too)', `{{> ${reference.name}}}`, underscored, plain);
     found.push(diagnostic('error', 'partial-not-found', message, reference.range));
   }
   return found;
