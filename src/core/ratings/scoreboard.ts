@@ -1,24 +1,10 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { PairMember, PairwiseRating, RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
+import type { ScoreboardRow } from './types';
 import { bradleyTerry, meanInterval, PairwiseOutcome, percentile, wilsonInterval, winRate } from './statistics';
 
-/** One row of `scoreboard --json` (DESIGN.md): a prompt name × version × model. Null where there is no data. */
-export interface ScoreboardRow {
-  prompt: string;
-  version: number;
-  model: string;
-  /** Ratings of the criterion that count for this row: stars, thumbs, and pairwise ones it took part in. */
-  n: number;
-  stars: { mean: number | null; lo: number | null; hi: number | null };
-  thumbsUp: { rate: number | null; lo: number | null; hi: number | null };
-  winRate: number | null;
-  btScore: number | null;
-  passRate: number | null;
-  latencyMs: { p50: number | null; p95: number | null };
-  ttftMs: { p50: number | null };
-  costPer1k: number | null;
-}
+export type { ScoreboardRow } from './types';
 
 export interface Scoreboard {
   rows: ScoreboardRow[];

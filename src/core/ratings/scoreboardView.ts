@@ -6,31 +6,10 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
-import type { ScoreboardRow } from './scoreboard';
 import { meanInterval, tooFewToTellApart } from './statistics';
+import type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights } from './types';
 
-export interface ScoreboardFilters {
-  prompt?: string | null;
-  versions?: number[];
-  models?: string[];
-  raters?: string[];
-  /** Inclusive ISO dates (`YYYY-MM-DD`) or times; compared with each record's `ts`. */
-  from?: string | null;
-  to?: string | null;
-  /** Runs whose `dataset` (or `datasetCaseId` prefix `<dataset>:`) is this, and the ratings of those runs. */
-  dataset?: string | null;
-}
-
-export interface ScoreboardFacets {
-  prompts: string[];
-  versions: Record<string, number[]>;
-  models: string[];
-  raters: string[];
-  datasets: string[];
-  /** First and last day with a record, `YYYY-MM-DD`. */
-  firstDay: string | null;
-  lastDay: string | null;
-}
+export type { ScoreboardFacets, ScoreboardFilters, ScorePoint, ScoreWeights } from './types';
 
 type RunWithDataset = RunRecord & { dataset?: unknown };
 
@@ -137,12 +116,6 @@ export function filterRows(rows: readonly ScoreboardRow[], filters: ScoreboardFi
   return rows.filter(
     (r) => (!filters.prompt || r.prompt === filters.prompt) && (!versions || versions.has(r.version)) && (!models || models.has(r.model)),
   );
-}
-
-export interface ScoreWeights {
-  quality: number;
-  speed: number;
-  cost: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoreWeights = { quality: 0.6, speed: 0.2, cost: 0.2 };
@@ -257,14 +230,6 @@ export function paretoFront(points: readonly { x: number | null; y: number | nul
     }
   }
   return on;
-}
-
-export interface ScorePoint {
-  day: string;
-  mean: number;
-  lo: number | null;
-  hi: number | null;
-  n: number;
 }
 
 /** Mean stars per day for each version of one prompt (the criterion given), oldest day first. */
