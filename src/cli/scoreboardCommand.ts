@@ -12,7 +12,7 @@ export interface ScoreboardCommandOptions {
 /** `prompt-workbench scoreboard`: `{rows}` as JSON, or an aligned table. Skipped lines are warnings on stderr. */
 export async function printScoreboard(options: ScoreboardCommandOptions): Promise<number> {
   const data = await readScoreboardData(options.workspace);
-  for (const p of data.problems) console.error(`warning: ${p.file}:${p.line}: skipped: ${p.message}`);
+  for (const p of data.problems) console.error(p.line ? `warning: ${p.file}:${p.line}: skipped: ${p.message}` : `warning: ${p.file}: ${p.message}`);
   const board = computeScoreboard({ runs: data.runs, ratings: data.ratings, criterion: options.criterion, prompt: options.prompt });
   if (options.json) {
     console.log(JSON.stringify(board, null, 2));

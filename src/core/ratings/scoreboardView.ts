@@ -34,6 +34,7 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
   // Whole ISO times compare as days do: the day is cut out once, at the end (200,000 records).
   let first: string | null = null;
   let last: string | null = null;
+  let latestPrompt: string | null = null;
   let lastPrompt = '';
   let lastVersions: Set<number> | undefined;
   const see = (prompt: string, version: number, model: string | null, ts: string) => {
@@ -47,7 +48,11 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
     if (model) models.add(model);
     if (typeof ts === 'string' && ts.length >= 10) {
       if (first === null || ts < first) first = ts;
-      if (last === null || ts > last) last = ts;
+      // At equal times the later line wins: it was appended after.
+      if (last === null || ts >= last) {
+        last = ts;
+        latestPrompt = prompt;
+      }
     }
   };
   for (const run of runs) {
@@ -70,6 +75,7 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
     datasets: sorted(datasets),
     firstDay: first === null ? null : dayOf(first),
     lastDay: last === null ? null : dayOf(last),
+    latestPrompt,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ScoreboardFacets {
   /** First and last day with a record, `YYYY-MM-DD`. */
   firstDay: string | null;
   lastDay: string | null;
+  /** The prompt of the newest run or rating (by `ts`): what the panel opens on when nothing else says. */
+  latestPrompt: string | null;
 }
 
 export interface ScoreWeights {
