@@ -28,8 +28,9 @@ export function registerRatingFeatures(context: vscode.ExtensionContext, service
   register(
     COMMAND.openScoreboard,
     async (options?: { prompt?: string; filters?: ScoreboardFilters; weights?: { prompt: string } & ScoreWeights }): Promise<ScoreboardSnapshot> => {
-      const { panel, created } = scoreboards.show();
+      // Read before showing: the panel takes the focus from the editor.
       const prompt = typeof options?.prompt === 'string' && options.prompt ? options.prompt : (options?.filters?.prompt ?? (await activePromptName()));
+      const { panel, created } = scoreboards.show();
       if (options?.filters) await panel.setFilters({ ...options.filters, prompt: prompt ?? null });
       else if (prompt || created) await panel.openOn(prompt ?? null);
       if (options?.weights) await panel.setWeights(options.weights.prompt, options.weights);
