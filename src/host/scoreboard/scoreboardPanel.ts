@@ -10,6 +10,9 @@ import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
 import { escapeHtml, webviewHtml } from '../webviewHtml';
 
+type Engine = Awaited<ReturnType<typeof loadEngine>>;
+type ScoreboardDataReader = import('../../core/ratings/scoreboardCache').ScoreboardDataReader;
+
 export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
 const WEIGHTS_KEY = 'promptWorkbench.scoreboard.weights';
 const FILTERS_KEY = 'promptWorkbench.scoreboard.filters';
@@ -27,6 +30,11 @@ function body(): string {
  */
 export class ScoreboardPanels implements vscode.Disposable {
   private current: ScoreboardPanel | undefined;
+  /**
+   * Kept for the window, not the panel: a reopened panel reads only what was appended since
+   * (core scoreboardCache.ts), not 100,000 lines again.
+   */
+  private reader: ScoreboardDataReader | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,8 +67,14 @@ export class ScoreboardPanels implements vscode.Disposable {
     return this.adopt(panel);
   }
 
+  /** The reader of these workspace folders' records (one per window, made again when the folders change). */
+  readerFor(engine: Engine, folders: readonly string[]): ScoreboardDataReader {
+    if (this.reader?.workspaceFolders.join('\0') !== folders.join('\0')) this.reader = new engine.ScoreboardDataReader(folders);
+    return this.reader;
+  }
+
   private adopt(webviewPanel: vscode.WebviewPanel): ScoreboardPanel {
-    const panel: ScoreboardPanel = new ScoreboardPanel(webviewPanel, this.context, this.recorder, this.log, () => {
+    const panel: ScoreboardPanel = new ScoreboardPanel(webviewPanel, this.context, this.recorder, this.log, this, () => {
       if (this.current === panel) this.current = undefined;
     });
     return (this.current = panel);
@@ -83,8 +97,6 @@ export class ScoreboardPanel implements vscode.Disposable {
   private computing: Promise<ScoreboardSnapshot> | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
-  /** Keeps what was read: an append is read from where the last read stopped (core scoreboardCache.ts). */
-  private reader: import('../../core/ratings/scoreboardCache').ScoreboardDataReader | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Built by `ScoreboardPanels` only. */
@@ -93,6 +105,7 @@ export class ScoreboardPanel implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     recorder: RatingRecorder,
     private readonly log: vscode.LogOutputChannel,
+    private readonly owner: ScoreboardPanels,
     private readonly onDispose: () => void,
   ) {
     const extensionUri = context.extensionUri;
@@ -161,8 +174,7 @@ export class ScoreboardPanel implements vscode.Disposable {
       const started = performance.now();
       // Every folder of a multi-root workspace: each keeps its own .prompt-workbench/.
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      if (this.reader?.workspaceFolders.join('\0') !== folders.join('\0')) this.reader = new engine.ScoreboardDataReader(folders);
-      const data = await this.reader.read();
+      const data = await this.owner.readerFor(engine, folders).read();
       const readMs = performance.now() - started;
       snapshot = engine.buildScoreboardSnapshot(data, this.filters, (prompt) => this.weights[prompt], readMs);
       for (const p of snapshot.problems.first ? [snapshot.problems.first] : []) {
