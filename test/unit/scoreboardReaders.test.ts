@@ -144,3 +144,68 @@ describe('scoreboard: the prompt it opens on', () => {
     assert.equal(scoreboardFacets([], []).latestPrompt, null);
   });
 });
+
+describe('scoreboard streamed (the CLI) = computed from the records in memory (the panel)', () => {
+  it('the same rows, supersedes, pairwise sides on other versions, checks and failed runs included, across two folders', async () => {
+    const { computeScoreboard } = await import('../../src/core/ratings/scoreboard');
+    const { streamScoreboard } = await import('../../src/core/ratings/scoreboardStream');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-stream-'));
+    try {
+      let seed = 7;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+      const all = { runs: [] as RunRecord[], ratings: [] as unknown[] };
+      for (const [f, folder] of ['one', 'two'].entries()) {
+        const root = path.join(dir, folder, '.prompt-workbench');
+        fs.mkdirSync(path.join(root, 'runs'), { recursive: true });
+        const runs: RunRecord[] = [];
+        for (let i = 0; i < 400; i++) {
+          const r = run(`r_${f}_${i}`, pick(['p', 'q']), `2026-1${1 - (i % 2)}-01T00:00:00.000Z`);
+          r.prompt.version = 1 + Math.floor(rand() * 3);
+          r.model = pick(['m1', 'm2', 'm3']);
+          r.metrics = { ...r.metrics, latencyMs: Math.round(rand() * 1000), ttftMs: Math.round(rand() * 100), costUsd: rand() / 1000 };
+          if (rand() < 0.05) r.error = { kind: 'throttled', message: 'x' } as RunRecord['error'];
+          if (rand() < 0.2) (r as RunRecord & { checks: unknown }).checks = [{ pass: rand() < 0.5 }];
+          runs.push(r);
+        }
+        // Month files in date order, as the recorder appends them.
+        const months = new Map<string, RunRecord[]>();
+        for (const r of runs) months.set(r.ts.slice(0, 7), [...(months.get(r.ts.slice(0, 7)) ?? []), r]);
+        for (const [month, list] of [...months].sort()) {
+          fs.writeFileSync(path.join(root, 'runs', `${month}.jsonl`), jsonl(...list));
+          all.runs.push(...list);
+        }
+        const ratings: unknown[] = [];
+        for (let i = 0; i < 600; i++) {
+          const a = pick(runs);
+          const base = { ...rating(`g_${f}_${i}`, a.prompt.name, '2026-11-05T00:00:00.000Z'), runId: a.id, model: a.model, criterion: rand() < 0.8 ? 'overall' : 'accuracy' };
+          base.prompt.version = a.prompt.version;
+          if (i > 5 && rand() < 0.1) (base as { supersedes: string | null }).supersedes = `g_${f}_${i - 1 - Math.floor(rand() * 5)}`;
+          const k = rand();
+          if (k < 0.5) ratings.push({ ...base, value: 1 + Math.floor(rand() * 5) });
+          else if (k < 0.7) ratings.push({ ...base, kind: 'thumbs', value: rand() < 0.6 ? 'up' : 'down' });
+          else {
+            const b = pick(runs.filter((r) => r.prompt.name === a.prompt.name));
+            ratings.push({ ...base, kind: 'pairwise', model: null, value: pick(['A', 'B', 'tie']), pair: { A: { runId: a.id, model: a.model }, B: { runId: b.id, model: b.model } } });
+          }
+        }
+        fs.writeFileSync(path.join(root, 'ratings.jsonl'), jsonl(...ratings) + '{"torn\n');
+        all.ratings.push(...ratings);
+      }
+      const folders = [path.join(dir, 'one'), path.join(dir, 'two')];
+      for (const options of [{}, { criterion: 'accuracy' }, { prompt: 'q' }]) {
+        const streamed = await streamScoreboard(folders, options);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const computed = computeScoreboard({ runs: all.runs, ratings: all.ratings as any, ...options });
+        assert.ok(computed.rows.length > 5 && computed.rows.some((r) => r.btScore !== null) && computed.rows.some((r) => r.passRate !== null), 'the data exercises every column');
+        assert.deepEqual(streamed.rows, computed.rows, `same rows for ${JSON.stringify(options)}`);
+        assert.deepEqual(streamed.problems.map((p) => [path.basename(path.dirname(path.dirname(p.file))), p.line]), [['one', 601], ['two', 601]], 'the torn line of each folder');
+        const inMemory = await readScoreboardData(folders);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(computeScoreboard({ runs: inMemory.runs, ratings: inMemory.ratings, ...options }).rows, computed.rows, 'and the panel reader reads the same records');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

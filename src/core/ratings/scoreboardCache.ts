@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { RunRecord, validateRunRecord } from '../runs/runRecord';
 import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStream';
 import { WorkbenchPaths } from '../workspace/paths';
 import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
 import type { ScoreboardData } from './scoreboardData';
+import { runMonthFiles } from './scoreboardStream';
 
 interface CachedFile<T> {
   size: number;
@@ -81,21 +81,6 @@ async function endsALine(file: string, offset: number): Promise<boolean> {
   }
 }
 
-const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/;
-
-/** A folder's run month files, oldest first; `runs` being a file (or unreadable) is a problem. */
-async function runFilesOf(runsDir: string, problems: JsonlStreamProblem[]): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.promises.readdir(runsDir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') problems.push({ file: runsDir, line: 0, message: code === 'ENOTDIR' ? 'is a file, not a folder of run records: skipped' : `cannot be read (${(err as Error).message})` });
-    return [];
-  }
-  return names.filter((n) => MONTH_FILE.test(n)).sort().map((n) => path.join(runsDir, n));
-}
-
 /**
  * The scoreboard's records of one or more workspace folders (a multi-root workspace counts
  * every folder's), read incrementally: files that did not change are not read again and
@@ -116,7 +101,7 @@ export class ScoreboardDataReader {
     const listing: JsonlStreamProblem[] = [];
     const folders = this.workspaceFolders.map((f) => new WorkbenchPaths(f));
     // Oldest month first within a folder, as readRunHistory gives them.
-    const runFiles = (await Promise.all(folders.map((p) => runFilesOf(p.runsDir, listing)))).flat();
+    const runFiles = (await Promise.all(folders.map((p) => runMonthFiles(p.runsDir, listing)))).flat();
     const [runParts, ratingParts] = await Promise.all([
       Promise.all(runFiles.map((f) => this.runs.read(f))),
       Promise.all(folders.map((p) => this.ratings.read(p.ratingsFile))),
