@@ -40,19 +40,25 @@ export async function streamScoreboard(workspaceFolders: readonly string[], opti
   const problems: JsonlStreamProblem[] = [];
   const ratingFiles = folders.map((p) => p.ratingsFile);
 
-  // Pass 1: which ratings a later line supersedes (by the superseding line's position), and the pairwise runs.
+  // Pass 1: which ratings a later line supersedes (by the superseding line's position), and the
+  // pairwise runs. Most lines are neither: a line JSON.stringify wrote with `"supersedes":null`
+  // and no "pairwise" in it is skipped without parsing (an escaped quote inside a comment
+  // cannot look like that key); anything else is parsed and validated as usual.
   const supersededAt = new Map<string, number>();
   const wanted = new Set<string>();
-  let index = 0;
-  for (const file of ratingFiles) {
+  const NO_SUPERSEDES = Buffer.from('"supersedes":null');
+  const PAIRWISE = Buffer.from('pairwise');
+  const skipRaw = (line: Buffer) => line.includes(NO_SUPERSEDES) && !line.includes(PAIRWISE);
+  /** A line's place in the reading order: file, then line (stable while files are appended to). */
+  const position = (file: number, line: number) => file * 2 ** 40 + line;
+  for (const [f, file] of ratingFiles.entries()) {
     await readJsonlStream<RatingRecord>(
       file,
-      (r) => {
-        index++;
-        if (r.supersedes) supersededAt.set(r.supersedes, index);
+      (r, line) => {
+        if (r.supersedes) supersededAt.set(r.supersedes, position(f, line));
         if (r.criterion === criterion) wantPairRuns(r, wanted);
       },
-      { validate: validateRatingRecord },
+      { validate: validateRatingRecord, skipRaw },
     );
   }
 
@@ -72,18 +78,18 @@ export async function streamScoreboard(workspaceFolders: readonly string[], opti
     }
   }
 
-  index = 0;
-  for (const file of ratingFiles) {
+  let ratings = 0;
+  for (const [f, file] of ratingFiles.entries()) {
     const read = await readJsonlStream<RatingRecord>(
       file,
-      (r) => {
-        index++;
+      (r, line) => {
+        ratings++;
         const later = supersededAt.get(r.id);
-        if (later === undefined || later <= index) board.addRating(r);
+        if (later === undefined || later <= position(f, line)) board.addRating(r);
       },
       { validate: validateRatingRecord },
     );
     problems.push(...read.problems);
   }
-  return { ...board.finish(), problems, counts: { runs, ratings: index } };
+  return { ...board.finish(), problems, counts: { runs, ratings } };
 }

@@ -21,6 +21,11 @@ export interface JsonlStreamOptions {
    * after the next append (the panel) says false: a write in progress is not an error.
    */
   reportUnfinished?: boolean;
+  /**
+   * Looks at a line's raw bytes before it is decoded: true skips it unparsed (counted, not
+   * reported). For a pass that needs only some lines (the scoreboard's supersede pass).
+   */
+  skipRaw?: (line: Buffer) => boolean;
 }
 
 export interface JsonlStreamResult {
@@ -79,8 +84,10 @@ export async function readJsonlStream<T>(file: string, onRecord: (record: T, lin
     let pieceBytes = 0;
     let skipping = false;
     let position = from;
+    const skipRaw = options.skipRaw;
     const handleLine = (bytes: Buffer) => {
       lines++;
+      if (skipRaw?.(bytes)) return;
       let text = bytes.toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);
       if (!text.trim()) return;
