@@ -1,5 +1,5 @@
-import { computeScoreboard, ScoreboardRow } from '../core/ratings/scoreboard';
-import { readScoreboardData } from '../core/ratings/scoreboardData';
+import type { ScoreboardRow } from '../core/ratings/scoreboard';
+import { streamScoreboard } from '../core/ratings/scoreboardStream';
 import { tooFewToTellApart } from '../core/ratings/statistics';
 
 export interface ScoreboardCommandOptions {
@@ -11,9 +11,10 @@ export interface ScoreboardCommandOptions {
 
 /** `prompt-workbench scoreboard`: `{rows}` as JSON, or an aligned table. Skipped lines are warnings on stderr. */
 export async function printScoreboard(options: ScoreboardCommandOptions): Promise<number> {
-  const data = await readScoreboardData(options.workspace);
-  for (const p of data.problems) console.error(`warning: ${p.file}:${p.line}: skipped: ${p.message}`);
-  const board = computeScoreboard({ runs: data.runs, ratings: data.ratings, criterion: options.criterion, prompt: options.prompt });
+  // Streamed: a million runs and ratings are read through, never held.
+  const { problems, rows } = await streamScoreboard([options.workspace], { criterion: options.criterion, prompt: options.prompt });
+  const board = { rows };
+  for (const p of problems) console.error(p.line ? `warning: ${p.file}:${p.line}: skipped: ${p.message}` : `warning: ${p.file}: ${p.message}`);
   if (options.json) {
     console.log(JSON.stringify(board, null, 2));
     return 0;

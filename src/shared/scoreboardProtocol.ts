@@ -11,58 +11,10 @@
  * `table#retrieval tbody tr[data-mode]`, `#evaluate-retrieval`.
  */
 
-// The shapes below match src/core/ratings/{scoreboard,scoreboardView}.ts (structurally: the
-// webview's type check must not reach Node modules through core's imports).
+import type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights } from '../core/ratings/types';
 
-/** One row of `scoreboard --json` (DESIGN.md). */
-export interface ScoreboardRow {
-  prompt: string;
-  version: number;
-  model: string;
-  n: number;
-  stars: { mean: number | null; lo: number | null; hi: number | null };
-  thumbsUp: { rate: number | null; lo: number | null; hi: number | null };
-  winRate: number | null;
-  btScore: number | null;
-  passRate: number | null;
-  latencyMs: { p50: number | null; p95: number | null };
-  ttftMs: { p50: number | null };
-  costPer1k: number | null;
-}
-
-export interface ScoreboardFilters {
-  prompt?: string | null;
-  versions?: number[];
-  models?: string[];
-  raters?: string[];
-  from?: string | null;
-  to?: string | null;
-  dataset?: string | null;
-}
-
-export interface ScoreboardFacets {
-  prompts: string[];
-  versions: Record<string, number[]>;
-  models: string[];
-  raters: string[];
-  datasets: string[];
-  firstDay: string | null;
-  lastDay: string | null;
-}
-
-export interface ScoreWeights {
-  quality: number;
-  speed: number;
-  cost: number;
-}
-
-export interface ScorePoint {
-  day: string;
-  mean: number;
-  lo: number | null;
-  hi: number | null;
-  n: number;
-}
+// One definition of the core value types (node-free core/ratings/types.ts), not copies.
+export type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights };
 
 /** One row as shown: the core row with its scores and whether it is on a Pareto front. */
 export interface ScoreboardViewRow {

@@ -1,24 +1,10 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { PairMember, PairwiseRating, RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
+import type { ScoreboardRow } from './types';
 import { bradleyTerry, meanInterval, PairwiseOutcome, percentile, wilsonInterval, winRate } from './statistics';
 
-/** One row of `scoreboard --json` (DESIGN.md): a prompt name × version × model. Null where there is no data. */
-export interface ScoreboardRow {
-  prompt: string;
-  version: number;
-  model: string;
-  /** Ratings of the criterion that count for this row: stars, thumbs, and pairwise ones it took part in. */
-  n: number;
-  stars: { mean: number | null; lo: number | null; hi: number | null };
-  thumbsUp: { rate: number | null; lo: number | null; hi: number | null };
-  winRate: number | null;
-  btScore: number | null;
-  passRate: number | null;
-  latencyMs: { p50: number | null; p95: number | null };
-  ttftMs: { p50: number | null };
-  costPer1k: number | null;
-}
+export type { ScoreboardRow } from './types';
 
 export interface Scoreboard {
   rows: ScoreboardRow[];
@@ -66,44 +52,76 @@ class RowAccumulator {
  */
 export function computeScoreboard(input: ScoreboardInput): Scoreboard {
   const criterion = input.criterion ?? 'overall';
-  const onlyPrompt = input.prompt;
+  const ratings = effectiveRatings(input.ratings);
+  // Only pairwise ratings need their runs (for each side's prompt version): index just those,
+  // not all 100,000 runs.
+  const wantedRunIds = new Set<string>();
+  for (const r of ratings) if (r.criterion === criterion) wantPairRuns(r, wantedRunIds);
+  const board = new ScoreboardAccumulator(criterion, input.prompt);
+  for (const run of input.runs) board.addRun(run, wantedRunIds.has(run.id));
+  for (const r of ratings) board.addRating(r);
+  return board.finish();
+}
+
+/** Adds the run ids a pairwise rating's sides need looked up (each side's prompt version). */
+export function wantPairRuns(r: RatingRecord, into: Set<string>): void {
+  if (r.kind !== 'pairwise') return;
+  if (r.pair.A.runId) into.add(r.pair.A.runId);
+  if (r.pair.B.runId) into.add(r.pair.B.runId);
+  if (r.runId) into.add(r.runId);
+}
+
+/** What a pairwise side needs of its run. */
+interface PairRun {
+  name: string;
+  version: number;
+  model: string;
+}
+
+/**
+ * The scoreboard built one record at a time, so a caller can stream files of any size
+ * through it (the CLI) or hand it arrays (`computeScoreboard`): every run first (`addRun`,
+ * saying whether a pairwise rating will need it), then the ratings that count (superseded
+ * ones already left out), in file order; `finish` computes the statistics.
+ */
+export class ScoreboardAccumulator {
   // Nested Maps rather than a joined string key: no string built per record.
-  const rows: RowAccumulator[] = [];
-  const byPrompt = new Map<string, Map<number, Map<string, RowAccumulator>>>();
-  const rowFor = (prompt: string, version: number, model: string): RowAccumulator => {
-    let byVersion = byPrompt.get(prompt);
-    if (!byVersion) byPrompt.set(prompt, (byVersion = new Map()));
+  private readonly rows: RowAccumulator[] = [];
+  private readonly byPrompt = new Map<string, Map<number, Map<string, RowAccumulator>>>();
+  private readonly pairRuns = new Map<string, PairRun>();
+  // Bradley–Terry players per prompt name: versions and models of one prompt compete with each other.
+  private readonly players = new Map<string, RowAccumulator[]>();
+  private readonly outcomes = new Map<string, PairwiseOutcome[]>();
+
+  constructor(
+    private readonly criterion = 'overall',
+    private readonly onlyPrompt?: string,
+  ) {}
+
+  private rowFor(prompt: string, version: number, model: string): RowAccumulator {
+    let byVersion = this.byPrompt.get(prompt);
+    if (!byVersion) this.byPrompt.set(prompt, (byVersion = new Map()));
     let byModel = byVersion.get(version);
     if (!byModel) byVersion.set(version, (byModel = new Map()));
     let row = byModel.get(model);
     if (!row) {
       byModel.set(model, (row = new RowAccumulator(prompt, version, model)));
-      rows.push(row);
+      this.rows.push(row);
     }
     return row;
-  };
-
-  const ratings = effectiveRatings(input.ratings);
-  // Only pairwise ratings need their runs (for each side's prompt version): index just those,
-  // not all 100,000 runs.
-  const wantedRunIds = new Set<string>();
-  for (const r of ratings) {
-    if (r.kind !== 'pairwise' || r.criterion !== criterion) continue;
-    if (r.pair.A.runId) wantedRunIds.add(r.pair.A.runId);
-    if (r.pair.B.runId) wantedRunIds.add(r.pair.B.runId);
-    if (r.runId) wantedRunIds.add(r.runId);
   }
-  const runsById = new Map<string, RunRecord>();
-  for (const run of input.runs as readonly RunWithChecks[]) {
-    if (wantedRunIds.has(run.id)) runsById.set(run.id, run);
-    if (!run.prompt || (onlyPrompt !== undefined && run.prompt.name !== onlyPrompt)) continue;
-    const row = rowFor(run.prompt.name, run.prompt.version, run.model);
+
+  addRun(record: RunRecord, neededByPairs: boolean): void {
+    const run = record as RunWithChecks;
+    if (neededByPairs && run.prompt) this.pairRuns.set(run.id, { name: run.prompt.name, version: run.prompt.version, model: run.model });
+    if (!run.prompt || (this.onlyPrompt !== undefined && run.prompt.name !== this.onlyPrompt)) return;
+    const row = this.rowFor(run.prompt.name, run.prompt.version, run.model);
     if (Array.isArray(run.checks) && run.checks.length) {
       row.checked++;
       if (run.checks.every((c) => c.pass === true || (c as { passed?: boolean }).passed === true)) row.passed++;
     }
     // A failed call's timing measures the failure, not the model: leave it out.
-    if (run.error || !run.metrics) continue;
+    if (run.error || !run.metrics) return;
     const m = run.metrics;
     if (typeof m.latencyMs === 'number') row.latencies.push(m.latencyMs);
     if (typeof m.ttftMs === 'number') row.ttfts.push(m.ttftMs);
@@ -113,33 +131,30 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     }
   }
 
-  // Bradley–Terry players per prompt name: versions and models of one prompt compete with each other.
-  const players = new Map<string, RowAccumulator[]>();
-  const outcomes = new Map<string, PairwiseOutcome[]>();
-  const playerOf = (row: RowAccumulator): number => {
+  private playerOf(row: RowAccumulator): number {
     if (row.player < 0) {
-      let list = players.get(row.prompt);
-      if (!list) players.set(row.prompt, (list = []));
+      let list = this.players.get(row.prompt);
+      if (!list) this.players.set(row.prompt, (list = []));
       row.player = list.length;
       list.push(row);
     }
     return row.player;
-  };
+  }
 
   /** The row of one side of a pairwise rating: its run's prompt version, else the rating's. */
-  const sideRow = (r: PairwiseRating, member: PairMember): RowAccumulator | undefined => {
-    const run = member.runId ? runsById.get(member.runId) : undefined;
-    const name = run?.prompt.name ?? r.prompt.name;
+  private sideRow(r: PairwiseRating, member: PairMember): RowAccumulator | undefined {
+    const run = member.runId ? this.pairRuns.get(member.runId) : undefined;
+    const name = run?.name ?? r.prompt.name;
     const model = member.model ?? run?.model;
-    return model && (onlyPrompt === undefined || name === onlyPrompt) ? rowFor(name, run?.prompt.version ?? r.prompt.version, model) : undefined;
-  };
+    return model && (this.onlyPrompt === undefined || name === this.onlyPrompt) ? this.rowFor(name, run?.version ?? r.prompt.version, model) : undefined;
+  }
 
-  for (const r of ratings) {
-    if (r.criterion !== criterion) continue;
+  addRating(r: RatingRecord): void {
+    if (r.criterion !== this.criterion) return;
     if (r.kind === 'pairwise') {
-      const a = sideRow(r, r.pair.A);
-      const b = sideRow(r, r.pair.B);
-      if (!a || !b || a === b || a.prompt !== b.prompt) continue;
+      const a = this.sideRow(r, r.pair.A);
+      const b = this.sideRow(r, r.pair.B);
+      if (!a || !b || a === b || a.prompt !== b.prompt) return;
       a.n++;
       b.n++;
       if (r.value === 'tie') {
@@ -150,15 +165,15 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
         winner.wins++;
         loser.losses++;
       }
-      let list = outcomes.get(a.prompt);
-      if (!list) outcomes.set(a.prompt, (list = []));
-      list.push({ a: playerOf(a), b: playerOf(b), scoreA: r.value === 'A' ? 1 : r.value === 'B' ? 0 : 0.5 });
-      continue;
+      let list = this.outcomes.get(a.prompt);
+      if (!list) this.outcomes.set(a.prompt, (list = []));
+      list.push({ a: this.playerOf(a), b: this.playerOf(b), scoreA: r.value === 'A' ? 1 : r.value === 'B' ? 0 : 0.5 });
+      return;
     }
     // Stars and thumbs name their prompt version and model themselves (the validator insists).
     const name = r.prompt.name;
-    if (onlyPrompt !== undefined && name !== onlyPrompt) continue;
-    const row = rowFor(name, r.prompt.version, r.model);
+    if (this.onlyPrompt !== undefined && name !== this.onlyPrompt) return;
+    const row = this.rowFor(name, r.prompt.version, r.model);
     row.n++;
     if (r.kind === 'stars') row.stars.push(r.value);
     else {
@@ -167,40 +182,43 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     }
   }
 
-  const btScores = new Map<RowAccumulator, number>();
-  for (const [prompt, list] of players) {
-    const scores = bradleyTerry(list.length, outcomes.get(prompt) ?? []);
-    list.forEach((row, i) => btScores.set(row, scores[i]));
-  }
+  finish(): Scoreboard {
+    const { rows, players, outcomes } = this;
+    const btScores = new Map<RowAccumulator, number>();
+    for (const [prompt, list] of players) {
+      const scores = bradleyTerry(list.length, outcomes.get(prompt) ?? []);
+      list.forEach((row, i) => btScores.set(row, scores[i]));
+    }
 
-  const result: ScoreboardRow[] = [];
-  for (const row of rows) {
-    const stars = meanInterval(row.stars, [1, 5]);
-    const thumbs = wilsonInterval(row.thumbsUp, row.thumbsTotal);
-    const latencies = Float64Array.from(row.latencies).sort();
-    const ttfts = Float64Array.from(row.ttfts).sort();
-    result.push({
-      prompt: row.prompt,
-      version: row.version,
-      model: row.model,
-      n: row.n,
-      stars: { mean: stars.mean, lo: stars.lo, hi: stars.hi },
-      thumbsUp: { rate: thumbs.rate, lo: thumbs.lo, hi: thumbs.hi },
-      winRate: winRate(row.wins, row.ties, row.losses),
-      btScore: btScores.get(row) ?? null,
-      passRate: row.checked ? row.passed / row.checked : null,
-      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
-      ttftMs: { p50: percentile(ttfts, 50) },
-      costPer1k: row.costCount ? (row.costSum / row.costCount) * 1000 : null,
-    });
+    const result: ScoreboardRow[] = [];
+    for (const row of rows) {
+      const stars = meanInterval(row.stars, [1, 5]);
+      const thumbs = wilsonInterval(row.thumbsUp, row.thumbsTotal);
+      const latencies = Float64Array.from(row.latencies).sort();
+      const ttfts = Float64Array.from(row.ttfts).sort();
+      result.push({
+        prompt: row.prompt,
+        version: row.version,
+        model: row.model,
+        n: row.n,
+        stars: { mean: stars.mean, lo: stars.lo, hi: stars.hi },
+        thumbsUp: { rate: thumbs.rate, lo: thumbs.lo, hi: thumbs.hi },
+        winRate: winRate(row.wins, row.ties, row.losses),
+        btScore: btScores.get(row) ?? null,
+        passRate: row.checked ? row.passed / row.checked : null,
+        latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+        ttftMs: { p50: percentile(ttfts, 50) },
+        costPer1k: row.costCount ? (row.costSum / row.costCount) * 1000 : null,
+      });
+    }
+    // Prompt name, newest version first, then the best rated first; unrated rows last, by model.
+    result.sort(
+      (x, y) =>
+        (x.prompt < y.prompt ? -1 : x.prompt > y.prompt ? 1 : 0) ||
+        y.version - x.version ||
+        (y.stars.mean ?? -Infinity) - (x.stars.mean ?? -Infinity) ||
+        (x.model < y.model ? -1 : x.model > y.model ? 1 : 0),
+    );
+    return { rows: result };
   }
-  // Prompt name, newest version first, then the best rated first; unrated rows last, by model.
-  result.sort(
-    (x, y) =>
-      (x.prompt < y.prompt ? -1 : x.prompt > y.prompt ? 1 : 0) ||
-      y.version - x.version ||
-      (y.stars.mean ?? -Infinity) - (x.stars.mean ?? -Infinity) ||
-      (x.model < y.model ? -1 : x.model > y.model ? 1 : 0),
-  );
-  return { rows: result };
 }

@@ -1,26 +1,31 @@
 import * as fs from 'node:fs';
-import { listRunFiles } from '../runs/runHistory';
 import { RunRecord, validateRunRecord } from '../runs/runRecord';
-import { parseJsonl } from '../workspace/jsonl';
+import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStream';
 import { WorkbenchPaths } from '../workspace/paths';
 import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
 import type { ScoreboardData } from './scoreboardData';
+import { runMonthFiles } from './scoreboardStream';
 
 interface CachedFile<T> {
   size: number;
   mtimeMs: number;
+  /** Byte offset after the last whole line read: an append is read from here. */
+  end: number;
   /** Lines read so far (1-based numbering continues from here). */
   lines: number;
   records: T[];
-  problems: { file: string; line: number; message: string }[];
+  problems: JsonlStreamProblem[];
 }
 
+const MISSING = { size: 0, mtimeMs: 0, end: 0, lines: 0, records: [], problems: [] };
+
 /**
- * Reads a JSONL file again only as far as it changed. The files are append-only: when one
- * only grew, just the new bytes are parsed (from the end of the last whole line read), so an
- * append to 100,000 lines costs the new lines, not the file. Anything else (shrunk, rewritten
- * by a git checkout, a partial last line) reads the whole file again.
+ * Reads a JSONL file again only as far as it changed, as a stream (core/workspace/jsonlStream.ts:
+ * a directory, a non-file, a torn or oversized line is a problem, never a failure). The files
+ * are append-only: when one only grew, just the new bytes are parsed (from the end of the last
+ * whole line read), so an append to 100,000 lines costs the new lines, not the file. Anything
+ * else (shrunk, rewritten by a git checkout) reads the whole file again.
  */
 export class IncrementalJsonl<T> {
   private readonly files = new Map<string, CachedFile<T>>();
@@ -28,86 +33,90 @@ export class IncrementalJsonl<T> {
   constructor(private readonly validate: (value: unknown) => string | undefined) {}
 
   async read(file: string): Promise<CachedFile<T>> {
-    let stat: fs.Stats;
+    let stat: fs.Stats | undefined;
     try {
       stat = await fs.promises.stat(file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.files.delete(file);
-        return { size: 0, mtimeMs: 0, lines: 0, records: [], problems: [] };
-      }
-      throw err;
+    } catch {
+      // missing, or not reachable: readJsonlStream says which
     }
     const cached = this.files.get(file);
-    if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached;
-    if (cached && stat.size > cached.size) {
-      const grown = await this.readTail(file, cached, stat);
-      if (grown) return grown;
+    if (stat?.isFile() && cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached;
+    const appended = stat?.isFile() && cached && stat.size > cached.end && (await endsALine(file, cached.end));
+    const base = appended ? cached! : MISSING;
+    const records: T[] = [];
+    const result = await readJsonlStream<T>(file, (r) => records.push(r), {
+      validate: this.validate,
+      from: base.end,
+      linesBefore: base.lines,
+      reportUnfinished: false,
+    });
+    if (!result.isFile) {
+      this.files.delete(file);
+      return { ...MISSING, records: [], problems: result.problems };
     }
-    const text = await fs.promises.readFile(file, 'utf8');
-    const whole = text.endsWith('\n') || text === '' ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-    const content = parseJsonl<T>(whole, this.validate);
     const entry: CachedFile<T> = {
-      // A partial last line (being written) is left for the next read.
-      size: Buffer.byteLength(whole),
-      mtimeMs: whole.length === text.length ? stat.mtimeMs : -1,
-      lines: whole.split('\n').length - 1,
-      records: content.records,
-      problems: content.problems.map((p) => ({ file, ...p })),
+      size: result.size,
+      // A last line still being written: come back even if the size and time stay the same.
+      mtimeMs: result.pendingBytes ? -1 : (stat?.mtimeMs ?? -1),
+      end: result.end,
+      lines: result.lines,
+      records: records.length || !appended ? base.records.concat(records) : base.records,
+      problems: result.problems.length || !appended ? base.problems.concat(result.problems) : base.problems,
     };
     this.files.set(file, entry);
     return entry;
   }
+}
 
-  private async readTail(file: string, cached: CachedFile<T>, stat: fs.Stats): Promise<CachedFile<T> | undefined> {
-    const handle = await fs.promises.open(file, 'r');
-    try {
-      // The byte before the new part must end a line: otherwise the file was not just appended to.
-      const from = cached.size;
-      const buffer = Buffer.alloc(stat.size - from + 1);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, from - 1);
-      if (from > 0 && buffer[0] !== 0x0a) return undefined;
-      const tail = buffer.subarray(from > 0 ? 1 : 0, bytesRead).toString('utf8');
-      const end = tail.lastIndexOf('\n') + 1;
-      const whole = tail.slice(0, end);
-      const content = parseJsonl<T>(whole, this.validate);
-      const entry: CachedFile<T> = {
-        size: from + Buffer.byteLength(whole),
-        mtimeMs: end === tail.length ? stat.mtimeMs : -1,
-        lines: cached.lines + (whole.split('\n').length - 1),
-        records: content.records.length ? cached.records.concat(content.records) : cached.records,
-        problems: cached.problems.concat(content.problems.map((p) => ({ file, line: p.line + cached.lines, message: p.message }))),
-      };
-      this.files.set(file, entry);
-      return entry;
-    } finally {
-      await handle.close();
-    }
+/** Whether the byte before `offset` ends a line (so the file was appended to, not rewritten). */
+async function endsALine(file: string, offset: number): Promise<boolean> {
+  if (offset === 0) return true;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const byte = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(byte, 0, 1, offset - 1);
+    return bytesRead === 1 && byte[0] === 0x0a;
+  } finally {
+    await handle.close();
   }
 }
 
 /**
- * `readScoreboardData` for a panel that stays open: the same result, but files that did not
- * change are not read again and files that grew are read from where they were left.
+ * The scoreboard's records of one or more workspace folders (a multi-root workspace counts
+ * every folder's), read incrementally: files that did not change are not read again and
+ * files that grew are read from where they were left. `readScoreboardData` is one read of it.
  */
 export class ScoreboardDataReader {
   private readonly runs = new IncrementalJsonl<RunRecord>(validateRunRecord);
   private readonly ratings = new IncrementalJsonl<RatingRecord>(validateRatingRecord);
   private joined: { parts: RunRecord[][]; runs: RunRecord[] } | undefined;
+  private joinedRatings: { parts: RatingRecord[][]; ratings: RatingRecord[] } | undefined;
+  readonly workspaceFolders: readonly string[];
 
-  constructor(readonly workspaceFolder: string) {}
+  constructor(workspaceFolders: string | readonly string[]) {
+    this.workspaceFolders = typeof workspaceFolders === 'string' ? [workspaceFolders] : [...workspaceFolders];
+  }
 
   async read(): Promise<ScoreboardData> {
-    const paths = new WorkbenchPaths(this.workspaceFolder);
-    // Oldest month first, as readRunHistory gives them.
-    const runFiles = (await listRunFiles(paths.runsDir)).reverse();
-    const [runParts, ratings] = await Promise.all([Promise.all(runFiles.map((f) => this.runs.read(f))), this.ratings.read(paths.ratingsFile)]);
-    // The same array while no month file changed, so callers can tell nothing changed.
+    const listing: JsonlStreamProblem[] = [];
+    const folders = this.workspaceFolders.map((f) => new WorkbenchPaths(f));
+    // Oldest month first within a folder, as readRunHistory gives them.
+    const runFiles = (await Promise.all(folders.map((p) => runMonthFiles(p.runsDir, listing)))).flat();
+    const [runParts, ratingParts] = await Promise.all([
+      Promise.all(runFiles.map((f) => this.runs.read(f))),
+      Promise.all(folders.map((p) => this.ratings.read(p.ratingsFile))),
+    ]);
+    // The same arrays while no file changed, so callers can tell nothing changed.
     const parts = runParts.map((p) => p.records);
-    if (!this.joined || this.joined.parts.length !== parts.length || this.joined.parts.some((p, i) => p !== parts[i])) {
-      this.joined = { parts, runs: parts.length === 1 ? parts[0] : parts.flat() };
-    }
-    const runs = this.joined.runs;
-    return { runs, ratings: ratings.records, problems: [...runParts.flatMap((p) => p.problems), ...ratings.problems] };
+    if (!this.joined || !sameParts(this.joined.parts, parts)) this.joined = { parts, runs: parts.length === 1 ? parts[0] : parts.flat() };
+    const rParts = ratingParts.map((p) => p.records);
+    if (!this.joinedRatings || !sameParts(this.joinedRatings.parts, rParts)) this.joinedRatings = { parts: rParts, ratings: rParts.length === 1 ? rParts[0] : rParts.flat() };
+    return {
+      runs: this.joined.runs,
+      ratings: this.joinedRatings.ratings,
+      problems: [...listing, ...runParts.flatMap((p) => p.problems), ...ratingParts.flatMap((p) => p.problems)],
+    };
   }
 }
+
+const sameParts = <T>(a: T[][], b: T[][]) => a.length === b.length && a.every((p, i) => p === b[i]);

@@ -1,19 +1,18 @@
-import { readRunHistory } from '../runs/runHistory';
 import type { RunRecord } from '../runs/runRecord';
-import { WorkbenchPaths } from '../workspace/paths';
 import type { RatingRecord } from './ratingRecord';
-import { readRatings } from './ratingsStore';
+import { ScoreboardDataReader } from './scoreboardCache';
 
 export interface ScoreboardData {
   runs: RunRecord[];
   ratings: RatingRecord[];
-  /** Lines skipped in runs/*.jsonl or ratings.jsonl, with file and 1-based line. */
+  /** Lines skipped in runs/*.jsonl or ratings.jsonl, with file and 1-based line (0: the file itself). */
   problems: Array<{ file: string; line: number; message: string }>;
 }
 
-/** Reads a workspace's run records and ratings for the scoreboard; missing files mean none. */
-export async function readScoreboardData(workspaceFolder: string): Promise<ScoreboardData> {
-  const paths = new WorkbenchPaths(workspaceFolder);
-  const [runs, ratings] = await Promise.all([readRunHistory(paths.runsDir), readRatings(paths.ratingsFile)]);
-  return { runs: runs.records, ratings: ratings.records, problems: [...runs.problems, ...ratings.problems] };
+/**
+ * Reads the run records and ratings of one or more workspace folders for the scoreboard, as
+ * streams; missing files mean none, and a file that cannot be read is a problem, not a failure.
+ */
+export async function readScoreboardData(workspaceFolders: string | readonly string[]): Promise<ScoreboardData> {
+  return new ScoreboardDataReader(workspaceFolders).read();
 }

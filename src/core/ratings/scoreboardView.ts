@@ -6,31 +6,10 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
-import type { ScoreboardRow } from './scoreboard';
 import { meanInterval, tooFewToTellApart } from './statistics';
+import type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights } from './types';
 
-export interface ScoreboardFilters {
-  prompt?: string | null;
-  versions?: number[];
-  models?: string[];
-  raters?: string[];
-  /** Inclusive ISO dates (`YYYY-MM-DD`) or times; compared with each record's `ts`. */
-  from?: string | null;
-  to?: string | null;
-  /** Runs whose `dataset` (or `datasetCaseId` prefix `<dataset>:`) is this, and the ratings of those runs. */
-  dataset?: string | null;
-}
-
-export interface ScoreboardFacets {
-  prompts: string[];
-  versions: Record<string, number[]>;
-  models: string[];
-  raters: string[];
-  datasets: string[];
-  /** First and last day with a record, `YYYY-MM-DD`. */
-  firstDay: string | null;
-  lastDay: string | null;
-}
+export type { ScoreboardFacets, ScoreboardFilters, ScorePoint, ScoreWeights } from './types';
 
 type RunWithDataset = RunRecord & { dataset?: unknown };
 
@@ -55,6 +34,7 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
   // Whole ISO times compare as days do: the day is cut out once, at the end (200,000 records).
   let first: string | null = null;
   let last: string | null = null;
+  let latestPrompt: string | null = null;
   let lastPrompt = '';
   let lastVersions: Set<number> | undefined;
   const see = (prompt: string, version: number, model: string | null, ts: string) => {
@@ -68,7 +48,11 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
     if (model) models.add(model);
     if (typeof ts === 'string' && ts.length >= 10) {
       if (first === null || ts < first) first = ts;
-      if (last === null || ts > last) last = ts;
+      // At equal times the later line wins: it was appended after.
+      if (last === null || ts >= last) {
+        last = ts;
+        latestPrompt = prompt;
+      }
     }
   };
   for (const run of runs) {
@@ -91,6 +75,7 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
     datasets: sorted(datasets),
     firstDay: first === null ? null : dayOf(first),
     lastDay: last === null ? null : dayOf(last),
+    latestPrompt,
   };
 }
 
@@ -137,12 +122,6 @@ export function filterRows(rows: readonly ScoreboardRow[], filters: ScoreboardFi
   return rows.filter(
     (r) => (!filters.prompt || r.prompt === filters.prompt) && (!versions || versions.has(r.version)) && (!models || models.has(r.model)),
   );
-}
-
-export interface ScoreWeights {
-  quality: number;
-  speed: number;
-  cost: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoreWeights = { quality: 0.6, speed: 0.2, cost: 0.2 };
@@ -257,14 +236,6 @@ export function paretoFront(points: readonly { x: number | null; y: number | nul
     }
   }
   return on;
-}
-
-export interface ScorePoint {
-  day: string;
-  mean: number;
-  lo: number | null;
-  hi: number | null;
-  n: number;
 }
 
 /** Mean stars per day for each version of one prompt (the criterion given), oldest day first. */

@@ -4,7 +4,9 @@ import type { ComparePanelState } from '../../shared/comparePanelProtocol';
 import type { RatingInput } from '../../shared/ratingProtocol';
 import type { ScoreboardFilters, ScoreboardSnapshot, ScoreWeights } from '../../shared/scoreboardProtocol';
 import { COMMAND } from '../commandIds';
-import { ScoreboardPanel, SCOREBOARD_VIEW_TYPE } from '../scoreboard/scoreboardPanel';
+import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { loadEngine } from '../loadEngine';
+import { ScoreboardPanels, SCOREBOARD_VIEW_TYPE } from '../scoreboard/scoreboardPanel';
 import type { WorkbenchServices } from '../services';
 
 /** Where `rateOutput` rates: a comparison's shown column, or the run panel of a prompt file. */
@@ -18,17 +20,25 @@ type PairInput = { kind: 'pairwise'; a: number; b: number; value: 'A' | 'B' | 't
  */
 export function registerRatingFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
   const ratings = services.ratings;
-  const show = () => ScoreboardPanel.show(context, ratings.recorder, services.log);
+  const scoreboards = new ScoreboardPanels(context, ratings.recorder, services.log);
   const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  register(COMMAND.openScoreboard, async (options?: { filters?: ScoreboardFilters; weights?: { prompt: string } & ScoreWeights }): Promise<ScoreboardSnapshot> => {
-    const panel = show();
-    if (options?.filters) await panel.setFilters(options.filters);
-    if (options?.weights) await panel.setWeights(options.weights.prompt, options.weights);
-    return panel.latest();
-  });
+  // On `prompt` (the run and compare panels' Scoreboard button), else the active editor's
+  // prompt, else (a new panel) the prompt most recently rated or run.
+  register(
+    COMMAND.openScoreboard,
+    async (options?: { prompt?: string; filters?: ScoreboardFilters; weights?: { prompt: string } & ScoreWeights }): Promise<ScoreboardSnapshot> => {
+      // Read before showing: the panel takes the focus from the editor.
+      const prompt = typeof options?.prompt === 'string' && options.prompt ? options.prompt : (options?.filters?.prompt ?? (await activePromptName()));
+      const { panel, created } = scoreboards.show();
+      if (options?.filters) await panel.setFilters({ ...options.filters, prompt: prompt ?? null });
+      else if (prompt || created) await panel.openOn(prompt ?? null);
+      if (options?.weights) await panel.setWeights(options.weights.prompt, options.weights);
+      return panel.latest();
+    },
+  );
   register(COMMAND.exportScoreboard, async (format?: unknown, target?: unknown) => {
-    const panel = ScoreboardPanel.open ?? show();
+    const panel = scoreboards.open ?? scoreboards.show().panel;
     const chosen = format === 'csv' || format === 'json' ? format : await pickFormat();
     if (!chosen) return undefined;
     return panel.export(chosen, target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined);
@@ -65,9 +75,9 @@ export function registerRatingFeatures(context: vscode.ExtensionContext, service
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(SCOREBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => ScoreboardPanel.restore(panel, context, ratings.recorder, services.log),
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => void scoreboards.restore(panel),
     }),
-    { dispose: () => ScoreboardPanel.open?.dispose() },
+    scoreboards,
   );
 }
 
@@ -80,4 +90,12 @@ async function pickFormat(): Promise<'csv' | 'json' | undefined> {
     { title: vscode.l10n.t('Export the scoreboard as') },
   );
   return picked?.format;
+}
+
+/** The prompt name of the `.prompt` file in the active editor (its `name:`, else the file name). */
+async function activePromptName(): Promise<string | undefined> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || !(document.languageId === PROMPT_LANGUAGE_ID || document.fileName.endsWith('.prompt'))) return undefined;
+  const engine = await loadEngine();
+  return engine.parsePromptSource(document.getText(), { path: document.uri.fsPath }).name;
 }

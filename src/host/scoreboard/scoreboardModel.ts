@@ -31,8 +31,9 @@ export function buildScoreboardSnapshot(
   // The reader hands back the same arrays while the files are unchanged: a filter or weight change skips this pass.
   const facets = lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings);
   lastFacets = { runs: data.runs, ratings: data.ratings, facets };
-  // One prompt at a time: speed and cost are scored against that prompt's rows only.
-  const prompt = filters.prompt && facets.prompts.includes(filters.prompt) ? filters.prompt : (facets.prompts[0] ?? null);
+  // One prompt at a time: speed and cost are scored against that prompt's rows only. The one
+  // asked for when it has records, else the one most recently rated or run.
+  const prompt = filters.prompt && facets.prompts.includes(filters.prompt) ? filters.prompt : (facets.latestPrompt ?? facets.prompts[0] ?? null);
   const effectiveFilters: ScoreboardFilters = { ...filters, prompt };
   const weights = (prompt && weightsOf(prompt)) || DEFAULT_WEIGHTS;
   const narrowed = filterScoreboardData(data.runs, data.ratings, effectiveFilters);

@@ -10,6 +10,9 @@ import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
 import { escapeHtml, webviewHtml } from '../webviewHtml';
 
+type Engine = Awaited<ReturnType<typeof loadEngine>>;
+type ScoreboardDataReader = import('../../core/ratings/scoreboardCache').ScoreboardDataReader;
+
 export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
 const WEIGHTS_KEY = 'promptWorkbench.scoreboard.weights';
 const FILTERS_KEY = 'promptWorkbench.scoreboard.filters';
@@ -22,45 +25,88 @@ function body(): string {
 }
 
 /**
- * The Scoreboard panel: one per window, over the first workspace folder. The host reads the
+ * Owns the window's Scoreboard panel (one at most): built once in activate() and handed to
+ * the commands and the serializer, instead of a static field on the panel class.
+ */
+export class ScoreboardPanels implements vscode.Disposable {
+  private current: ScoreboardPanel | undefined;
+  /**
+   * Kept for the window, not the panel: a reopened panel reads only what was appended since
+   * (core scoreboardCache.ts), not 100,000 lines again.
+   */
+  private reader: ScoreboardDataReader | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly recorder: RatingRecorder,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The panel when one is open. */
+  get open(): ScoreboardPanel | undefined {
+    return this.current;
+  }
+
+  /** Reveals the panel, creating it when there is none; `created` says which. */
+  show(): { panel: ScoreboardPanel; created: boolean } {
+    if (this.current) {
+      this.current.panel.reveal(undefined, true);
+      return { panel: this.current, created: false };
+    }
+    const panel = vscode.window.createWebviewPanel(SCOREBOARD_VIEW_TYPE, vscode.l10n.t('Scoreboard'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media'), vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')],
+    });
+    return { panel: this.adopt(panel), created: true };
+  }
+
+  /** A panel VS Code brings back after a reload (the serializer). */
+  restore(panel: vscode.WebviewPanel): ScoreboardPanel {
+    this.current?.dispose();
+    return this.adopt(panel);
+  }
+
+  /** The reader of these workspace folders' records (one per window, made again when the folders change). */
+  readerFor(engine: Engine, folders: readonly string[]): ScoreboardDataReader {
+    if (this.reader?.workspaceFolders.join('\0') !== folders.join('\0')) this.reader = new engine.ScoreboardDataReader(folders);
+    return this.reader;
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel): ScoreboardPanel {
+    const panel: ScoreboardPanel = new ScoreboardPanel(webviewPanel, this.context, this.recorder, this.log, this, () => {
+      if (this.current === panel) this.current = undefined;
+    });
+    return (this.current = panel);
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+}
+
+/**
+ * The Scoreboard panel, over every workspace folder's records. The host reads the
  * records and computes (dist/engine.js, loaded on first use); the webview only draws the
  * snapshot. It recomputes when ratings.jsonl or runs/*.jsonl change on disk (another window,
  * the CLI, a git pull), when this window records a rating, and when filters or weights change.
  */
 export class ScoreboardPanel implements vscode.Disposable {
-  private static current: ScoreboardPanel | undefined;
   private ready = false;
   private snapshot: ScoreboardSnapshot | undefined;
   private computing: Promise<ScoreboardSnapshot> | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
-  /** Keeps what was read: an append is read from where the last read stopped (core scoreboardCache.ts). */
-  private reader: import('../../core/ratings/scoreboardCache').ScoreboardDataReader | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): ScoreboardPanel {
-    if (ScoreboardPanel.current) {
-      ScoreboardPanel.current.panel.reveal(undefined, true);
-      return ScoreboardPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(SCOREBOARD_VIEW_TYPE, vscode.l10n.t('Scoreboard'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-    });
-    return (ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log));
-  }
-
-  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): void {
-    ScoreboardPanel.current?.dispose();
-    ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log);
-  }
-
-  private constructor(
+  /** Built by `ScoreboardPanels` only. */
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     recorder: RatingRecorder,
     private readonly log: vscode.LogOutputChannel,
+    private readonly owner: ScoreboardPanels,
+    private readonly onDispose: () => void,
   ) {
     const extensionUri = context.extensionUri;
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
@@ -126,12 +172,13 @@ export class ScoreboardPanel implements vscode.Disposable {
       snapshot = { ...engine.buildScoreboardSnapshot({ runs: [], ratings: [], problems: [] }, {}, () => undefined), notice: vscode.l10n.t('Open a workspace folder: ratings and runs are kept in its .prompt-workbench/.') };
     } else {
       const started = performance.now();
-      if (this.reader?.workspaceFolder !== folder.uri.fsPath) this.reader = new engine.ScoreboardDataReader(folder.uri.fsPath);
-      const data = await this.reader.read();
+      // Every folder of a multi-root workspace: each keeps its own .prompt-workbench/.
+      const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+      const data = await this.owner.readerFor(engine, folders).read();
       const readMs = performance.now() - started;
       snapshot = engine.buildScoreboardSnapshot(data, this.filters, (prompt) => this.weights[prompt], readMs);
       for (const p of snapshot.problems.first ? [snapshot.problems.first] : []) {
-        this.log.warn(`Scoreboard: ${snapshot.problems.count} line(s) skipped; the first: ${new WorkbenchPaths(folder.uri.fsPath).relative(p.file)}:${p.line}: ${p.message}`);
+        this.log.warn(`Scoreboard: ${snapshot.problems.count} problem(s) reading the records; the first: ${vscode.workspace.asRelativePath(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       }
       if (!data.runs.length && !data.ratings.length) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
       this.log.info(`Scoreboard: read ${data.runs.length} runs + ${data.ratings.length} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
@@ -197,6 +244,15 @@ export class ScoreboardPanel implements vscode.Disposable {
     return this.refresh();
   }
 
+  /**
+   * Shows `prompt`, or with null the prompt most recently rated or run (the snapshot falls
+   * back to that one too when `prompt` has no records). The other filters stay.
+   */
+  async openOn(prompt: string | null): Promise<ScoreboardSnapshot> {
+    if ((this.filters.prompt ?? null) === prompt && this.snapshot) return this.latest();
+    return this.setFilters({ ...this.filters, prompt });
+  }
+
   async setFilters(filters: ScoreboardFilters): Promise<ScoreboardSnapshot> {
     await this.context.workspaceState.update(FILTERS_KEY, sanitizeFilters(filters));
     return this.refresh();
@@ -238,14 +294,10 @@ export class ScoreboardPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (ScoreboardPanel.current === this) ScoreboardPanel.current = undefined;
+    this.onDispose();
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
-  }
-
-  static get open(): ScoreboardPanel | undefined {
-    return ScoreboardPanel.current;
   }
 }
 
