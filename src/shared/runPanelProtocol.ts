@@ -83,6 +83,8 @@ export type RunPanelToHost =
   | { type: 'ready' }
   | { type: 'stop' }
   | { type: 'rerun' }
+  /** Open the scoreboard on this panel's prompt. */
+  | { type: 'openScoreboard' }
   /** The webview found a gap in the deltas and asks for the whole state. */
   | { type: 'resync' }
   /** Run the prompt (its current text) with the form's values. */

@@ -8,7 +8,8 @@ import { COMMAND } from '../commandIds';
 import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
-import { escapeHtml, webviewHtml } from '../webviewHtml';
+import { PanelShell } from '../webview/panelShell';
+import { escapeHtml } from '../webviewHtml';
 
 export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
 const WEIGHTS_KEY = 'promptWorkbench.scoreboard.weights';
@@ -29,25 +30,20 @@ function body(): string {
  */
 export class ScoreboardPanel implements vscode.Disposable {
   private static current: ScoreboardPanel | undefined;
-  private ready = false;
+  private readonly shell: PanelShell<HostToScoreboard, ScoreboardToHost>;
   private snapshot: ScoreboardSnapshot | undefined;
   private computing: Promise<ScoreboardSnapshot> | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   /** Keeps what was read: an append is read from where the last read stopped (core scoreboardCache.ts). */
   private reader: import('../../core/ratings/scoreboardCache').ScoreboardDataReader | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   static show(context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): ScoreboardPanel {
     if (ScoreboardPanel.current) {
       ScoreboardPanel.current.panel.reveal(undefined, true);
       return ScoreboardPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(SCOREBOARD_VIEW_TYPE, vscode.l10n.t('Scoreboard'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-    });
+    const panel = PanelShell.open(context.extensionUri, { viewType: SCOREBOARD_VIEW_TYPE, title: vscode.l10n.t('Scoreboard'), viewColumn: vscode.ViewColumn.Active, preserveFocus: false });
     return (ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log));
   }
 
@@ -62,24 +58,23 @@ export class ScoreboardPanel implements vscode.Disposable {
     recorder: RatingRecorder,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const extensionUri = context.extensionUri;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'scoreboard.js', styles: ['scoreboard.css'], body: body() });
+    this.shell = new PanelShell(panel, context.extensionUri, { script: 'scoreboard.js', styles: ['scoreboard.css'], body: body() }, {
+      sync: (reason) => {
+        if (reason === 'ready' && (!this.snapshot || this.dirty)) void this.refresh().catch((err: Error) => this.report(err));
+        else if (this.dirty) this.scheduleRefresh();
+        else this.post();
+      },
+      receive: (m) => void this.onMessage(m).catch((err: Error) => this.report(err)),
+    });
     const watchers = ['**/.prompt-workbench/ratings.jsonl', '**/.prompt-workbench/runs/*.jsonl', '**/.prompt-workbench/retrieval-evals.jsonl'].map((glob) =>
       vscode.workspace.createFileSystemWatcher(glob),
     );
     const changed = () => this.scheduleRefresh();
-    this.disposables.push(
+    this.shell.track(
       ...watchers,
       ...watchers.flatMap((w) => [w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed)]),
       recorder.onDidRecord(changed),
-      panel.webview.onDidReceiveMessage((m: ScoreboardToHost) => void this.onMessage(m).catch((err: Error) => this.report(err))),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible && this.dirty) this.scheduleRefresh();
-        else if (panel.visible) this.post();
-      }),
-      panel.onDidDispose(() => this.dispose()),
+      { dispose: () => this.dispose() },
     );
   }
 
@@ -163,13 +158,8 @@ export class ScoreboardPanel implements vscode.Disposable {
     return this.context.workspaceState.get<Record<string, ScoreWeights>>(WEIGHTS_KEY) ?? {};
   }
 
-  private async onMessage(message: ScoreboardToHost): Promise<void> {
+  private async onMessage(message: Exclude<ScoreboardToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.snapshot && !this.dirty) this.post();
-        else await this.refresh();
-        break;
       case 'refresh':
         await this.refresh();
         break;
@@ -227,9 +217,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   }
 
   private post(): void {
-    if (!this.ready || !this.snapshot || !this.panel.visible) return;
-    const message: HostToScoreboard = { type: 'snapshot', state: this.snapshot };
-    void this.panel.webview.postMessage(message);
+    if (this.snapshot) this.shell.post({ type: 'snapshot', state: this.snapshot });
   }
 
   private report(err: Error): void {
@@ -240,8 +228,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   dispose(): void {
     if (ScoreboardPanel.current === this) ScoreboardPanel.current = undefined;
     if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.shell.dispose();
   }
 
   static get open(): ScoreboardPanel | undefined {

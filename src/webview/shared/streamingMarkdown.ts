@@ -20,13 +20,18 @@ export class StreamingMarkdown {
   private inFence = false;
   /** The text's first characters when streaming began: a different answer starts over. */
   private head = '';
+  /** The text rendered whole, once complete. */
+  private finalText: string | null = null;
 
   constructor(private readonly target: HTMLElement) {}
 
   render(text: string, complete: boolean): void {
     if (complete) {
+      // The whole answer, highlighted, once: drawing the page again for something else keeps it.
+      if (this.mode === 'final' && this.finalText === text) return;
       this.target.innerHTML = renderAnswer(text, true);
       this.mode = 'final';
+      this.finalText = text;
       return;
     }
     if (this.mode !== 'streaming' || text.length < this.scanPos || !text.startsWith(this.head)) this.reset(text);
@@ -37,6 +42,13 @@ export class StreamingMarkdown {
       this.stableEnd = boundary;
     }
     this.tailEl!.replaceChildren(renderAnswerFragment(text.slice(this.stableEnd)));
+  }
+
+  /** Empties the element (the caller draws something else in it). */
+  clear(): void {
+    this.mode = 'empty';
+    this.finalText = null;
+    this.target.replaceChildren();
   }
 
   private reset(text: string): void {
