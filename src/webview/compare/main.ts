@@ -5,6 +5,7 @@ import { ColumnView, type ColumnAction } from './columnView';
 import { CompareRatingsUi } from './compareRatings';
 import { setAttr, setDisabled, setHidden, setText } from './dom';
 import { renderWordDiff } from './wordDiff';
+import { oncePerFrame } from '../shared/frame';
 import { connectToHost } from '../shared/host';
 import { sourcesElement } from '../shared/sources';
 
@@ -64,7 +65,6 @@ let state: ComparePanelState | null = null;
 let views: ColumnView[] = [];
 let structureDirty = false;
 const dirtyColumns = new Set<number>();
-let frameRequested = false;
 let tickTimer: number | undefined;
 let persistTimer: number | undefined;
 let diffDirty = false;
@@ -73,14 +73,7 @@ let lastDiffAt = 0;
 const DIFF_INTERVAL_MS = 300;
 
 /** The one render path: at most once per animation frame, whatever arrived since the last. */
-function scheduleRender(): void {
-  if (frameRequested) return;
-  frameRequested = true;
-  requestAnimationFrame(() => {
-    frameRequested = false;
-    render();
-  });
-}
+const scheduleRender = oncePerFrame(render);
 
 function render(): void {
   if (!state) return;

@@ -3,6 +3,7 @@ import * as l10n from '@vscode/l10n';
 import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../../shared/runPanelProtocol';
 import { InputsForm, type InputsDraft } from './inputsForm';
 import { RunRatingUi } from './runRating';
+import { oncePerFrame } from '../shared/frame';
 import { connectToHost } from '../shared/host';
 import { SourcesView } from '../shared/sources';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
@@ -43,7 +44,6 @@ const ratingUi = new RunRatingUi(post, outputEl);
 // The documents a `workbench.rag` prompt retrieved, under the answer (../shared/sources.ts).
 const sourcesView = new SourcesView(post);
 outputEl.after(sourcesView.root);
-let renderScheduled = false;
 /** Something besides the answer's text changed (a snapshot): the whole page is drawn again. */
 let pageDirty = true;
 let tickTimer: number | undefined;
@@ -73,14 +73,7 @@ function setMetric(name: string, text: string): void {
 }
 
 /** Renders at most once per animation frame, however fast deltas arrive. */
-function scheduleRender(): void {
-  if (renderScheduled) return;
-  renderScheduled = true;
-  requestAnimationFrame(() => {
-    renderScheduled = false;
-    render();
-  });
-}
+const scheduleRender = oncePerFrame(render);
 
 /** Draws the answer and the metrics; the rest of the page only after a snapshot. */
 function render(): void {
