@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../shared/runPanelProtocol';
+import { COMMAND } from './commandIds';
+import { PanelShell } from './webview/panelShell';
+import { escapeHtml } from './webviewHtml';
 
 /** What the inputs form asks of the host: run with its values, pick or save a sample set, pick a file. */
 export type RunPanelAction = Extract<RunPanelToHost, { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' | 'rate' | 'loadRating' | 'openSource' }>;
-import { escapeHtml, webviewHtml } from './webviewHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'promptWorkbench.run';
 
@@ -28,6 +30,7 @@ function body(): string {
     <button id="stop" title="${escapeHtml(vscode.l10n.t('Stop (Esc)'))}">${escapeHtml(vscode.l10n.t('Stop'))}</button>
     <button id="rerun" class="primary" title="${escapeHtml(vscode.l10n.t('Run again with the same inputs'))}">${escapeHtml(vscode.l10n.t('Run again'))}</button>
     <button id="copy" title="${escapeHtml(vscode.l10n.t('Copy the answer'))}">${escapeHtml(vscode.l10n.t('Copy'))}</button>
+    <button id="scoreboard" title="${escapeHtml(vscode.l10n.t('Open the scoreboard on this prompt'))}">${escapeHtml(vscode.l10n.t('Scoreboard'))}</button>
   </div>
   <p id="endpoint-notice" hidden></p>
   <p id="error" role="alert" hidden></p>
@@ -52,55 +55,37 @@ function body(): string {
 /**
  * One webview panel showing one prompt's run as it streams. The host keeps the whole state;
  * the webview gets a snapshot when it says `ready` or becomes visible again, and text deltas
- * in between while it is visible.
+ * in between while it is visible (the shell: ./webview/panelShell.ts).
  */
 export class RunPanel implements vscode.Disposable {
-  private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly shell: PanelShell<HostToRunPanel, RunPanelToHost>;
   private readonly onStopEmitter = new vscode.EventEmitter<void>();
   private readonly onRerunEmitter = new vscode.EventEmitter<void>();
-  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   private readonly onActionEmitter = new vscode.EventEmitter<RunPanelAction>();
   readonly onAction = this.onActionEmitter.event;
   readonly onStop = this.onStopEmitter.event;
   readonly onRerun = this.onRerunEmitter.event;
-  readonly onDidDispose = this.onDisposeEmitter.event;
 
   static create(extensionUri: vscode.Uri, state: RunPanelState): RunPanel {
-    const panel = vscode.window.createWebviewPanel(
-      RUN_PANEL_VIEW_TYPE,
-      vscode.l10n.t('Run: {0}', state.promptName),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] },
-    );
-    return new RunPanel(panel, extensionUri, state);
+    return new RunPanel(PanelShell.open(extensionUri, { viewType: RUN_PANEL_VIEW_TYPE, title: titleOf(state) }), extensionUri, state);
   }
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: RunPanelState) {
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-    };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({
-      webview: panel.webview,
-      extensionUri,
-      title: panel.title,
-      script: 'run.js',
-      styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css'],
-      body: body(),
+    panel.title = titleOf(state);
+    this.shell = new PanelShell(panel, extensionUri, { script: 'run.js', styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css'], body: body() }, {
+      sync: () => this.postSnapshot(),
+      receive: (message) => {
+        if (message.type === 'stop') this.onStopEmitter.fire();
+        else if (message.type === 'rerun') this.onRerunEmitter.fire();
+        else if (message.type === 'openScoreboard') void vscode.commands.executeCommand(COMMAND.openScoreboard, { prompt: this.state.promptName });
+        else this.onActionEmitter.fire(message);
+      },
     });
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: RunPanelToHost) => this.onMessage(message)),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible) this.postSnapshot();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-      this.onStopEmitter,
-      this.onRerunEmitter,
-      this.onActionEmitter,
-    );
+    this.shell.track(this.onStopEmitter, this.onRerunEmitter, this.onActionEmitter);
+  }
+
+  get onDidDispose(): vscode.Event<void> {
+    return this.shell.onDidDispose;
   }
 
   get current(): RunPanelState {
@@ -110,7 +95,7 @@ export class RunPanel implements vscode.Disposable {
   /** Replaces the whole state (a new run, a status change, metrics) and shows it. */
   setState(state: RunPanelState): void {
     this.state = state;
-    this.panel.title = vscode.l10n.t('Run: {0}', state.promptName);
+    this.shell.title = titleOf(state);
     this.postSnapshot();
   }
 
@@ -121,52 +106,27 @@ export class RunPanel implements vscode.Disposable {
   appendText(text: string): void {
     this.state = { ...this.state, output: this.state.output + text };
     // A hidden webview drops messages: it gets a snapshot when it is shown again.
-    if (this.ready && this.panel.visible) this.post({ type: 'delta', text, length: this.state.output.length });
+    this.shell.post({ type: 'delta', text, length: this.state.output.length });
   }
 
   /** Sets one field of the form without redrawing it (the rest of what is typed stays). */
   setField(name: string, value: string): void {
-    if (this.ready) this.post({ type: 'setField', name, value });
+    this.shell.post({ type: 'setField', name, value });
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, true);
-  }
-
-  private onMessage(message: RunPanelToHost): void {
-    switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        this.postSnapshot();
-        break;
-      case 'resync':
-        this.postSnapshot();
-        break;
-      case 'stop':
-        this.onStopEmitter.fire();
-        break;
-      case 'rerun':
-        this.onRerunEmitter.fire();
-        break;
-      default:
-        this.onActionEmitter.fire(message);
-    }
+    this.shell.reveal();
   }
 
   private postSnapshot(): void {
-    if (this.ready) this.post({ type: 'snapshot', state: this.state });
-  }
-
-  private post(message: HostToRunPanel): void {
-    void this.panel.webview.postMessage(message);
+    this.shell.post({ type: 'snapshot', state: this.state });
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.onDisposeEmitter.fire();
-    this.onDisposeEmitter.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.shell.dispose();
   }
+}
+
+function titleOf(state: RunPanelState): string {
+  return vscode.l10n.t('Run: {0}', state.promptName);
 }

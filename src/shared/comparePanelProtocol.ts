@@ -37,6 +37,7 @@ export const COMPARE_DOM = {
   endpointNotice: 'endpoint-notice',
   stopAll: 'stop-all',
   rerun: 'rerun',
+  scoreboard: 'open-scoreboard',
   diffA: 'diff-a',
   diffB: 'diff-b',
   diffToggle: 'diff-toggle',
@@ -88,6 +89,8 @@ export type ComparePanelToHost =
   | { type: 'stopAll' }
   | { type: 'retry'; column: number }
   | { type: 'rerun' }
+  /** Open the scoreboard on this comparison's prompt. */
+  | { type: 'openScoreboard' }
   | { type: 'copy'; column: number }
   | { type: 'insert'; column: number }
   | { type: 'openDocument'; column: number }

@@ -5,25 +5,17 @@
  */
 
 import type { ColumnMetrics, ColumnState } from '../core/runs/column';
+import type { InputField } from '../core/prompt/types';
 import type { RatingInput, RunRatingState } from './ratingProtocol';
 import type { OpenSourceMessage, SourceRef } from './sources';
 
 /** `needs-inputs`: required inputs have no value; nothing was sent, and the form names them. */
 export type RunStatus = 'rendering' | 'streaming' | 'done' | 'failed' | 'cancelled' | 'needs-inputs';
 
-/** One field of the inputs form (one per property of the prompt's `input.schema`). */
-export interface InputFieldState {
-  name: string;
-  type: 'string' | 'number' | 'integer' | 'boolean' | 'json';
-  description: string | null;
-  required: boolean;
-  choices: string[] | null;
-  /** A text area: long text is expected. */
-  multiline: boolean;
+/** One field of the inputs form (one per property of the prompt's `input.schema`), with what it holds. */
+export interface InputFieldState extends InputField {
   /** What the field holds: `@path` stands for a file's text; empty means "use the default". */
   value: string;
-  /** `input.default`'s value, shown when the field is empty. */
-  defaultText: string | null;
 }
 
 /** The inputs form: from `input.default`, a saved sample set, or what is typed in. */
@@ -72,6 +64,8 @@ export type RunPanelToHost =
   | { type: 'ready' }
   | { type: 'stop' }
   | { type: 'rerun' }
+  /** Open the scoreboard on this panel's prompt. */
+  | { type: 'openScoreboard' }
   /** The webview found a gap in the deltas and asks for the whole state. */
   | { type: 'resync' }
   /** Run the prompt (its current text) with the form's values. */

@@ -128,6 +128,9 @@ const TESTS = [
       await assertVisible(frame.locator('#endpoint-notice'), '#endpoint-notice (answers come from the local simulator)');
       assert(!(await frame.locator('#error').isVisible()), '#error is visible after a successful run');
       await wb.screenshot(page, 'run-prompt');
+      // The toolbar's Scoreboard button opens the scoreboard (on this panel's prompt).
+      await frame.locator('#scoreboard').click();
+      await page.locator('.tabs-container .tab[aria-label^="Scoreboard"]').first().waitFor({ state: 'visible', timeout: 30000 });
       const errors = await errorToasts(page);
       assert(errors.length === 0, `the workbench shows error notifications: ${errors.join(' | ')}`);
       return `input via ${askedWith}; ttft ${ttft}, latency ${latency}`;

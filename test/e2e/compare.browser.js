@@ -115,6 +115,10 @@ const TESTS = [
       await page.keyboard.press('ArrowRight');
       const focused = await frame.locator('body').evaluate(() => document.activeElement && document.activeElement.getAttribute('data-column'));
       assert(focused === '1', `ArrowRight moves to the second column (focus is on column ${focused})`);
+
+      // The toolbar's Scoreboard button opens the scoreboard (on this comparison's prompt).
+      await frame.locator('#open-scoreboard').click();
+      await page.locator('.tabs-container .tab[aria-label^="Scoreboard"]').first().waitFor({ state: 'visible', timeout: 30000 });
     },
   },
   {

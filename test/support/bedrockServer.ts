@@ -78,6 +78,13 @@ function slowTokenDelay(modelId: string, tokenDelayMs: number): number {
   return tokenDelayMs;
 }
 
+const STAMP_INTERVAL_MS = 10;
+
+/** A `sim-stamp` token: when it was sent (ms since the epoch), in paragraphs of 40 tokens. */
+function stampToken(index: number): string {
+  return `⟦${Date.now()}⟧${index % 40 === 39 ? '\n\n' : ' '}`;
+}
+
 /** The scripted failure for a model id, or undefined for a normal answer. */
 function scriptedError(modelId: string, throttledOnce: Set<string>): ServiceError | undefined {
   if (modelId.includes('sim-throttle-once')) {
@@ -185,16 +192,22 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     const { pieces, stopReason } = guardrail.blocked
       ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
       : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
+    const stamped = modelId.includes('sim-stamp');
+    if (stamped) pieces.splice(0, pieces.length, ...Array.from({ length: body.inferenceConfig?.maxTokens ?? 1000 }, () => ''));
     const outputTokens = guardrail.blocked ? 0 : pieces.length;
     const perToken = slowTokenDelay(modelId, tokenDelayMs);
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
     await sleep(firstTokenDelayMs);
     if (clientGone) return;
     res.write(encodeEventFrame('messageStart', { role: 'assistant' }));
+    const streamStart = performance.now();
     for (let index = 0; index < pieces.length; index++) {
-      if (index > 0) await sleep(perToken);
+      // `sim-stamp` (bench/workbench-stream.js): 100 tokens/s on a fixed schedule, each token the time it was sent.
+      if (stamped) await sleep(Math.max(0, streamStart + index * STAMP_INTERVAL_MS - performance.now()));
+      else if (index > 0) await sleep(perToken);
       // A cancelled client closes the stream; stop producing instead of writing into the void.
       if (clientGone) return;
+      if (stamped) pieces[index] = stampToken(index);
       res.write(encodeEventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: pieces[index] } }));
       progress.deltasSent++;
       if (modelId.includes('sim-midstream') && index + 1 === MIDSTREAM_DELTAS) {

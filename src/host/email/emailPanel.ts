@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
-import { escapeHtml, webviewHtml } from '../webviewHtml';
+import { PanelShell } from '../webview/panelShell';
+import { escapeHtml } from '../webviewHtml';
 
 export const EMAIL_PANEL_VIEW_TYPE = 'promptWorkbench.email';
 
@@ -47,43 +48,29 @@ function body(): string {
 
 /** The Summarize Email panel: the host keeps the state and posts snapshots; see emailPanelProtocol.ts. */
 export class EmailPanel implements vscode.Disposable {
-  private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly shell: PanelShell<HostToEmailPanel, EmailPanelToHost>;
   private readonly messageEmitter = new vscode.EventEmitter<EmailPanelToHost>();
-  private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onMessage = this.messageEmitter.event;
-  readonly onDidDispose = this.disposeEmitter.event;
 
   static create(extensionUri: vscode.Uri, state: EmailPanelState): EmailPanel {
-    const panel = vscode.window.createWebviewPanel(EMAIL_PANEL_VIEW_TYPE, vscode.l10n.t('Email Summary'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    const panel = PanelShell.open(extensionUri, { viewType: EMAIL_PANEL_VIEW_TYPE, title: vscode.l10n.t('Email Summary'), preserveFocus: false });
     return new EmailPanel(panel, extensionUri, state);
   }
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: EmailPanelState) {
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-    };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'email.js', styles: ['email.css'], body: body() });
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: EmailPanelToHost) => {
-        if (message.type === 'ready') {
-          this.ready = true;
-          this.postSnapshot();
-          return;
-        }
+    this.shell = new PanelShell(panel, extensionUri, { script: 'email.js', styles: ['email.css'], body: body() }, {
+      sync: () => this.postSnapshot(),
+      receive: (message) => {
         // What is typed in the paste box survives the panel being hidden or a failed summary.
         if (message.type === 'pasteChanged') this.state = { ...this.state, pasteText: message.text };
         this.messageEmitter.fire(message);
-      }),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible) this.postSnapshot();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-      this.messageEmitter,
-    );
+      },
+    });
+    this.shell.track(this.messageEmitter);
+  }
+
+  get onDidDispose(): vscode.Event<void> {
+    return this.shell.onDidDispose;
   }
 
   get current(): EmailPanelState {
@@ -96,21 +83,14 @@ export class EmailPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, false);
+    this.shell.reveal(false);
   }
 
   private postSnapshot(): void {
-    if (!this.ready || !this.panel.visible) return;
-    const message: HostToEmailPanel = { type: 'snapshot', state: this.state };
-    void this.panel.webview.postMessage(message);
+    this.shell.post({ type: 'snapshot', state: this.state });
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.shell.dispose();
   }
 }

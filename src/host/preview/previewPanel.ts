@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ChatMessage } from '../../core/providers/types';
 import type { HostToPreview, PreviewMessage, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
 import type { WorkbenchServices } from '../services';
-import { escapeHtml, webviewHtml } from '../webviewHtml';
+import { PanelShell } from '../webview/panelShell';
+import { escapeHtml } from '../webviewHtml';
 
 export const PREVIEW_PANEL_VIEW_TYPE = 'promptWorkbench.preview';
 const DEBOUNCE_MS = 250;
@@ -59,12 +60,7 @@ export class PreviewPanels implements vscode.Disposable {
 }
 
 class PreviewPanel implements vscode.Disposable {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposeEmitter.event;
-  private ready = false;
-  private disposed = false;
+  private readonly shell: PanelShell<HostToPreview, PreviewToHost>;
   private state: PreviewState;
   private timer: NodeJS.Timeout | undefined;
   /** The render in flight (or the last one), so that callers can wait for what is shown to be current. */
@@ -74,21 +70,20 @@ class PreviewPanel implements vscode.Disposable {
   constructor(private readonly uri: vscode.Uri, private readonly services: WorkbenchServices, extensionUri: vscode.Uri) {
     const name = path.basename(uri.path, '.prompt');
     this.state = emptyState(name);
-    const roots = [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')];
-    this.panel = vscode.window.createWebviewPanel(
-      PREVIEW_PANEL_VIEW_TYPE,
-      vscode.l10n.t('Preview: {0}', name),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: roots },
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    this.panel.webview.html = webviewHtml({ webview: this.panel.webview, extensionUri, title: this.panel.title, script: 'preview.js', styles: ['preview.css'], body: body() });
-    this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((message: PreviewToHost) => this.onMessage(message)),
-      this.panel.onDidChangeViewState(() => {
-        if (this.panel.visible) this.post();
-      }),
-      this.panel.onDidDispose(() => this.dispose()),
+    const panel = PanelShell.open(extensionUri, { viewType: PREVIEW_PANEL_VIEW_TYPE, title: vscode.l10n.t('Preview: {0}', name) });
+    this.shell = new PanelShell(panel, extensionUri, { script: 'preview.js', styles: ['preview.css'], body: body() }, {
+      sync: () => this.post(),
+      receive: (message) => {
+        if (message.type === 'selectSet') void this.services.inputs.select(this.uri, message.name);
+      },
+    });
+    this.shell.track(
+      {
+        dispose: () => {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+        },
+      },
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.uri.toString() === this.uri.toString() && event.contentChanges.length > 0) this.schedule();
       }),
@@ -99,8 +94,12 @@ class PreviewPanel implements vscode.Disposable {
     this.schedule(0);
   }
 
+  get onDidDispose(): vscode.Event<void> {
+    return this.shell.onDidDispose;
+  }
+
   reveal(): void {
-    this.panel.reveal(undefined, true);
+    this.shell.reveal();
   }
 
   /** What the panel shows once the pending render (if any) is done. */
@@ -154,32 +153,16 @@ class PreviewPanel implements vscode.Disposable {
     }
     if (generation !== this.generation) return; // a newer render is on its way
     this.state = next;
-    this.panel.title = vscode.l10n.t('Preview: {0}', next.promptName);
+    this.shell.title = vscode.l10n.t('Preview: {0}', next.promptName);
     this.post();
   }
 
-  private onMessage(message: PreviewToHost): void {
-    if (message.type === 'ready') {
-      this.ready = true;
-      this.post();
-    } else if (message.type === 'selectSet') {
-      void this.services.inputs.select(this.uri, message.name);
-    }
-  }
-
   private post(): void {
-    if (this.ready) void this.panel.webview.postMessage({ type: 'snapshot', state: this.state } satisfies HostToPreview);
+    this.shell.post({ type: 'snapshot', state: this.state });
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.shell.dispose();
   }
 }
 

@@ -8,7 +8,8 @@ import { COMMAND } from '../commandIds';
 import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
 import type { RatingRecorder } from '../ratings/ratingRecorder';
-import { escapeHtml, webviewHtml } from '../webviewHtml';
+import { PanelShell } from '../webview/panelShell';
+import { escapeHtml } from '../webviewHtml';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
 type ScoreboardDataReader = import('../../core/ratings/scoreboardCache').ScoreboardDataReader;
@@ -53,11 +54,7 @@ export class ScoreboardPanels implements vscode.Disposable {
       this.current.panel.reveal(undefined, true);
       return { panel: this.current, created: false };
     }
-    const panel = vscode.window.createWebviewPanel(SCOREBOARD_VIEW_TYPE, vscode.l10n.t('Scoreboard'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media'), vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')],
-    });
+    const panel = PanelShell.open(this.context.extensionUri, { viewType: SCOREBOARD_VIEW_TYPE, title: vscode.l10n.t('Scoreboard'), viewColumn: vscode.ViewColumn.Active, preserveFocus: false });
     return { panel: this.adopt(panel), created: true };
   }
 
@@ -92,12 +89,11 @@ export class ScoreboardPanels implements vscode.Disposable {
  * the CLI, a git pull), when this window records a rating, and when filters or weights change.
  */
 export class ScoreboardPanel implements vscode.Disposable {
-  private ready = false;
+  private readonly shell: PanelShell<HostToScoreboard, ScoreboardToHost>;
   private snapshot: ScoreboardSnapshot | undefined;
   private computing: Promise<ScoreboardSnapshot> | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   /** Built by `ScoreboardPanels` only. */
   constructor(
@@ -108,24 +104,23 @@ export class ScoreboardPanel implements vscode.Disposable {
     private readonly owner: ScoreboardPanels,
     private readonly onDispose: () => void,
   ) {
-    const extensionUri = context.extensionUri;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
-    panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, title: panel.title, script: 'scoreboard.js', styles: ['scoreboard.css'], body: body() });
+    this.shell = new PanelShell(panel, context.extensionUri, { script: 'scoreboard.js', styles: ['scoreboard.css'], body: body() }, {
+      sync: (reason) => {
+        if (reason === 'ready' && (!this.snapshot || this.dirty)) void this.refresh().catch((err: Error) => this.report(err));
+        else if (this.dirty) this.scheduleRefresh();
+        else this.post();
+      },
+      receive: (m) => void this.onMessage(m).catch((err: Error) => this.report(err)),
+    });
     const watchers = ['**/.prompt-workbench/ratings.jsonl', '**/.prompt-workbench/runs/*.jsonl', '**/.prompt-workbench/retrieval-evals.jsonl'].map((glob) =>
       vscode.workspace.createFileSystemWatcher(glob),
     );
     const changed = () => this.scheduleRefresh();
-    this.disposables.push(
+    this.shell.track(
       ...watchers,
       ...watchers.flatMap((w) => [w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed)]),
       recorder.onDidRecord(changed),
-      panel.webview.onDidReceiveMessage((m: ScoreboardToHost) => void this.onMessage(m).catch((err: Error) => this.report(err))),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible && this.dirty) this.scheduleRefresh();
-        else if (panel.visible) this.post();
-      }),
-      panel.onDidDispose(() => this.dispose()),
+      { dispose: () => this.dispose() },
     );
   }
 
@@ -210,13 +205,8 @@ export class ScoreboardPanel implements vscode.Disposable {
     return this.context.workspaceState.get<Record<string, ScoreWeights>>(WEIGHTS_KEY) ?? {};
   }
 
-  private async onMessage(message: ScoreboardToHost): Promise<void> {
+  private async onMessage(message: Exclude<ScoreboardToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        if (this.snapshot && !this.dirty) this.post();
-        else await this.refresh();
-        break;
       case 'refresh':
         await this.refresh();
         break;
@@ -283,9 +273,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   }
 
   private post(): void {
-    if (!this.ready || !this.snapshot || !this.panel.visible) return;
-    const message: HostToScoreboard = { type: 'snapshot', state: this.snapshot };
-    void this.panel.webview.postMessage(message);
+    if (this.snapshot) this.shell.post({ type: 'snapshot', state: this.snapshot });
   }
 
   private report(err: Error): void {
@@ -296,8 +284,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   dispose(): void {
     this.onDispose();
     if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.panel.dispose();
+    this.shell.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
 import type { ColumnGuardrail, ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
 import { formatCost, formatCount, formatMs, latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
-import { StreamingMarkdown } from './streamingMarkdown';
+import { StreamingMarkdown } from '../shared/streamingMarkdown';
 
 export type ColumnAction = 'stop' | 'retry' | 'copy' | 'insert' | 'openDocument';
 

@@ -5,17 +5,12 @@ import { ColumnView, type ColumnAction } from './columnView';
 import { CompareRatingsUi } from './compareRatings';
 import { setAttr, setDisabled, setHidden, setText } from './dom';
 import { renderWordDiff } from './wordDiff';
+import { oncePerFrame } from '../shared/frame';
+import { connectToHost } from '../shared/host';
 import { sourcesElement } from '../shared/sources';
 
-interface VsCodeApi {
-  postMessage(message: ComparePanelToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const post = (message: ComparePanelToHost) => vscode.postMessage(message);
+const host = connectToHost<ComparePanelToHost, HostToComparePanel, ComparePanelState | null>();
+const post = host.post;
 
 // ---- the page: header (title, summary, toolbar, diff controls), columns, diff ----
 /** Escapes a translated text for the static markup below: the translation is text, never markup. */
@@ -30,6 +25,7 @@ app.innerHTML = `
   <div class="toolbar" role="toolbar" aria-label="${esc(l10n.t('Comparison'))}">
     <button type="button" id="${COMPARE_DOM.stopAll}" title="${esc(l10n.t('Stop every model (Esc)'))}">${esc(l10n.t('Stop all'))}</button>
     <button type="button" id="${COMPARE_DOM.rerun}" class="primary" title="${esc(l10n.t('Run the prompt file as it is now, with the same inputs and models'))}">${esc(l10n.t('Re-run'))}</button>
+    <button type="button" id="${COMPARE_DOM.scoreboard}" title="${esc(l10n.t('Open the scoreboard on this prompt'))}">${esc(l10n.t('Scoreboard'))}</button>
     <span class="diff-controls">
       <label for="${COMPARE_DOM.diffA}">${esc(l10n.t('Word diff'))}</label>
       <select id="${COMPARE_DOM.diffA}" aria-label="${esc(l10n.t('First answer'))}"></select>
@@ -69,7 +65,6 @@ let state: ComparePanelState | null = null;
 let views: ColumnView[] = [];
 let structureDirty = false;
 const dirtyColumns = new Set<number>();
-let frameRequested = false;
 let tickTimer: number | undefined;
 let persistTimer: number | undefined;
 let diffDirty = false;
@@ -78,14 +73,7 @@ let lastDiffAt = 0;
 const DIFF_INTERVAL_MS = 300;
 
 /** The one render path: at most once per animation frame, whatever arrived since the last. */
-function scheduleRender(): void {
-  if (frameRequested) return;
-  frameRequested = true;
-  requestAnimationFrame(() => {
-    frameRequested = false;
-    render();
-  });
-}
+const scheduleRender = oncePerFrame(render);
 
 function render(): void {
   if (!state) return;
@@ -219,11 +207,11 @@ function persist(now: boolean): void {
   if (now) {
     if (persistTimer !== undefined) window.clearTimeout(persistTimer);
     persistTimer = undefined;
-    vscode.setState(state);
+    host.save(state);
   } else if (persistTimer === undefined) {
     persistTimer = window.setTimeout(() => {
       persistTimer = undefined;
-      vscode.setState(state);
+      host.save(state);
     }, 1000);
   }
 }
@@ -233,8 +221,7 @@ function markColumn(index: number): void {
   if (index === Number(diffA.value) || index === Number(diffB.value)) diffDirty = true;
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToComparePanel>) => {
-  const message = event.data;
+host.onMessage((message) => {
   if (message.type === 'snapshot') {
     state = message.state;
     structureDirty = true;
@@ -272,6 +259,7 @@ window.addEventListener('message', (event: MessageEvent<HostToComparePanel>) => 
 
 stopAllButton.addEventListener('click', () => post({ type: 'stopAll' }));
 rerunButton.addEventListener('click', () => post({ type: 'rerun' }));
+byId(COMPARE_DOM.scoreboard).addEventListener('click', () => post({ type: 'openScoreboard' }));
 diffToggle.addEventListener('click', () => setDiffVisible(diffSection.hidden));
 for (const select of [diffA, diffB]) {
   select.addEventListener('change', () => {
@@ -309,10 +297,10 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
-const saved = vscode.getState() as ComparePanelState | null;
+const saved = host.saved();
 if (saved && Array.isArray(saved.columns)) {
   state = saved;
   structureDirty = true;
   render();
 }
-post({ type: 'ready' });
+host.ready();

@@ -3,10 +3,9 @@ import * as l10n from '@vscode/l10n';
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import type { DatasetCellView, DatasetPanelState, DatasetPanelToHost, HostToDatasetPanel } from '../../shared/datasetPanelProtocol';
+import { connectToHost } from '../shared/host';
 
-declare function acquireVsCodeApi(): { postMessage(message: DatasetPanelToHost): void; setState(state: unknown): void; getState(): unknown };
-
-const vscode = acquireVsCodeApi();
+const host = connectToHost<DatasetPanelToHost, HostToDatasetPanel, DatasetPanelState>();
 // Model output is untrusted: markdown-it with raw HTML off, then DOMPurify on what it made.
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
 const rendered = new Map<string, { text: string; html: string }>();
@@ -15,7 +14,7 @@ const opened = new Set<string>();
 let state: DatasetPanelState | undefined;
 
 const app = document.getElementById('app')!;
-const post = (message: DatasetPanelToHost) => vscode.postMessage(message);
+const post = host.post;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -161,18 +160,17 @@ function starsElement(cell: DatasetCellView): HTMLElement {
   return row;
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToDatasetPanel>) => {
-  const message = event.data;
-  if (message?.type !== 'state') return;
+host.onMessage((message) => {
+  if (message.type !== 'state') return;
   state = message.state;
   // Kept for the serializer: a reopened window reads the run back from the records.
-  vscode.setState(state);
+  host.save(state);
   render();
 });
 
-const saved = vscode.getState() as DatasetPanelState | undefined;
+const saved = host.saved();
 if (saved && Array.isArray(saved.cells)) {
   state = saved;
   render();
 }
-post({ type: 'ready' });
+host.ready();

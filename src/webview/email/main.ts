@@ -6,23 +6,17 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
-import { renderAnswer } from '../compare/markdown';
+import { StreamingMarkdown } from '../shared/streamingMarkdown';
+import { connectToHost } from '../shared/host';
 
-interface VsCodeApi {
-  postMessage(message: EmailPanelToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const host = connectToHost<EmailPanelToHost, HostToEmailPanel, { pasteText?: string }>();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const paste = $<HTMLTextAreaElement>('paste');
 const pastePanel = $<HTMLDetailsElement>('paste-panel');
 let state: EmailPanelState | undefined;
 let lastPasteFromHost = '';
 
-const post = (message: EmailPanelToHost) => vscode.postMessage(message);
+const post = host.post;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -67,7 +61,7 @@ function render(s: EmailPanelState): void {
   $('actions').hidden = !s.runId;
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-thumbs]')) b.setAttribute('aria-pressed', String(s.rating.thumbs === b.dataset.thumbs));
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-stars]')) b.setAttribute('aria-checked', String(s.rating.stars === Number(b.dataset.stars)));
-  vscode.setState({ pasteText: paste.value });
+  host.save({ pasteText: paste.value });
 }
 
 /** "Summary of <source> by <model>", with the parts that are known. */
@@ -82,9 +76,12 @@ function guardrailText(id: string, stage: string | undefined, reasons: string): 
   return l10n.t('Guardrail {0} intervened: {1}', id, reasons);
 }
 
+const summaryView = new StreamingMarkdown($('summary'));
+
 function renderSummary(s: EmailPanelState): void {
   const target = $('summary');
   if (s.structured) {
+    summaryView.clear();
     const section = (title: string, items: Node[]) => {
       const wrap = el('section');
       wrap.append(el('h2', title));
@@ -113,8 +110,8 @@ function renderSummary(s: EmailPanelState): void {
     );
     return;
   }
-  // Model output is untrusted: markdown-it without HTML, then DOMPurify (see compare/markdown.ts).
-  target.innerHTML = s.output ? renderAnswer(s.output, true) : '';
+  // Model output is untrusted: markdown-it without HTML, then DOMPurify (see ../shared/markdown.ts).
+  summaryView.render(s.output, s.status !== 'working');
 }
 
 function renderRelated(s: EmailPanelState): void {
@@ -138,7 +135,7 @@ $('paste-form').addEventListener('submit', (event) => {
   post({ type: 'summarize', text: paste.value });
 });
 paste.addEventListener('input', () => {
-  vscode.setState({ pasteText: paste.value });
+  host.save({ pasteText: paste.value });
   post({ type: 'pasteChanged', text: paste.value });
 });
 $('compare').addEventListener('click', () => post({ type: 'compare' }));
@@ -162,10 +159,10 @@ for (let n = 1; n <= 5; n++) {
   stars.append(star);
 }
 
-const saved = vscode.getState() as { pasteText?: string } | undefined;
+const saved = host.saved();
 if (saved?.pasteText) paste.value = saved.pasteText;
-window.addEventListener('message', (event: MessageEvent<HostToEmailPanel>) => {
-  if (event.data?.type === 'snapshot') render(event.data.state);
+host.onMessage((message) => {
+  if (message.type === 'snapshot') render(message.state);
 });
-post({ type: 'ready' });
+host.ready();
 void state;

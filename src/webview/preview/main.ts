@@ -1,15 +1,9 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
 import type { HostToPreview, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
+import { connectToHost } from '../shared/host';
 
-interface VsCodeApi {
-  postMessage(message: PreviewToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const host = connectToHost<PreviewToHost, HostToPreview, PreviewState>();
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const setSelect = el<HTMLSelectElement>('sample-set');
 
@@ -59,14 +53,14 @@ function render(state: PreviewState): void {
   );
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToPreview>) => {
-  if (event.data.type === 'snapshot') {
-    vscode.setState(event.data.state);
-    render(event.data.state);
+host.onMessage((message) => {
+  if (message.type === 'snapshot') {
+    host.save(message.state);
+    render(message.state);
   }
 });
-setSelect.addEventListener('change', () => vscode.postMessage({ type: 'selectSet', name: setSelect.value || null }));
+setSelect.addEventListener('change', () => host.post({ type: 'selectSet', name: setSelect.value || null }));
 
-const saved = vscode.getState() as PreviewState | null;
+const saved = host.saved();
 if (saved) render(saved);
-vscode.postMessage({ type: 'ready' });
+host.ready();

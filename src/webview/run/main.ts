@@ -1,22 +1,16 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
-import DOMPurify from 'dompurify';
-import MarkdownIt from 'markdown-it';
 import type { HostToRunPanel, RunPanelState, RunPanelToHost } from '../../shared/runPanelProtocol';
 import { InputsForm, type InputsDraft } from './inputsForm';
 import { RunRatingUi } from './runRating';
+import { oncePerFrame } from '../shared/frame';
+import { connectToHost } from '../shared/host';
 import { SourcesView } from '../shared/sources';
+import { StreamingMarkdown } from '../shared/streamingMarkdown';
 
-interface VsCodeApi {
-  postMessage(message: RunPanelToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-// Model output is untrusted: markdown-it with raw HTML off, then DOMPurify on what it made.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
+type Saved = RunPanelState & { draft?: InputsDraft | null };
+const host = connectToHost<RunPanelToHost, HostToRunPanel, Saved>();
+const post = host.post;
 
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusEl = el('status');
@@ -28,24 +22,30 @@ const modelEl = el('model');
 const stopButton = el<HTMLButtonElement>('stop');
 const rerunButton = el<HTMLButtonElement>('rerun');
 const copyButton = el<HTMLButtonElement>('copy');
+const scoreboardButton = el<HTMLButtonElement>('scoreboard');
+// The answer streams like a comparison's column: finished blocks are rendered once (../shared/streamingMarkdown.ts).
+const answer = new StreamingMarkdown(outputEl);
 
 let state: RunPanelState | null = null;
 /** What is typed into the inputs form, kept in the page's state with the host's state. */
 let draft: InputsDraft | null = null;
-const saveState = () => vscode.setState({ ...state, draft });
+const saveState = () => {
+  if (state) host.save({ ...state, draft });
+};
 const inputsForm = new InputsForm({
-  post: (message) => vscode.postMessage(message),
+  post,
   onDraft: (next) => {
     draft = next;
     saveState();
   },
 });
 // The rating widget above the answer, once the run is recorded (runRating.ts).
-const ratingUi = new RunRatingUi((message) => vscode.postMessage(message), outputEl);
+const ratingUi = new RunRatingUi(post, outputEl);
 // The documents a `workbench.rag` prompt retrieved, under the answer (../shared/sources.ts).
-const sourcesView = new SourcesView((message) => vscode.postMessage(message));
+const sourcesView = new SourcesView(post);
 outputEl.after(sourcesView.root);
-let renderScheduled = false;
+/** Something besides the answer's text changed (a snapshot): the whole page is drawn again. */
+let pageDirty = true;
 let tickTimer: number | undefined;
 
 const STATUS_TEXT: Record<RunPanelState['status'], string> = {
@@ -73,35 +73,45 @@ function setMetric(name: string, text: string): void {
 }
 
 /** Renders at most once per animation frame, however fast deltas arrive. */
-function scheduleRender(): void {
-  if (renderScheduled) return;
-  renderScheduled = true;
-  requestAnimationFrame(() => {
-    renderScheduled = false;
-    render();
-  });
-}
+const scheduleRender = oncePerFrame(render);
 
+/** Draws the answer and the metrics; the rest of the page only after a snapshot. */
 function render(): void {
   if (!state) return;
   const s = state;
+  const running = s.status === 'streaming' || s.status === 'rendering';
+  answer.render(s.output, !running);
+  outputEl.dataset.length = String(s.output.length);
+  copyButton.disabled = !s.output;
+  renderMetrics(s, running);
+  if (pageDirty) renderPage(s, running);
+  pageDirty = false;
+}
+
+function renderPage(s: RunPanelState, running: boolean): void {
   titleEl.textContent = `${s.promptName} · v${s.promptVersion}`;
   modelEl.textContent = s.model;
   statusEl.textContent = STATUS_TEXT[s.status];
   statusEl.dataset.status = s.status;
-  outputEl.innerHTML = DOMPurify.sanitize(markdown.render(s.output));
   outputEl.classList.toggle('partial', s.partial);
   errorEl.hidden = !s.error;
   errorEl.textContent = s.error ? (s.partial ? l10n.t('{0} The partial answer is shown above.', s.error.message) : s.error.message) : '';
   noticeEl.hidden = !s.endpointNotice;
   noticeEl.textContent = s.endpointNotice ?? '';
-  const running = s.status === 'streaming' || s.status === 'rendering';
   stopButton.disabled = !running;
   rerunButton.disabled = running;
-  copyButton.disabled = !s.output;
   inputsForm.show(s.inputs, s.status === 'needs-inputs', draft);
   ratingUi.render(s);
   sourcesView.show(s.status === 'needs-inputs' ? null : s.sources);
+  if (running && tickTimer === undefined) {
+    tickTimer = window.setInterval(scheduleRender, 100);
+  } else if (!running && tickTimer !== undefined) {
+    window.clearInterval(tickTimer);
+    tickTimer = undefined;
+  }
+}
+
+function renderMetrics(s: RunPanelState, running: boolean): void {
   const m = s.metrics;
   const latency = running ? Date.now() - s.startedAt : m.latencyMs;
   setMetric('ttft', formatMs(m.ttftMs));
@@ -111,24 +121,18 @@ function render(): void {
   const seconds = m.latencyMs && m.ttftMs != null ? (m.latencyMs - m.ttftMs) / 1000 : null;
   setMetric('tokensPerSecond', m.outputTokens != null && seconds && seconds > 0 ? (m.outputTokens / seconds).toFixed(1) : '—');
   setMetric('cost', formatCost(m.costUsd));
-  if (running && tickTimer === undefined) {
-    tickTimer = window.setInterval(scheduleRender, 100);
-  } else if (!running && tickTimer !== undefined) {
-    window.clearInterval(tickTimer);
-    tickTimer = undefined;
-  }
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToRunPanel>) => {
-  const message = event.data;
+host.onMessage((message) => {
   if (message.type === 'snapshot') {
     if (state?.inputs?.revision !== message.state.inputs?.revision) draft = null;
     state = message.state;
+    pageDirty = true;
     saveState();
     scheduleRender();
   } else if (message.type === 'delta') {
     if (!state || state.output.length + message.text.length !== message.length) {
-      vscode.postMessage({ type: 'resync' });
+      post({ type: 'resync' });
       return;
     }
     state.output += message.text;
@@ -138,21 +142,22 @@ window.addEventListener('message', (event: MessageEvent<HostToRunPanel>) => {
   }
 });
 
-stopButton.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
+stopButton.addEventListener('click', () => post({ type: 'stop' }));
+scoreboardButton.addEventListener('click', () => post({ type: 'openScoreboard' }));
 // With a form, "Run again" runs the prompt's current text with the form's values (the same inputs unless edited).
-rerunButton.addEventListener('click', () => (inputsForm.hasForm ? inputsForm.run() : vscode.postMessage({ type: 'rerun' })));
+rerunButton.addEventListener('click', () => (inputsForm.hasForm ? inputsForm.run() : post({ type: 'rerun' })));
 copyButton.addEventListener('click', () => {
   if (state) void navigator.clipboard.writeText(state.output);
 });
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && !stopButton.disabled) vscode.postMessage({ type: 'stop' });
+  if (event.key === 'Escape' && !stopButton.disabled) post({ type: 'stop' });
 });
 
-const saved = vscode.getState() as (RunPanelState & { draft?: InputsDraft | null }) | null;
+const saved = host.saved();
 if (saved) {
   const { draft: savedDraft, ...savedState } = saved;
   draft = savedDraft ?? null;
   state = savedState;
   render();
 }
-vscode.postMessage({ type: 'ready' });
+host.ready();

@@ -4,16 +4,10 @@ import type { HostToScoreboard, ScoreboardFilters, ScoreboardSnapshot, Scoreboar
 import { ScoreboardCharts } from './charts';
 import { renderRetrieval } from './retrieval';
 import { renderTable } from './table';
+import { connectToHost } from '../shared/host';
 
-interface VsCodeApi {
-  postMessage(message: ScoreboardToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const post = (message: ScoreboardToHost) => vscode.postMessage(message);
+const host = connectToHost<ScoreboardToHost, HostToScoreboard, ScoreboardSnapshot>();
+const post = host.post;
 
 const app = document.getElementById('app') ?? document.body;
 /** Escapes a translated text for the static markup below: the translation is text, never markup. */
@@ -197,16 +191,16 @@ byId('export-csv').addEventListener('click', () => post({ type: 'export', format
 byId('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
 byId('evaluate-retrieval').addEventListener('click', () => post({ type: 'evaluateRetrieval' }));
 
-window.addEventListener('message', (event: MessageEvent<HostToScoreboard>) => {
-  if (event.data?.type !== 'snapshot') return;
-  snapshot = event.data.state;
-  vscode.setState(snapshot);
+host.onMessage((message) => {
+  if (message.type !== 'snapshot') return;
+  snapshot = message.state;
+  host.save(snapshot);
   render(snapshot);
 });
 
-const saved = vscode.getState() as ScoreboardSnapshot | null;
+const saved = host.saved();
 if (saved && Array.isArray(saved.rows)) {
   snapshot = saved;
   render(saved);
 }
-post({ type: 'ready' });
+host.ready();
