@@ -28,17 +28,22 @@ export class ComparePanel implements vscode.Disposable {
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly batcher = new DeltaBatcher<number>((batch) => this.postDeltas(batch));
 
-  static create(extensionUri: vscode.Uri, state: ComparePanelState): ComparePanel {
+  static create(extensionUri: vscode.Uri, state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView): ComparePanel {
     const panel = vscode.window.createWebviewPanel(
       COMPARE_PANEL_VIEW_TYPE,
       titleOf(state),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) },
     );
-    return new ComparePanel(panel, extensionUri, state);
+    return new ComparePanel(panel, extensionUri, state, viewOf);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState) {
+  /** Rewrites the traffic with the webview (ratings, blind mode: src/host/ratings/compareRatings.ts). */
+  private readonly view: ComparePanelView | undefined;
+
+  /** `viewOf`: what rewrites this panel's traffic with its webview (the ratings session), given the panel. */
+  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView) {
+    this.view = viewOf?.(this);
     panel.webview.options = { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'prompt-workbench.svg');
     panel.title = titleOf(state);
@@ -101,9 +106,6 @@ export class ComparePanel implements vscode.Disposable {
     // A hidden webview drops messages: it gets a snapshot when it is shown again.
     if (this.ready && this.panel.visible) this.batcher.push(index, text);
   }
-
-  /** Rewrites the traffic with the webview (ratings, blind mode: src/host/ratings/compareRatings.ts). */
-  view: ComparePanelView | undefined;
 
   /** Posts a message beside the state (ratings) to a ready, visible webview; a snapshot repeats what matters. */
   postExtra(message: HostToComparePanel): void {

@@ -18,7 +18,7 @@ type PairInput = { kind: 'pairwise'; a: number; b: number; value: 'A' | 'B' | 't
  */
 export function registerRatingFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
   const ratings = services.ratings;
-  const show = () => ScoreboardPanel.show(context, ratings.recorder, services.log);
+  const show = () => ScoreboardPanel.show(context, ratings.service, services.log);
   const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
   register(COMMAND.openScoreboard, async (options?: { filters?: ScoreboardFilters; weights?: { prompt: string } & ScoreWeights }): Promise<ScoreboardSnapshot> => {
@@ -65,7 +65,7 @@ export function registerRatingFeatures(context: vscode.ExtensionContext, service
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(SCOREBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => ScoreboardPanel.restore(panel, context, ratings.recorder, services.log),
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => ScoreboardPanel.restore(panel, context, ratings.service, services.log),
     }),
     { dispose: () => ScoreboardPanel.open?.dispose() },
   );

@@ -7,7 +7,7 @@ import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, Scoreboard
 import { COMMAND } from '../commandIds';
 import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
-import type { RatingRecorder } from '../ratings/ratingRecorder';
+import type { RatingService } from '../../core/ratings/ratingService';
 import { escapeHtml, webviewHtml } from '../webviewHtml';
 
 export const SCOREBOARD_VIEW_TYPE = 'promptWorkbench.scoreboard';
@@ -38,7 +38,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   private reader: import('../../core/ratings/scoreboardCache').ScoreboardDataReader | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): ScoreboardPanel {
+  static show(context: vscode.ExtensionContext, recorder: RatingService, log: vscode.LogOutputChannel): ScoreboardPanel {
     if (ScoreboardPanel.current) {
       ScoreboardPanel.current.panel.reveal(undefined, true);
       return ScoreboardPanel.current;
@@ -51,7 +51,7 @@ export class ScoreboardPanel implements vscode.Disposable {
     return (ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log));
   }
 
-  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, recorder: RatingRecorder, log: vscode.LogOutputChannel): void {
+  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, recorder: RatingService, log: vscode.LogOutputChannel): void {
     ScoreboardPanel.current?.dispose();
     ScoreboardPanel.current = new ScoreboardPanel(panel, context, recorder, log);
   }
@@ -59,7 +59,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
-    recorder: RatingRecorder,
+    recorder: RatingService,
     private readonly log: vscode.LogOutputChannel,
   ) {
     const extensionUri = context.extensionUri;
