@@ -12,6 +12,7 @@ import { describeInputFields } from '../core/prompt/inputFields';
 import { BedrockProvider } from '../core/providers/bedrock';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
 import { PromptRunner } from '../core/runs/promptRunner';
+import { formatUsd } from '../core/format/units';
 
 /** An error for the person at the terminal (printed without a stack), with its exit code. */
 export class CliError extends Error {
@@ -169,7 +170,7 @@ function printHuman(cells: readonly DatasetCellResult[], summary: readonly Model
     s.model,
     s.passRate === null ? '—' : `${percent(s.passRate)} (${s.passed}/${s.checked})`,
     s.latencyMs.p50 === null ? '—' : `${Math.round(s.latencyMs.p50)} ms`,
-    s.costUsd === null ? '—' : `$${s.costUsd.toFixed(5)}`,
+    formatUsd(s.costUsd),
     String(s.failed),
   ]);
   const header = ['model', 'pass rate', 'p50 latency', 'cost', 'failed calls'];

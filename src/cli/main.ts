@@ -16,6 +16,7 @@ import { printScoreboard } from './scoreboardCommand';
 import { CliError, runEvalCommand, runExportFineTuneCommand } from './evalCommands';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
+import { formatUsd } from '../core/format/units';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -259,7 +260,7 @@ function toJson(o: RunOutcome) {
 function printHuman(o: RunOutcome, withOutput: boolean): void {
   const m = o.metrics;
   if (withOutput) console.log(`\n=== ${o.model} ===\n${o.output}`);
-  const cost = m.costUsd == null ? '—' : `$${m.costUsd.toFixed(5)}`;
+  const cost = formatUsd(m.costUsd);
   console.error(
     `[${parseModelId(o.model).qualified}] ttft ${m.ttftMs ?? '—'} ms · ${m.latencyMs} ms · ${m.inputTokens ?? '—'} in / ${m.outputTokens ?? '—'} out · ${cost}${o.error ? ` · ${o.error.kind}` : ''}`,
   );

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { RenderedPrompt } from '../core/prompt/renderPrompt';
-import { estimateComparisonCost, exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../core/runs/costEstimate';
+import { estimateComparisonCost, exceedsThreshold, totalCost, type CostEstimate } from '../core/runs/costEstimate';
 import { SETTING, SETTINGS_SECTION } from './settings';
 import type { WorkbenchServices } from './services';
+import { formatUsd } from '../core/format/units';
 
 /** The estimates of running one rendered prompt on each of these models. */
 export function estimateRunCosts(services: WorkbenchServices, models: readonly string[], rendered: Pick<RenderedPrompt, 'messages' | 'config'>): CostEstimate[] {

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { DatasetCase } from '../../core/datasets/datasetFile';
-import { estimateComparisonCost, exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
+import { estimateComparisonCost, exceedsThreshold, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
 import type { PromptRunner } from '../../core/runs/promptRunner';
 import { SETTING, SETTINGS_SECTION } from '../settings';
 import type { WorkbenchServices } from '../services';
+import { formatUsd } from '../../core/format/units';
 
 /**
  * The cost guard for a dataset run: every case rendered, its estimate per model summed, and

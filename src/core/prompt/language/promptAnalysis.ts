@@ -3,6 +3,7 @@ import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
 import { readDeclaredInputs, type DeclaredInputs } from './declaredInputs';
 import { FrontmatterNodes, frontmatterBounds, type FrontmatterBounds } from './frontmatterYaml';
+import { formatTokensShort, formatUsd } from '../../format/units';
 
 /** The model catalog as the language features need it (ModelCatalog fits). */
 export interface ModelLookup {
@@ -156,23 +157,10 @@ export function partialNames(files: readonly string[], self?: string): { name: s
 
 /** "Anthropic · 200K context · $0.80 / $4.00 per M tokens". */
 export function modelDetail(info: ModelInfo): string {
-  const parts = [info.vendor, `${compactTokens(info.contextWindow)} context`];
+  const parts = [info.vendor, `${formatTokensShort(info.contextWindow)} context`];
   if (info.kind === 'embedding') parts.push('embedding model');
-  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} / $${price(info.outputPerMTok)} per M tokens`);
-  else if (info.inputPerMTok !== undefined) parts.push(`$${price(info.inputPerMTok)} per M input tokens`);
+  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(`${formatUsd(info.inputPerMTok)} / ${formatUsd(info.outputPerMTok)} per M tokens`);
+  else if (info.inputPerMTok !== undefined) parts.push(`${formatUsd(info.inputPerMTok)} per M input tokens`);
   return parts.join(' · ');
 }
 
-export function compactTokens(tokens: number): string {
-  if (tokens >= 1_000_000) return `${trim(tokens / 1_000_000)}M`;
-  if (tokens >= 1_000) return `${trim(tokens / 1_000)}K`;
-  return String(tokens);
-}
-
-export function price(usdPerMTok: number): string {
-  return usdPerMTok >= 0.1 || usdPerMTok === 0 ? usdPerMTok.toFixed(2) : String(Number(usdPerMTok.toPrecision(2)));
-}
-
-function trim(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
-}
