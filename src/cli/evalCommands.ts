@@ -6,6 +6,7 @@ import type { DatasetCellResult, ModelSummary } from '../core/datasets/datasetRu
 import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datasetRunner';
 import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
 import { describeInputFields } from '../core/prompt/inputFields';
+import { formatUsd } from '../core/format/units';
 import { callJson, CliError, CliRuntime, modelList, readPromptFile } from './runtime';
 
 export { CliError };
@@ -134,7 +135,7 @@ function printHuman(cells: readonly DatasetCellResult[], summary: readonly Model
     s.model,
     s.passRate === null ? '—' : `${percent(s.passRate)} (${s.passed}/${s.checked})`,
     s.latencyMs.p50 === null ? '—' : `${Math.round(s.latencyMs.p50)} ms`,
-    s.costUsd === null ? '—' : `$${s.costUsd.toFixed(5)}`,
+    formatUsd(s.costUsd),
     String(s.failed),
   ]);
   const header = ['model', 'pass rate', 'p50 latency', 'cost', 'failed calls'];

@@ -12,6 +12,7 @@ import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, 
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 import { quietSdkNodeVersionNotice } from './sdkNotice';
+import { formatUsd } from '../core/format/units';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -209,7 +210,7 @@ function toJson(o: RunOutcome) {
 function printHuman(o: RunOutcome, withOutput: boolean): void {
   const m = o.metrics;
   if (withOutput) console.log(`\n=== ${o.model} ===\n${o.output}`);
-  const cost = m.costUsd == null ? '—' : `$${m.costUsd.toFixed(5)}`;
+  const cost = formatUsd(m.costUsd);
   console.error(
     `[${parseModelId(o.model).qualified}] ttft ${m.ttftMs ?? '—'} ms · ${m.latencyMs} ms · ${m.inputTokens ?? '—'} in / ${m.outputTokens ?? '—'} out · ${cost}${o.error ? ` · ${o.error.kind}` : ''}`,
   );

@@ -1,6 +1,7 @@
 import type { ScoreboardRow } from '../core/ratings/scoreboard';
 import { streamScoreboard } from '../core/ratings/scoreboardStream';
 import { tooFewToTellApart } from '../core/ratings/statistics';
+import { formatUsd } from '../core/format/units';
 
 export interface ScoreboardCommandOptions {
   workspace: string;
@@ -56,7 +57,7 @@ export function formatScoreboardTable(rows: readonly ScoreboardRow[]): string {
     const thumbs = r.thumbsUp.rate === null ? '—' : `${percent(r.thumbsUp.rate)} [${percent(r.thumbsUp.lo)}–${percent(r.thumbsUp.hi)}]`;
     return [
       r.prompt, String(r.version), r.model, String(r.n), stars, thumbs, percent(r.winRate), fixed(r.btScore, 3), percent(r.passRate),
-      fixed(r.latencyMs.p50, 0), fixed(r.latencyMs.p95, 0), fixed(r.ttftMs.p50, 0), r.costPer1k === null ? '—' : `$${r.costPer1k.toFixed(4)}`,
+      fixed(r.latencyMs.p50, 0), fixed(r.latencyMs.p95, 0), fixed(r.ttftMs.p50, 0), formatUsd(r.costPer1k),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));

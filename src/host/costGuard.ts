@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../core/runs/costEstimate';
+import { exceedsThreshold, totalCost, type CostEstimate } from '../core/runs/costEstimate';
+import { formatUsd } from '../core/format/units';
 import { SETTING, SETTINGS_SECTION } from './settings';
 import type { WorkbenchServices } from './services';
 

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 
 /**
  * Runs a check of a document after a pause, at most one pending per document: a new edit
@@ -24,6 +24,21 @@ export class DocumentCheckScheduler implements vscode.Disposable {
         void this.check(document);
       }, delayMs),
     );
+  }
+
+  /**
+   * Checks documents as they open (after `delays.open`) and after each edit (after
+   * `delays.change`); a closed document's pending check is cancelled and its diagnostics dropped.
+   */
+  watch(collection: vscode.DiagnosticCollection, delays: { open: number; change: number }): vscode.Disposable[] {
+    return [
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, delays.open)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, delays.change)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cancel(d);
+        collection.delete(d.uri);
+      }),
+    ];
   }
 
   cancel(document: vscode.TextDocument): void {

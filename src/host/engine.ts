@@ -37,7 +37,6 @@ export { parseEmail } from '../core/email/parseEmail';
 export { emailPromptInputs, parseStructuredSummary, prepareThread } from '../core/email/emailSummary';
 export { piiKindName, unmask } from '../core/privacy/piiMasker';
 export { retrievedRefs } from '../core/prompt/ragConfig';
-export { appendRating } from '../core/ratings/ratingsStore';
 /** The document index's controller and commands (src/host/rag/): loaded on first use of the index, not at activation. */
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';

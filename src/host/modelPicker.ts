@@ -6,7 +6,6 @@ import { ModelDiscovery, type Discovered, type ModelSource } from '../core/catal
 import { parseModelId } from '../core/providers/modelId';
 import { OpenAiCompatibleProvider } from '../core/providers/openaiCompatible';
 import { endpointModelInfo, isLocalEndpoint } from '../core/providers/openaiEndpoints';
-import { formatUsd } from '../core/runs/costEstimate';
 import { COMMAND } from './commandIds';
 import { PROMPT_LANGUAGE_ID } from './languageId';
 import { loadEngine } from './loadEngine';
@@ -14,6 +13,7 @@ import { MAX_SHORTLIST } from './modelSelection';
 import { modelItems, pickableModels, problemItems, typedIdItem, type ModelPickItem } from './modelPickerItems';
 import { BEDROCK_API_KEY_SECRET, type WorkbenchServices } from './services';
 import type { WorkbenchSettings } from './settings';
+import { formatUsd } from '../core/format/units';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ENDPOINT_LISTING_MAX_AGE_MS = 5 * 60 * 1000;

@@ -3,6 +3,7 @@ import type { ModelInfo } from '../core/catalog/builtinModels';
 import type { ModelCatalog } from '../core/catalog/modelCatalog';
 import type { ListingStatus } from '../core/catalog/modelDiscovery';
 import { parseModelId } from '../core/providers/modelId';
+import { formatTokensShort, formatUsd } from '../core/format/units';
 
 /** A row of the model pickers: a model, or an action (refresh, a listing's problem, a typed id). */
 export interface ModelPickItem extends vscode.QuickPickItem {
@@ -21,12 +22,6 @@ export function groupOf(model: ModelInfo): string {
   return vscode.l10n.t('{0} · OpenAI-compatible', provider);
 }
 
-function tokens(n: number): string {
-  if (n >= 1_000_000) return `${+(n / 1_000_000).toFixed(1)}M`;
-  if (n >= 1000) return `${Math.round(n / 1000)}K`;
-  return String(n);
-}
-
 /** `$0.80 / $4.00 per M tokens in/out`, `free`, or `price unknown`, with settings' overrides applied. */
 export function priceText(catalog: ModelCatalog, id: string): string {
   const input = catalog.costUsd(id, 1_000_000, 0);
@@ -34,13 +29,12 @@ export function priceText(catalog: ModelCatalog, id: string): string {
   if (input === null || output === null) return vscode.l10n.t('price unknown');
   if (input === 0 && output === 0) return vscode.l10n.t('free');
   // Prices per million are short decimals: $0.80, $0.06, $0.035.
-  const usd = (v: number) => (v >= 0.1 ? `$${v.toFixed(2)}` : `$${+v.toFixed(4)}`);
-  return vscode.l10n.t('{0} / {1} per M tokens in/out', usd(input), usd(output));
+  return vscode.l10n.t('{0} / {1} per M tokens in/out', formatUsd(input), formatUsd(output));
 }
 
 /** The line under a model's name: context window, price, and what is special about it. */
 export function detailOf(catalog: ModelCatalog, model: ModelInfo): string {
-  const parts = [model.contextWindow > 0 ? vscode.l10n.t('{0} context', tokens(model.contextWindow)) : vscode.l10n.t('context unknown'), priceText(catalog, model.id)];
+  const parts = [model.contextWindow > 0 ? vscode.l10n.t('{0} context', formatTokensShort(model.contextWindow)) : vscode.l10n.t('context unknown'), priceText(catalog, model.id)];
   if (model.images) parts.push(vscode.l10n.t('images'));
   if (!model.streaming) parts.push(vscode.l10n.t('answers whole (no streaming)'));
   if (model.onDemand === false) parts.push(vscode.l10n.t('only through an inference profile'));

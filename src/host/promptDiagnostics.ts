@@ -22,12 +22,7 @@ export class PromptDiagnostics implements vscode.Disposable {
     this.scheduler = new DocumentCheckScheduler((document) => document.languageId === PROMPT_LANGUAGE_ID, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.scheduler.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.scheduler.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.scheduler.cancel(d);
-        this.collection.delete(d.uri);
-      }),
+      ...this.scheduler.watch(this.collection, { open: 0, change: DEBOUNCE_MS }),
     );
     for (const d of vscode.workspace.textDocuments) this.scheduler.schedule(d, 0);
   }

@@ -55,6 +55,8 @@ export interface ComparePanelState {
   comparisonId: string | null;
   promptName: string;
   promptVersion: number;
+  /** The content hash of the prompt that ran (ratings record it); null when not known. */
+  promptContentHash?: string | null;
   /** Workspace-relative path of the prompt, for the title and re-runs. */
   promptPath: string | null;
   /** URI (string) of the workspace folder whose records hold this comparison. */

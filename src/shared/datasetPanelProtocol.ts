@@ -57,6 +57,8 @@ export interface DatasetPanelState {
   promptUri: string | null;
   promptName: string;
   promptVersion: number;
+  /** The content hash of the prompt that ran (ratings record it); null when not known. */
+  promptContentHash?: string | null;
   /** The dataset file, relative to the workspace. */
   datasetPath: string;
   models: string[];

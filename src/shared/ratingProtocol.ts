@@ -16,22 +16,9 @@ export interface RatingCriterion {
   description: string | null;
 }
 
-/** What has been said about one output so far (the ratings that still count). */
-export interface OutputRatingState {
-  /** Stars per criterion name. */
-  stars: Record<string, number>;
-  thumbs: 'up' | 'down' | null;
-  comment: string;
-  tags: string[];
-}
-
-export const EMPTY_OUTPUT_RATING: OutputRatingState = { stars: {}, thumbs: null, comment: '', tags: [] };
-
-/** A rating given in a widget: stars for a criterion, thumbs, or a comment and tags (the note). */
-export type RatingInput =
-  | { kind: 'stars'; criterion: string; value: 1 | 2 | 3 | 4 | 5; comment?: string; tags?: string[] }
-  | { kind: 'thumbs'; value: 'up' | 'down'; comment?: string; tags?: string[] }
-  | { kind: 'note'; comment: string; tags: string[] };
+// One definition with core's RatingService (node-free, so the webviews import it too).
+export { EMPTY_OUTPUT_RATING, type OutputRatingState, type RatingInput } from '../core/ratings/ratingTypes';
+import type { OutputRatingState, RatingInput } from '../core/ratings/ratingTypes';
 
 /** The run panel's rating widget (one output). Null while there is no recorded run to rate. */
 export interface RunRatingState {

@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 
@@ -50,8 +51,8 @@ describe('Activation', () => {
   it('registers every command contributed in package.json', async () => {
     const manifest = extension().packageJSON as Manifest;
     const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
-    assert.ok(contributed.includes('promptWorkbench.runPrompt'), 'package.json contributes promptWorkbench.runPrompt');
-    assert.ok(contributed.includes('promptWorkbench.showLog'), 'package.json contributes promptWorkbench.showLog');
+    assert.ok(contributed.includes(COMMAND.runPrompt), 'package.json contributes promptWorkbench.runPrompt');
+    assert.ok(contributed.includes(COMMAND.showLog), 'package.json contributes promptWorkbench.showLog');
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepStrictEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
@@ -102,7 +103,7 @@ describe('Activation', () => {
   });
 
   it('promptWorkbench.showLog runs without error', async () => {
-    await vscode.commands.executeCommand('promptWorkbench.showLog');
+    await vscode.commands.executeCommand(COMMAND.showLog);
   });
 
   after(async () => {

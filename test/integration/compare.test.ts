@@ -10,12 +10,9 @@ import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
-const COMPARE = 'promptWorkbench.compareModels';
-const STOP = 'promptWorkbench.stopComparison';
-const OPEN = 'promptWorkbench.openComparison';
-const REFRESH_RUNS = 'promptWorkbench.refreshRuns';
 
 const NOVA = 'bedrock/amazon.nova-lite-v1:0';
 const LLAMA = 'bedrock/meta.llama3-1-8b-instruct-v1:0';
@@ -67,7 +64,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
   let first: CompareResult;
 
   const compare = (options: { inputs?: Record<string, string>; models?: string[] }) =>
-    vscode.commands.executeCommand<CompareResult | undefined>(COMPARE, promptUri, options) as Promise<CompareResult | undefined>;
+    vscode.commands.executeCommand<CompareResult | undefined>(COMMAND.compareModels, promptUri, options) as Promise<CompareResult | undefined>;
 
   before(async () => {
     restoreEnv = useFakeAwsEnv();
@@ -90,7 +87,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
 
   it('runs three models at once: two answers and an access-denied error in its own column', async () => {
     const result = await compare({ inputs: { email: EMAIL }, models: [NOVA, LLAMA, DENIED] });
-    assert.ok(result, `${COMPARE} resolved with ${String(result)}`);
+    assert.ok(result, `${COMMAND.compareModels} resolved with ${String(result)}`);
     first = result;
     assert.match(result.comparisonId, /^c_[0-9A-Z]{26}$/);
     assert.deepStrictEqual(result.runs.map((r) => r.model), [NOVA, LLAMA, DENIED]);
@@ -138,7 +135,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
 
   it('the Runs view lists the comparison with its three models', async () => {
     const listed = await poll('the comparison in the Runs view', async () => {
-      const items = await vscode.commands.executeCommand<Listed[]>(REFRESH_RUNS);
+      const items = await vscode.commands.executeCommand<Listed[]>(COMMAND.refreshRuns);
       return items.find((c) => c.comparisonId === first.comparisonId);
     });
     const version = /^version:\s*(\d+)/m.exec(fs.readFileSync(path.join(folder.uri.fsPath, 'prompts', 'email-summary.prompt'), 'utf8'))?.[1];
@@ -154,7 +151,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
     const slowRequest = await poll('the slow model to stream', () =>
       server.requests.slice(before).find((q) => q.modelId === 'anthropic.sim-slow-v1:0' && (q.stream?.deltasSent ?? 0) >= 2),
     );
-    const stopped = await vscode.commands.executeCommand<boolean>(STOP, undefined, 1);
+    const stopped = await vscode.commands.executeCommand<boolean>(COMMAND.stopComparison, undefined, 1);
     assert.strictEqual(stopped, true, 'the slow column was running and is stopped');
     const result = await pending;
     assert.ok(result);
@@ -176,10 +173,10 @@ describe('Compare Models against the local Bedrock simulator', function () {
     const before = server.requests.length;
     const pending = compare({ inputs: { email: EMAIL }, models: [SLOW, 'bedrock/meta.sim-slow-v1:0'] });
     await poll('both slow models to stream', () => server.requests.slice(before).filter((q) => (q.stream?.deltasSent ?? 0) > 0).length === 2);
-    assert.strictEqual(await vscode.commands.executeCommand<boolean>(STOP), true);
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>(COMMAND.stopComparison), true);
     const result = await pending;
     assert.deepStrictEqual(result?.runs.map((r) => r.error?.kind), ['cancelled', 'cancelled']);
-    assert.strictEqual(await vscode.commands.executeCommand<boolean>(STOP), false, 'nothing left to stop');
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>(COMMAND.stopComparison), false, 'nothing left to stop');
   });
 
   it('without a models argument, compares the prompt’s own model and its workbench.compare list', async () => {
@@ -192,9 +189,9 @@ describe('Compare Models against the local Bedrock simulator', function () {
   it('reopens a recorded comparison from the records in a new panel', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await poll('no comparison panel', () => compareTabs().length === 0);
-    const opened = await vscode.commands.executeCommand<boolean>(OPEN, first.comparisonId);
+    const opened = await vscode.commands.executeCommand<boolean>(COMMAND.openComparison, first.comparisonId);
     assert.strictEqual(opened, true);
     await poll('the reopened panel', () => compareTabs().some((t) => t.label === 'Compare: email-summary'));
-    assert.strictEqual(await vscode.commands.executeCommand<boolean>(OPEN, 'c_00000000000000000000000000'), false, 'an unknown id is said, not shown');
+    assert.strictEqual(await vscode.commands.executeCommand<boolean>(COMMAND.openComparison, 'c_00000000000000000000000000'), false, 'an unknown id is said, not shown');
   });
 });

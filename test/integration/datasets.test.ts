@@ -13,6 +13,7 @@ import { appendRating } from '../../src/core/ratings/ratingsStore';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const NOVA = 'bedrock/amazon.nova-lite-v1:0';
@@ -55,7 +56,7 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
   });
 
   it('Run Dataset runs every case on the prompt\'s two models and fills the grid with outputs, checks and pass rates', async () => {
-    const result = await vscode.commands.executeCommand<RunDatasetResult | undefined>('promptWorkbench.runDataset', promptUri, { resume: false });
+    const result = await vscode.commands.executeCommand<RunDatasetResult | undefined>(COMMAND.runDataset, promptUri, { resume: false });
     assert.ok(result, 'Run Dataset resolved with a result');
     first = result;
     const { state } = result;
@@ -113,7 +114,7 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
     assert.strictEqual(dropped, 3);
     const calls = () => server.requests.filter((q) => q.path.includes('converse') && !q.modelId?.includes('sim-judge')).length;
     const before = calls();
-    const resumed = await vscode.commands.executeCommand<RunDatasetResult | undefined>('promptWorkbench.runDataset', promptUri, { resume: first.datasetRunId });
+    const resumed = await vscode.commands.executeCommand<RunDatasetResult | undefined>(COMMAND.runDataset, promptUri, { resume: first.datasetRunId });
     assert.ok(resumed);
     assert.strictEqual(resumed.datasetRunId, first.datasetRunId);
     assert.strictEqual(calls() - before, 3, 'only the three missing pairs were called');
@@ -129,7 +130,7 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
     });
     const target = path.join(folder.uri.fsPath, 'datasets', 'dataset-demo-finetune.jsonl');
     cleanup.push(target);
-    const exported = await vscode.commands.executeCommand<{ file: string; examples: number } | undefined>('promptWorkbench.exportFineTuneData', { prompt: 'dataset-demo', minStars: 4, target });
+    const exported = await vscode.commands.executeCommand<{ file: string; examples: number } | undefined>(COMMAND.exportFineTuneData, { prompt: 'dataset-demo', minStars: 4, target });
     assert.deepStrictEqual(exported, { file: target, examples: 1 });
     const [line] = fs.readFileSync(target, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.strictEqual(line.schemaVersion, 'bedrock-conversation-2024');
@@ -146,17 +147,17 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
     fs.writeFileSync(prompt, `---\nname: add-case-demo\nversion: 1\nmodel: ${NOVA}\ninput:\n  schema: {topic: string}\n---\n{{role "user"}}Explain {{topic}}.\n`);
     const uri = vscode.Uri.file(prompt);
     await vscode.window.showTextDocument(uri);
-    const run = await vscode.commands.executeCommand<{ output: string; error?: unknown }>('promptWorkbench.runPrompt', uri, { inputs: { topic: 'rate limits' } });
+    const run = await vscode.commands.executeCommand<{ output: string; error?: unknown }>(COMMAND.runPrompt, uri, { inputs: { topic: 'rate limits' } });
     assert.ok(run && !run.error && run.output.length > 0, JSON.stringify(run?.error));
-    const added = await vscode.commands.executeCommand<AddToDatasetResult | undefined>('promptWorkbench.addToDataset', uri, { reference: true, setDefault: true });
+    const added = await vscode.commands.executeCommand<AddToDatasetResult | undefined>(COMMAND.addToDataset, uri, { reference: true, setDefault: true });
     assert.ok(added, 'Add to Dataset resolved');
     assert.strictEqual(added.file, datasetFile);
     const rows = fs.readFileSync(datasetFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepStrictEqual(rows, [{ topic: 'rate limits', reference: run.output }]);
     await poll('workbench.dataset in the prompt', () => fs.readFileSync(prompt, 'utf8').includes('workbench.dataset: datasets/add-case-demo.jsonl\n---'));
     // A second case goes to the same file, now named by the prompt.
-    await vscode.commands.executeCommand('promptWorkbench.runPrompt', uri, { inputs: { topic: 'retries' } });
-    const second = await vscode.commands.executeCommand<AddToDatasetResult | undefined>('promptWorkbench.addToDataset', uri, { reference: false });
+    await vscode.commands.executeCommand(COMMAND.runPrompt, uri, { inputs: { topic: 'retries' } });
+    const second = await vscode.commands.executeCommand<AddToDatasetResult | undefined>(COMMAND.addToDataset, uri, { reference: false });
     assert.strictEqual(second?.file, datasetFile);
     assert.deepStrictEqual(fs.readFileSync(datasetFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))[1], { topic: 'retries' });
   });

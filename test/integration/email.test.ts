@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import type { EmailPanelState } from '../../src/shared/emailPanelProtocol';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { poll } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
-const SUMMARIZE = 'promptWorkbench.summarizeEmail';
 const REPO = path.resolve(__dirname, '../../..');
 
 // The simulator's answer quotes the thread's sentences with "decided"/"will": masked details in them must come back restored.
@@ -39,7 +39,7 @@ describe('Summarize Email against the local Bedrock simulator', function () {
   const restore: (() => Thenable<void>)[] = [];
   const setEnv: string[] = [];
 
-  const summarize = (arg?: unknown) => vscode.commands.executeCommand<EmailPanelState>(SUMMARIZE, arg) as Promise<EmailPanelState>;
+  const summarize = (arg?: unknown) => vscode.commands.executeCommand<EmailPanelState>(COMMAND.summarizeEmail, arg) as Promise<EmailPanelState>;
 
   async function setting(section: string, key: string, value: unknown): Promise<void> {
     const config = vscode.workspace.getConfiguration(section, folder.uri);

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { poll } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const LANGUAGE_ID = 'dotprompt';
 const HAIKU = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -168,15 +169,15 @@ describe('Language features of .prompt files', function () {
     const { document } = await open(main());
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
     const commands = lenses.map((lens) => lens.command?.command);
-    for (const id of ['promptWorkbench.runPrompt', 'promptWorkbench.compareModels', 'promptWorkbench.showVersions']) assert.ok(commands.includes(id), `a lens runs ${id}`);
-    const versions = lenses.find((lens) => lens.command?.command === 'promptWorkbench.showVersions');
+    for (const id of [COMMAND.runPrompt, COMMAND.compareModels, COMMAND.showVersions]) assert.ok(commands.includes(id), `a lens runs ${id}`);
+    const versions = lenses.find((lens) => lens.command?.command === COMMAND.showVersions);
     assert.match(versions?.command?.title ?? '', /Versions/);
     assert.strictEqual((versions?.command?.arguments?.[0] as vscode.Uri).toString(), document.uri.toString());
   });
 
   it('New Prompt writes prompts/<name>.prompt from the template, opens it, and it has no problem', async () => {
     const name = `language-test-new-${process.pid}`;
-    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('promptWorkbench.newPrompt', name);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>(COMMAND.newPrompt, name);
     try {
       assert.ok(uri, 'the command resolves with the new file');
       assert.strictEqual(uri.toString(), vscode.Uri.joinPath(folderUri(), 'prompts', `${name}.prompt`).toString());
@@ -186,7 +187,7 @@ describe('Language features of .prompt files', function () {
       assert.strictEqual(vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection), 'Say what this prompt is for in one sentence');
       await new Promise((r) => setTimeout(r, 1500));
       assert.deepStrictEqual(codes(uri), [], 'the new prompt has no problem');
-      assert.strictEqual(await vscode.commands.executeCommand('promptWorkbench.newPrompt', name), undefined, 'an existing name is refused');
+      assert.strictEqual(await vscode.commands.executeCommand(COMMAND.newPrompt, name), undefined, 'an existing name is refused');
     } finally {
       if (uri) await vscode.workspace.fs.delete(uri, { useTrash: false });
     }

@@ -12,9 +12,9 @@ import { GUARDRAIL_BLOCKED_MESSAGE } from '../support/bedrockGuardrails';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { startOpenAiServer, type OpenAiServer } from '../support/openaiServer';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
-const RUN = 'promptWorkbench.runPrompt';
 const NOVA = 'bedrock/amazon.nova-lite-v1:0';
 const HAIKU = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
 const US_HAIKU = 'bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0';
@@ -73,8 +73,8 @@ describe('Models: providers, catalog and picker commands', function () {
     await poll(`the setting ${key} to apply`, () => JSON.stringify(config().get(key)) === JSON.stringify(value));
   }
   async function run(model?: string, uri = promptUri): Promise<Outcome> {
-    const outcome = await vscode.commands.executeCommand<Outcome | undefined>(RUN, uri, { inputs: { question: QUESTION }, ...(model ? { model } : {}) });
-    assert.ok(outcome, `${RUN} resolved with ${String(outcome)}`);
+    const outcome = await vscode.commands.executeCommand<Outcome | undefined>(COMMAND.runPrompt, uri, { inputs: { question: QUESTION }, ...(model ? { model } : {}) });
+    assert.ok(outcome, `${COMMAND.runPrompt} resolved with ${String(outcome)}`);
     return outcome;
   }
   async function recordOf(runId: string): Promise<Record<string, unknown>> {
@@ -111,8 +111,8 @@ describe('Models: providers, catalog and picker commands', function () {
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('promptWorkbench.clearEndpointApiKey', 'keyed');
-    await vscode.commands.executeCommand('promptWorkbench.pickComparisonModels', []);
+    await vscode.commands.executeCommand(COMMAND.clearEndpointApiKey, 'keyed');
+    await vscode.commands.executeCommand(COMMAND.pickComparisonModels, []);
     for (const undo of restore.reverse()) await undo();
     await Promise.all([bedrock?.close(), openai?.close(), keyed?.close()]);
     for (const k of setEnv) delete process.env[k];
@@ -146,7 +146,7 @@ describe('Models: providers, catalog and picker commands', function () {
 
   it('Refresh Model Catalog lists Bedrock (control plane on the local server) and the endpoints', async () => {
     const before = bedrock.requests.length;
-    const result = await vscode.commands.executeCommand<{ models: string[]; listings: { label: string; count: number; problem?: string }[] }>('promptWorkbench.refreshModels');
+    const result = await vscode.commands.executeCommand<{ models: string[]; listings: { label: string; count: number; problem?: string }[] }>(COMMAND.refreshModels);
     assert.ok(result, 'refreshModels resolved with its result');
     const listed = bedrock.requests.slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`);
     assert.deepStrictEqual(listed, ['GET /foundation-models', 'GET /inference-profiles']);
@@ -163,7 +163,7 @@ describe('Models: providers, catalog and picker commands', function () {
   it('Check Connection says which Bedrock models are ready and which need access, and lists the endpoints', async () => {
     const before = bedrock.requests.length;
     type Result = { bedrock: { ok: boolean; region?: string; problem?: string; models: { id: string; status: string }[] }; endpoints: { label: string; count: number; problem?: string }[] };
-    const result = await vscode.commands.executeCommand<Result>('promptWorkbench.checkConnection', { quiet: true });
+    const result = await vscode.commands.executeCommand<Result>(COMMAND.checkConnection, { quiet: true });
     assert.ok(result?.bedrock.ok, `Bedrock answered: ${result?.bedrock.problem}`);
     const status = (id: string) => result.bedrock.models.find((m) => m.id === id)?.status;
     assert.strictEqual(status(HAIKU), 'ready');
@@ -192,7 +192,7 @@ describe('Models: providers, catalog and picker commands', function () {
   it('an endpoint key set with Set Endpoint API Key is sent as a bearer token', async () => {
     const missing = await run('keyed/qwen2.5:7b');
     assert.strictEqual(missing.error?.kind, 'credentials', JSON.stringify(missing.error));
-    assert.ok(await vscode.commands.executeCommand<boolean>('promptWorkbench.setEndpointApiKey', 'keyed', 'sk-integration-key'));
+    assert.ok(await vscode.commands.executeCommand<boolean>(COMMAND.setEndpointApiKey, 'keyed', 'sk-integration-key'));
     const outcome = await run('keyed/qwen2.5:7b');
     assert.strictEqual(outcome.error, undefined, JSON.stringify(outcome.error));
     assert.strictEqual(keyed.requests[keyed.requests.length - 1].headers.authorization, 'Bearer sk-integration-key');
@@ -244,7 +244,7 @@ describe('Models: providers, catalog and picker commands', function () {
   });
 
   it("a prompt's workbench.guardrail blocks, says so, and the record keeps what the guardrail did", async () => {
-    const outcome = await vscode.commands.executeCommand<Outcome>(RUN, guardedUri, {});
+    const outcome = await vscode.commands.executeCommand<Outcome>(COMMAND.runPrompt, guardedUri, {});
     assert.ok(outcome);
     assert.strictEqual(outcome.output, GUARDRAIL_BLOCKED_MESSAGE);
     assert.strictEqual(outcome.stopReason, 'guardrail_intervened');
@@ -283,15 +283,15 @@ describe('Models: providers, catalog and picker commands', function () {
   }
 
   it('the picker commands set the active model and the shortlist without UI, within the limit', async () => {
-    assert.strictEqual(await vscode.commands.executeCommand('promptWorkbench.pickModel', NOVA), NOVA);
+    assert.strictEqual(await vscode.commands.executeCommand(COMMAND.pickModel, NOVA), NOVA);
     const outcome = await run();
     assert.strictEqual(outcome.model, NOVA, 'a prompt without its own model runs on the active model');
     const three = [HAIKU, US_HAIKU, `${ENDPOINT}/llama3.2:latest`];
-    assert.deepStrictEqual(await vscode.commands.executeCommand('promptWorkbench.pickComparisonModels', three), three);
-    const four = await vscode.commands.executeCommand('promptWorkbench.pickComparisonModels', [...three, NOVA]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(COMMAND.pickComparisonModels, three), three);
+    const four = await vscode.commands.executeCommand(COMMAND.pickComparisonModels, [...three, NOVA]);
     assert.strictEqual(four, undefined, 'more than promptWorkbench.shortlist.maxModels (3) is refused');
     await setSetting('shortlist.maxModels', 4);
-    assert.deepStrictEqual(await vscode.commands.executeCommand('promptWorkbench.pickComparisonModels', [...three, NOVA]), [...three, NOVA]);
-    assert.deepStrictEqual(await vscode.commands.executeCommand('promptWorkbench.pickModel', HAIKU), HAIKU);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(COMMAND.pickComparisonModels, [...three, NOVA]), [...three, NOVA]);
+    assert.deepStrictEqual(await vscode.commands.executeCommand(COMMAND.pickModel, HAIKU), HAIKU);
   });
 });

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { poll } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const NAME = 'inputs-it';
@@ -76,7 +77,7 @@ describe('Prompt inputs and preview', function () {
 
   it('a required input without a value is named in the run panel and nothing is sent', async () => {
     const before = runRecordCount(folder.uri.fsPath);
-    const result = await vscode.commands.executeCommand<RunResult>('promptWorkbench.runPrompt', uri);
+    const result = await vscode.commands.executeCommand<RunResult>(COMMAND.runPrompt, uri);
     assert.ok(result?.error, `the run was stopped: ${JSON.stringify(result)}`);
     assert.strictEqual(result.error.kind, 'missing-inputs');
     assert.deepStrictEqual(result.error.missing, ['email']);
@@ -88,21 +89,21 @@ describe('Prompt inputs and preview', function () {
   it('a saved sample set feeds the run, @path values read from the workspace', async () => {
     fs.mkdirSync(path.dirname(samples), { recursive: true });
     fs.writeFileSync(samples, JSON.stringify({ schema: 'prompt-workbench.samples/1', sets: { launch: { email: '@emails/launch-thread.txt', audience: 'manager' } } }));
-    const result = await vscode.commands.executeCommand<RunResult>('promptWorkbench.runPrompt', uri, { sampleSet: 'launch' });
+    const result = await vscode.commands.executeCommand<RunResult>(COMMAND.runPrompt, uri, { sampleSet: 'launch' });
     assert.ok(result && !result.error, JSON.stringify(result?.error));
     const thread = fs.readFileSync(path.join(folder.uri.fsPath, 'emails', 'launch-thread.txt'), 'utf8');
     // echo/echo answers with the rendered messages.
     assert.ok(result.output.includes(thread.trim().split('\n')[0]), `the thread's first line was sent: ${result.output.slice(0, 300)}`);
     assert.ok(result.output.includes('busy manager'), 'the set overrides input.default');
-    const given = await vscode.commands.executeCommand<RunResult>('promptWorkbench.runPrompt', uri, { inputs: { audience: 'director' } });
+    const given = await vscode.commands.executeCommand<RunResult>(COMMAND.runPrompt, uri, { inputs: { audience: 'director' } });
     assert.ok(given && !given.error, JSON.stringify(given?.error));
     assert.ok(given.output.includes('busy director'), 'values passed to the command win over the set');
   });
 
   it('Preview Rendered Prompt shows messages, model and config, and follows edits of the file', async () => {
-    await vscode.commands.executeCommand('promptWorkbench.runPrompt', uri, { sampleSet: '' });
+    await vscode.commands.executeCommand(COMMAND.runPrompt, uri, { sampleSet: '' });
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const first = await vscode.commands.executeCommand<PreviewState>('promptWorkbench.previewPrompt', uri);
+    const first = await vscode.commands.executeCommand<PreviewState>(COMMAND.previewPrompt, uri);
     assert.ok(first, 'the preview resolves with what it shows');
     assert.strictEqual(first.error, null);
     // The user message holds only {{email}}: without a value it is empty, and dotprompt sends no empty message.
@@ -117,15 +118,15 @@ describe('Prompt inputs and preview', function () {
     assert.ok(await editor.edit((b) => b.insert(editor.document.positionAt(at), 'in three bullets ')));
     // Asking again only reveals the panel: the new text must come from the panel following the edit.
     const updated = await poll('the preview to follow the edit', async () => {
-      const state = await vscode.commands.executeCommand<PreviewState>('promptWorkbench.previewPrompt', uri);
+      const state = await vscode.commands.executeCommand<PreviewState>(COMMAND.previewPrompt, uri);
       return textOf(state, 'system').includes('in three bullets for a busy engineer') ? state : undefined;
     });
     assert.strictEqual(updated.promptVersion, 1);
 
     fs.writeFileSync(samples, JSON.stringify({ sets: { short: { email: 'Hi team, ship it.' } } }));
-    await vscode.commands.executeCommand('promptWorkbench.runPrompt', uri, { sampleSet: 'short', model: 'echo/echo' });
+    await vscode.commands.executeCommand(COMMAND.runPrompt, uri, { sampleSet: 'short', model: 'echo/echo' });
     const withSet = await poll('the preview to use the picked set', async () => {
-      const state = await vscode.commands.executeCommand<PreviewState>('promptWorkbench.previewPrompt', uri);
+      const state = await vscode.commands.executeCommand<PreviewState>(COMMAND.previewPrompt, uri);
       return state.selectedSet === 'short' && textOf(state, 'user') === 'Hi team, ship it.' ? state : undefined;
     });
     assert.deepStrictEqual(withSet.missingInputs, []);

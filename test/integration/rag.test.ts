@@ -10,12 +10,9 @@ import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
-const SEARCH = 'promptWorkbench.searchDocuments';
-const REBUILD = 'promptWorkbench.rebuildIndex';
-const STATUS = 'promptWorkbench.indexStatus';
-const RUN = 'promptWorkbench.runPrompt';
 
 interface Hit {
   id: string;
@@ -46,8 +43,8 @@ describe('Document index (RAG) in the extension host', function () {
   let probe: vscode.Uri;
 
   const search = async (query: string): Promise<Hit[]> => {
-    const hits = await vscode.commands.executeCommand<Hit[]>(SEARCH, { query, folder: folder.uri, topK: 10 });
-    assert.ok(Array.isArray(hits), `${SEARCH} with a query resolves with the hits, got ${String(hits)}`);
+    const hits = await vscode.commands.executeCommand<Hit[]>(COMMAND.searchDocuments, { query, folder: folder.uri, topK: 10 });
+    assert.ok(Array.isArray(hits), `${COMMAND.searchDocuments} with a query resolves with the hits, got ${String(hits)}`);
     return hits;
   };
   const indexFile = (name: string) => path.join(folder.uri.fsPath, '.prompt-workbench', 'index', name);
@@ -74,13 +71,13 @@ describe('Document index (RAG) in the extension host', function () {
   });
 
   it('builds the index of the sample workspace; Index Status shows its files, chunks and embedder', async () => {
-    const stats = await vscode.commands.executeCommand<{ files: number; chunks: number; embedder: string }>(REBUILD, folder.uri);
-    assert.ok(stats, `${REBUILD} resolved with ${String(stats)}`);
+    const stats = await vscode.commands.executeCommand<{ files: number; chunks: number; embedder: string }>(COMMAND.rebuildIndex, folder.uri);
+    assert.ok(stats, `${COMMAND.rebuildIndex} resolved with ${String(stats)}`);
     const docs = fs.readdirSync(path.join(folder.uri.fsPath, 'docs')).filter((f) => f.endsWith('.md'));
     assert.ok(stats.files >= docs.length, `at least the ${docs.length} Markdown files of docs/ are indexed (${stats.files})`);
     assert.ok(stats.chunks >= stats.files, `every file gives at least one chunk (${stats.chunks} chunks, ${stats.files} files)`);
 
-    const status = await vscode.commands.executeCommand<Status>(STATUS, folder.uri);
+    const status = await vscode.commands.executeCommand<Status>(COMMAND.indexStatus, folder.uri);
     assert.ok(status?.exists, 'the index exists');
     assert.strictEqual(status.files, stats.files);
     assert.strictEqual(status.chunks, stats.chunks);
@@ -114,7 +111,7 @@ describe('Document index (RAG) in the extension host', function () {
   it('removes a deleted file from the index', async () => {
     await vscode.workspace.fs.delete(probe);
     await poll('the deleted file to leave the search results', async () => !(await search('marmotlantern audit logs')).some((h) => h.path === 'docs/rag-probe.md'));
-    const status = await vscode.commands.executeCommand<Status>(STATUS, folder.uri);
+    const status = await vscode.commands.executeCommand<Status>(COMMAND.indexStatus, folder.uri);
     const docs = fs.readdirSync(path.join(folder.uri.fsPath, 'docs')).filter((f) => f.endsWith('.md'));
     assert.ok(status && status.files >= docs.length, 'the other files stay');
   });
@@ -127,17 +124,17 @@ describe('Document index (RAG) in the extension host', function () {
       const hits = await search('turn off the orders-v2 feature flag to roll back');
       return manifestIsValid() && hits.some((h) => h.path === 'docs/rollback-runbook.md');
     });
-    const status = await vscode.commands.executeCommand<Status>(STATUS, folder.uri);
+    const status = await vscode.commands.executeCommand<Status>(COMMAND.indexStatus, folder.uri);
     assert.ok(status?.exists && status.chunks > 0, `the rebuilt index has chunks: ${JSON.stringify(status)}`);
     assert.strictEqual(status.needsRebuild, undefined);
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, 'the extension is still active');
     const commands = await vscode.commands.getCommands(true);
-    for (const id of [SEARCH, REBUILD, STATUS, RUN]) assert.ok(commands.includes(id), `${id} is registered`);
+    for (const id of [COMMAND.searchDocuments, COMMAND.rebuildIndex, COMMAND.indexStatus, COMMAND.runPrompt]) assert.ok(commands.includes(id), `${id} is registered`);
   });
 
   it('Evaluate Retrieval asks the sample questions in three modes, keeps each result, and the Scoreboard lists them', async () => {
     type Evaluation = { mode: string; k: number; questions: number; hitAt1: number; hitAtK: number; mrr: number; embedder: string };
-    const evals = await vscode.commands.executeCommand<Evaluation[] | undefined>('promptWorkbench.evaluateRetrieval', { quiet: true });
+    const evals = await vscode.commands.executeCommand<Evaluation[] | undefined>(COMMAND.evaluateRetrieval, { quiet: true });
     assert.ok(evals, 'the sample workspace has datasets/retrieval-questions.jsonl');
     assert.deepStrictEqual(evals.map((e) => e.mode), ['hybrid', 'vector', 'keyword']);
     const hybrid = evals[0];
@@ -146,7 +143,7 @@ describe('Document index (RAG) in the extension host', function () {
     assert.ok(hybrid.mrr > 0 && hybrid.mrr <= 1 && hybrid.hitAt1 <= hybrid.hitAtK);
     const kept = fs.readFileSync(path.join(folder.uri.fsPath, '.prompt-workbench', 'retrieval-evals.jsonl'), 'utf8').trim().split('\n');
     assert.ok(kept.length >= 3, 'three lines were appended');
-    const snapshot = await vscode.commands.executeCommand<{ retrieval?: { evals: { mode: string; embedder: string }[]; questionsExist: boolean } }>('promptWorkbench.openScoreboard');
+    const snapshot = await vscode.commands.executeCommand<{ retrieval?: { evals: { mode: string; embedder: string }[]; questionsExist: boolean } }>(COMMAND.openScoreboard);
     assert.ok(snapshot?.retrieval?.questionsExist, 'the scoreboard knows the questions file');
     assert.ok((snapshot.retrieval.evals ?? []).filter((e) => e.embedder === hybrid.embedder).length >= 3, `the scoreboard lists the evaluations: ${JSON.stringify(snapshot.retrieval)}`);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -173,7 +170,7 @@ describe('Document index (RAG) in the extension host', function () {
       const promptUri = vscode.Uri.joinPath(folder.uri, 'prompts', 'docs-qa.prompt');
       assert.ok(fs.existsSync(promptUri.fsPath), `${promptUri.fsPath} exists (the shipped sample)`);
       const question = 'What must we do first to roll back the orders-v2 launch?';
-      const outcome = await vscode.commands.executeCommand<{ runId: string; output: string; error?: unknown }>(RUN, promptUri, { inputs: { question } });
+      const outcome = await vscode.commands.executeCommand<{ runId: string; output: string; error?: unknown }>(COMMAND.runPrompt, promptUri, { inputs: { question } });
       assert.ok(outcome && !outcome.error, `the run succeeded: ${JSON.stringify(outcome?.error)}`);
 
       const runsDir = path.join(folder.uri.fsPath, '.prompt-workbench', 'runs');

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const NOVA = 'bedrock/amazon.nova-lite-v1:0';
@@ -71,7 +72,7 @@ interface Snapshot {
 }
 
 const poll = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15000) => pollUntil(what, fn, timeoutMs, 100);
-const rate = (target: unknown, input: unknown) => vscode.commands.executeCommand<Rating>('promptWorkbench.rateOutput', target, input) as Promise<Rating>;
+const rate = (target: unknown, input: unknown) => vscode.commands.executeCommand<Rating>(COMMAND.rateOutput, target, input) as Promise<Rating>;
 
 describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function () {
   this.timeout(90000);
@@ -115,7 +116,7 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   });
 
   it('a rating in the run panel is linked to the run, the prompt version and its hash; a change supersedes it', async () => {
-    const outcome = await vscode.commands.executeCommand<{ runId: string; error?: unknown }>('promptWorkbench.runPrompt', promptUri, { inputs: { topic: 'pools' } });
+    const outcome = await vscode.commands.executeCommand<{ runId: string; error?: unknown }>(COMMAND.runPrompt, promptUri, { inputs: { topic: 'pools' } });
     assert.ok(outcome && !outcome.error, `the run succeeded: ${JSON.stringify(outcome?.error)}`);
     const before = lines().length;
     const first = await rate({ promptUri: promptUri.toString() }, { kind: 'stars', criterion: 'overall', value: 4 });
@@ -147,13 +148,13 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   });
 
   it('blind comparison: names, run ids and costs hidden from the webview, shown position recorded, revealed once all are rated; pairwise names both sides', async () => {
-    const result = await vscode.commands.executeCommand<{ comparisonId: string; runs: { runId: string; model: string; error?: unknown }[] }>('promptWorkbench.compareModels', promptUri, {
+    const result = await vscode.commands.executeCommand<{ comparisonId: string; runs: { runId: string; model: string; error?: unknown }[] }>(COMMAND.compareModels, promptUri, {
       inputs: { topic: 'pools' },
       models: [NOVA, LLAMA, MISTRAL],
     });
     assert.ok(result?.comparisonId, 'the comparison ran');
     for (const r of result.runs) assert.strictEqual(r.error, undefined, `${r.model}: ${JSON.stringify(r.error)}`);
-    const shown = await vscode.commands.executeCommand<ShownState>('promptWorkbench.toggleBlindRating', true, result.comparisonId);
+    const shown = await vscode.commands.executeCommand<ShownState>(COMMAND.toggleBlindRating, true, result.comparisonId);
     assert.ok(shown, 'blind mode is on for the open comparison');
     assert.deepStrictEqual(shown.columns.map((c) => c.model), ['Model A', 'Model B', 'Model C']);
     for (const c of shown.columns) {
@@ -172,7 +173,7 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
     assert.deepStrictEqual(a.blind, { shownAs: 'A', position: 0 });
     assert.deepStrictEqual(b.blind, { shownAs: 'B', position: 1 });
     const pair = await rate({ comparisonId: result.comparisonId }, { kind: 'pairwise', a: 0, b: 2, value: 'B' });
-    const stillHidden = await vscode.commands.executeCommand<ShownState>('promptWorkbench.revealBlindRating', 'c_not-this-one');
+    const stillHidden = await vscode.commands.executeCommand<ShownState>(COMMAND.revealBlindRating, 'c_not-this-one');
     assert.strictEqual(stillHidden, undefined, 'an unknown comparison reveals nothing');
 
     const c = await rate(target(2), { kind: 'stars', criterion: 'overall', value: 1 });
@@ -199,15 +200,15 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   });
 
   it('revealed after every answer is rated: the webview gets the names back in the same order', async () => {
-    const result = await vscode.commands.executeCommand<{ comparisonId: string; runs: { runId: string; model: string }[] }>('promptWorkbench.compareModels', promptUri, {
+    const result = await vscode.commands.executeCommand<{ comparisonId: string; runs: { runId: string; model: string }[] }>(COMMAND.compareModels, promptUri, {
       inputs: { topic: 'timeouts' },
       models: [NOVA, LLAMA],
     });
-    const hidden = await vscode.commands.executeCommand<ShownState>('promptWorkbench.toggleBlindRating', true, result.comparisonId);
+    const hidden = await vscode.commands.executeCommand<ShownState>(COMMAND.toggleBlindRating, true, result.comparisonId);
     assert.deepStrictEqual(hidden.columns.map((c) => c.model), ['Model A', 'Model B']);
     const first = await rate({ comparisonId: result.comparisonId, column: 0 }, { kind: 'thumbs', value: 'up' });
     const second = await rate({ comparisonId: result.comparisonId, column: 1 }, { kind: 'stars', criterion: 'overall', value: 2 });
-    const shown = await vscode.commands.executeCommand<ShownState>('promptWorkbench.revealBlindRating', result.comparisonId);
+    const shown = await vscode.commands.executeCommand<ShownState>(COMMAND.revealBlindRating, result.comparisonId);
     assert.deepStrictEqual(shown.columns.map((c) => c.model), [first.model, second.model], 'names shown where they were rated');
     assert.ok(shown.ratings?.revealed, 'the panel says it is revealed');
     assert.ok(shown.columns.every((c) => c.runId), 'run ids are back');
@@ -217,7 +218,7 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
   });
 
   it('the scoreboard shows the ratings and follows an append made outside this window; a corrupt line is reported and skipped', async () => {
-    const open = (options?: unknown) => vscode.commands.executeCommand<Snapshot>('promptWorkbench.openScoreboard', options) as Promise<Snapshot>;
+    const open = (options?: unknown) => vscode.commands.executeCommand<Snapshot>(COMMAND.openScoreboard, options) as Promise<Snapshot>;
     const snapshot = await open({ filters: { prompt: 'rating-test' } });
     assert.strictEqual(snapshot.prompt, 'rating-test');
     const nova = () => snapshot.rows.find((r) => r.row.model === NOVA && r.row.version === 2);
@@ -240,7 +241,7 @@ describe('Ratings: run panel, blind comparison, pairwise, scoreboard', function 
     assert.ok(updated.recommendation, 'a model is recommended');
 
     const exported = vscode.Uri.joinPath(folder.uri, 'scoreboard-export.csv');
-    await vscode.commands.executeCommand('promptWorkbench.exportScoreboard', 'csv', exported);
+    await vscode.commands.executeCommand(COMMAND.exportScoreboard, 'csv', exported);
     const csv = fs.readFileSync(exported.fsPath, 'utf8').split('\r\n');
     assert.match(csv[0], /^prompt,version,model,n,stars_mean/);
     assert.ok(csv.some((l) => l.startsWith(`rating-test,2,${LLAMA},`)), 'the CSV has the llama row');

@@ -12,9 +12,9 @@ import { composeAnswer, estimateTokens, readConversation, splitIntoPieces, type 
 import { startBedrockServer, type BedrockServer, type RecordedRequest } from '../support/bedrockServer';
 import { useFakeAwsEnv, useSimulatorSettings } from './simulatorSetup';
 import { poll as pollUntil } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
-const RUN = 'promptWorkbench.runPrompt';
 
 interface RunOutcome {
   runId: string;
@@ -81,8 +81,8 @@ describe('Run Prompt against the local Bedrock simulator', function () {
   let first: RunOutcome;
 
   async function run(uri: vscode.Uri, options: { inputs?: Record<string, string>; model?: string }): Promise<RunOutcome> {
-    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(RUN, uri, options);
-    assert.ok(outcome, `${RUN} resolved with ${String(outcome)}`);
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>(COMMAND.runPrompt, uri, options);
+    assert.ok(outcome, `${COMMAND.runPrompt} resolved with ${String(outcome)}`);
     return outcome;
   }
 

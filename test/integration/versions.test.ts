@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { poll } from './poll';
+import { COMMAND } from '../../src/host/commandIds';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const NAME = 'versions-it';
@@ -65,7 +66,7 @@ describe('Prompt versions', function () {
   });
 
   it('Save New Version keeps v1 as it was and moves the file to v2 with the changelog and parent', async () => {
-    const result = await vscode.commands.executeCommand<SaveResult>('promptWorkbench.saveNewVersion', uri, { changelog: 'Answer in two lines' });
+    const result = await vscode.commands.executeCommand<SaveResult>(COMMAND.saveNewVersion, uri, { changelog: 'Answer in two lines' });
     assert.ok(result, 'the command resolves with what it did');
     assert.deepStrictEqual([result.fromVersion, result.newVersion, result.notice], [1, 2, null]);
     assert.strictEqual(result.snapshot, `.prompt-workbench/versions/${NAME}/v1.prompt`);
@@ -81,7 +82,7 @@ describe('Prompt versions', function () {
   });
 
   it('Compare with Previous Version opens the diff editor: v1 read-only on the left, the working file on the right', async () => {
-    const result = await vscode.commands.executeCommand<{ left: string; right: string; title: string }>('promptWorkbench.compareWithPreviousVersion', uri);
+    const result = await vscode.commands.executeCommand<{ left: string; right: string; title: string }>(COMMAND.compareWithPreviousVersion, uri);
     assert.ok(result, 'a diff was opened');
     assert.strictEqual(result.title, `${NAME}: v1 ↔ v2 (working copy)`);
     const tab = await poll('a diff tab of v1 and the working file', () =>
@@ -94,7 +95,7 @@ describe('Prompt versions', function () {
   });
 
   it('a version that has runs, edited without a bump, is flagged at version: and the quick fix saves a new version', async () => {
-    const ran = await vscode.commands.executeCommand<{ error?: unknown; runId: string }>('promptWorkbench.runPrompt', uri, { model: 'echo/echo' });
+    const ran = await vscode.commands.executeCommand<{ error?: unknown; runId: string }>(COMMAND.runPrompt, uri, { model: 'echo/echo' });
     assert.ok(ran && !ran.error, `the run worked: ${JSON.stringify(ran)}`);
     const textThatRan = (await vscode.workspace.openTextDocument(uri)).getText();
     await poll('v2 kept at its first run', () => fs.existsSync(path.join(versionsDir, 'v2.prompt')));
@@ -113,7 +114,7 @@ describe('Prompt versions', function () {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
     const fix = actions.find((a) => a.title === 'Save as a new version…');
     assert.ok(fix?.command, `a quick fix is offered (got: ${actions.map((a) => a.title).join(', ')})`);
-    assert.strictEqual(fix.command.command, 'promptWorkbench.saveNewVersion');
+    assert.strictEqual(fix.command.command, COMMAND.saveNewVersion);
     // The quick fix asks for the changelog; pass it as the command's option instead of typing it.
     const result = await vscode.commands.executeCommand<SaveResult>(fix.command.command, ...(fix.command.arguments ?? []), { changelog: 'Be brief' });
     assert.ok(result);
@@ -128,7 +129,7 @@ describe('Prompt versions', function () {
 
   it('a kept version is never overwritten, and Compare Versions diffs any two', async () => {
     const before = fs.readFileSync(path.join(versionsDir, 'v1.prompt'), 'utf8');
-    const result = await vscode.commands.executeCommand<{ left: string; right: string; title: string }>('promptWorkbench.compareVersions', uri, { from: 1, to: 2 });
+    const result = await vscode.commands.executeCommand<{ left: string; right: string; title: string }>(COMMAND.compareVersions, uri, { from: 1, to: 2 });
     assert.ok(result);
     assert.strictEqual(result.title, `${NAME}: v1 ↔ v2`);
     const tab = await poll('a diff tab of v1 and v2', () => diffTabs().find((d) => d.original.path.endsWith('/v1.prompt') && d.modified.path.endsWith('/v2.prompt')));
@@ -138,7 +139,7 @@ describe('Prompt versions', function () {
   });
 
   it('Show Versions focuses the Prompt Versions view on the prompt', async () => {
-    const revealed = await vscode.commands.executeCommand<boolean>('promptWorkbench.showVersions', uri);
+    const revealed = await vscode.commands.executeCommand<boolean>(COMMAND.showVersions, uri);
     assert.strictEqual(revealed, true);
   });
 });

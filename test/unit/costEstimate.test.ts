@@ -7,7 +7,6 @@ import {
   estimateInputTokens,
   estimateOutputTokens,
   exceedsThreshold,
-  formatUsd,
   OUTPUT_TOKENS_CAP,
   SessionCost,
   totalCost,
@@ -56,15 +55,6 @@ describe('cost estimate before a run or a comparison', () => {
     assert.equal(exceedsThreshold(estimates, 1), false);
     assert.equal(exceedsThreshold(estimateComparisonCost(catalog, ['ollama/llama3.2'], messages(4000), {}), 0), false, 'unknown prices alone never ask');
     assert.equal(exceedsThreshold([{ model: HAIKU, inputTokens: 1, outputTokens: 1, usd: 0.1 }], 0.1), false, 'equal to the threshold does not ask');
-  });
-
-  it('formats small and large amounts readably', () => {
-    assert.equal(formatUsd(0), '$0');
-    assert.equal(formatUsd(0.00004), '<$0.0001');
-    assert.equal(formatUsd(0.0032), '$0.0032');
-    assert.equal(formatUsd(0.0123456), '$0.012');
-    assert.equal(formatUsd(0.3002), '$0.30');
-    assert.equal(formatUsd(2.5), '$2.50');
   });
 
   it('the session total adds every run, counts unpriced ones apart, and tells its listeners', () => {

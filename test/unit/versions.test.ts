@@ -188,6 +188,20 @@ describe('versions: usage from runs and ratings', () => {
     await index.refresh();
     assert.equal(index.usage('p', 1).ratings, 0);
   });
+
+  it('refreshes asked for at once (the diagnostics and the Versions view after one run) count each run once', async () => {
+    const runs = path.join(dir, '.prompt-workbench', 'runs', '2026-11.jsonl');
+    await appendJsonLine(runs, runLine('p', 2, 'bbbb'));
+    const index = new PromptUsageIndex(dir);
+    await index.refresh();
+    await appendJsonLine(runs, runLine('p', 2, 'bbbb'));
+    await Promise.all([index.refresh(), index.refresh(), index.refresh()]);
+    assert.equal(index.usage('p', 2).runs, 2);
+    // From a fresh index too: every first read at once sees each line once.
+    const fresh = new PromptUsageIndex(dir);
+    await Promise.all([fresh.refresh(), fresh.refresh()]);
+    assert.equal(fresh.usage('p', 2).runs, 2);
+  });
 });
 
 describe('versions: Save New Version and edited-without-bump', () => {

@@ -4,6 +4,7 @@ import type { RunMetrics } from '../runs/runModel';
 import { checkName, type CheckOutcome, type CheckSpec } from './checkSpecs';
 import type { Judge } from './llmJudge';
 import { rougeL, tokenF1, tokensOf } from './similarity';
+import { formatUsd } from '../format/units';
 
 /** What a check looks at: one model's answer to one case. */
 export interface CheckSubject {
@@ -118,7 +119,7 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
     case 'costUsd': {
       const v = subject.metrics.costUsd;
       if (v === null) return { check, pass: false, detail: l10n.t('the cost is unknown (no price for this model)') };
-      return { check, pass: v <= spec.max, detail: `$${v.toFixed(6)} ${v <= spec.max ? '≤' : '>'} $${spec.max}` };
+      return { check, pass: v <= spec.max, detail: `${formatUsd(v)} ${v <= spec.max ? '≤' : '>'} ${formatUsd(spec.max)}` };
     }
     case 'similarity': {
       const reference = spec.reference ?? subject.reference;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { appendJsonLine, readJsonl } from '../workspace/jsonl';
 import { newId } from '../workspace/ids';
 import { RATING_SCHEMA, RatingRecord, validateRatingRecord } from './ratingRecord';
@@ -45,11 +46,34 @@ export function buildRating(rating: NewRating, now: Date = new Date()): RatingRe
   return record;
 }
 
-/** Appends one rating as one line (one `write`); the file is never rewritten. Returns the record written. */
+/**
+ * Appends one rating as one line (one `write`); the file is never rewritten. A file whose last
+ * line was torn (no newline: a crash mid-write) gets its newline first, so the torn line stays
+ * one unreadable line and the new rating is whole. Returns the record written.
+ */
 export async function appendRating(file: string, rating: NewRating): Promise<RatingRecord> {
   const record = buildRating(rating);
+  if (await endsMidLine(file)) await fs.promises.appendFile(file, '\n');
   await appendJsonLine(file, record);
   return record;
+}
+
+async function endsMidLine(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function readRatings(file: string): Promise<RatingsContent> {

@@ -73,15 +73,6 @@ export function exceedsThreshold(estimates: readonly CostEstimate[], thresholdUs
   return totalCost(estimates).usd > thresholdUsd;
 }
 
-/** `$0.30`, `$0.012`, `$0.0032`, `<$0.0001`: enough digits to tell small costs apart, no more. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.0001) return '<$0.0001';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  if (usd < 0.1) return `$${usd.toFixed(3)}`;
-  return `$${usd.toFixed(2)}`;
-}
-
 export interface SessionCostSnapshot {
   usd: number;
   runs: number;

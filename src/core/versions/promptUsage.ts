@@ -56,7 +56,20 @@ export class PromptUsageIndex {
     this.paths = new WorkbenchPaths(workspaceFolder);
   }
 
-  async refresh(): Promise<void> {
+  /** The refresh running now: refreshes run one after another, so two callers never read the same appended lines twice. */
+  private refreshing: Promise<void> = Promise.resolve();
+
+  /** Reads what was appended to the runs and ratings files since the last refresh. */
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(
+      () => this.readChanges(),
+      () => this.readChanges(),
+    );
+    this.refreshing = next;
+    return next;
+  }
+
+  private async readChanges(): Promise<void> {
     const present = new Set<string>();
     let runFiles: string[] = [];
     try {

@@ -49,6 +49,8 @@ export class ComparisonController implements vscode.Disposable {
   private readonly recorded = new vscode.EventEmitter<void>();
   /** Fires when a run of a comparison has been recorded (for the Runs view). */
   readonly onDidRecord = this.recorded.event;
+  /** Rating widgets, blind mode and pairwise in every comparison panel (src/host/ratings/compareRatings.ts). */
+  private readonly ratingView = (panel: ComparePanel) => this.services.ratings.attachComparePanel(panel);
 
   constructor(
     private readonly services: WorkbenchServices,
@@ -95,6 +97,7 @@ export class ComparisonController implements vscode.Disposable {
       comparisonId: comparison.comparisonId,
       promptName: prepared.name,
       promptVersion: prepared.version,
+      promptContentHash: prepared.contentHash,
       promptPath: folder && file ? new WorkbenchPaths(folder.uri.fsPath).relative(file) : null,
       workspaceFolder: folder?.uri.toString() ?? null,
       columns: comparison.models.map((model, column) => streamingColumn(column, model, Date.now())),
@@ -142,7 +145,7 @@ export class ComparisonController implements vscode.Disposable {
       return false;
     }
     const state = this.recordState(found.summary, found.folder);
-    const entry = this.track(ComparePanel.create(this.extensionUri, state), `record:${comparisonId}`);
+    const entry = this.track(ComparePanel.create(this.extensionUri, state, this.ratingView), `record:${comparisonId}`);
     entry.rerun = this.rerunFromRecord(found.summary, found.folder);
     return true;
   }
@@ -155,7 +158,7 @@ export class ComparisonController implements vscode.Disposable {
   async restore(webviewPanel: vscode.WebviewPanel, saved: ComparePanelState | undefined): Promise<void> {
     const folder = folderOf(saved?.workspaceFolder) ?? vscode.workspace.workspaceFolders?.[0];
     const first = saved ? interruptedState(saved) : emptyState(vscode.l10n.t('Reading the last comparison…'), folder?.uri.toString() ?? null);
-    const entry = this.track(new ComparePanel(webviewPanel, this.extensionUri, first), `restored:${Date.now()}:${Math.random()}`);
+    const entry = this.track(new ComparePanel(webviewPanel, this.extensionUri, first, this.ratingView), `restored:${Date.now()}:${Math.random()}`);
     if (!folder) {
       entry.panel.setState(emptyState(vscode.l10n.t('Open a workspace folder: comparisons are recorded in its .prompt-workbench/runs/.'), null));
       return;
@@ -189,14 +192,12 @@ export class ComparisonController implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    return this.track(ComparePanel.create(this.extensionUri, state), key);
+    return this.track(ComparePanel.create(this.extensionUri, state, this.ratingView), key);
   }
 
   private track(panel: ComparePanel, key: string): PanelEntry {
     const entry: PanelEntry = { panel, key };
     this.entries.set(key, entry);
-    // Rating widgets, blind mode and pairwise in every comparison panel (src/host/ratings/compareRatings.ts).
-    this.services.ratings.attachComparePanel(panel);
     panel.onMessage((message) => this.onPanelMessage(entry, message));
     panel.onDidDispose(() => {
       entry.comparison?.stopAll();

@@ -27,11 +27,16 @@ export class ComparePanel implements vscode.Disposable {
   readonly onMessage = this.messages.event;
   private readonly batcher = new DeltaBatcher<number>((batch) => this.postDeltas(batch));
 
-  static create(extensionUri: vscode.Uri, state: ComparePanelState): ComparePanel {
-    return new ComparePanel(PanelShell.open(extensionUri, { viewType: COMPARE_PANEL_VIEW_TYPE, title: titleOf(state) }), extensionUri, state);
+  static create(extensionUri: vscode.Uri, state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView): ComparePanel {
+    return new ComparePanel(PanelShell.open(extensionUri, { viewType: COMPARE_PANEL_VIEW_TYPE, title: titleOf(state) }), extensionUri, state, viewOf);
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState) {
+  /** Rewrites the traffic with the webview (ratings, blind mode: src/host/ratings/compareRatings.ts). */
+  private readonly view: ComparePanelView | undefined;
+
+  /** `viewOf`: what rewrites this panel's traffic with its webview (the ratings session), given the panel. */
+  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView) {
+    this.view = viewOf?.(this);
     panel.title = titleOf(state);
     this.shell = new PanelShell(panel, extensionUri, { script: 'compare.js', styles: ['compare.css', 'ratings.css', 'sources.css'], body: body() }, {
       sync: () => this.postSnapshot(),
@@ -92,9 +97,6 @@ export class ComparePanel implements vscode.Disposable {
     // A hidden webview drops messages: it gets a snapshot when it is shown again.
     if (this.shell.live) this.batcher.push(index, text);
   }
-
-  /** Rewrites the traffic with the webview (ratings, blind mode: src/host/ratings/compareRatings.ts). */
-  view: ComparePanelView | undefined;
 
   /** Posts a message beside the state (ratings) to a ready, visible webview; a snapshot repeats what matters. */
   postExtra(message: HostToComparePanel): void {

@@ -30,6 +30,7 @@ export function stateFromRecords(
     comparisonId: summary.comparisonId,
     promptName: summary.prompt.name,
     promptVersion: summary.prompt.version,
+    promptContentHash: summary.prompt.contentHash ?? null,
     promptPath: summary.prompt.path,
     workspaceFolder,
     columns,

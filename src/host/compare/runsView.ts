@@ -5,6 +5,7 @@ import type { ComparisonSummary, RunHistoryProblem } from '../../core/runs/runHi
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
+import { formatMs, formatTokens, formatUsd } from '../../core/format/units';
 
 export const RUNS_VIEW_ID = 'promptWorkbench.runs';
 /** The view lists this many comparisons per folder, newest first. */
@@ -176,8 +177,7 @@ function problemsItem(problems: RunHistoryProblem[]): vscode.TreeItem {
 function describeRun(r: RunRecord): string {
   if (r.error) return r.error.kind === 'cancelled' ? vscode.l10n.t('stopped') : r.error.kind;
   const m = r.metrics;
-  const seconds = `${(m.latencyMs / 1000).toFixed(1)} s`;
-  const tokens = m.outputTokens == null ? '' : ` · ${m.outputTokens} tok`;
-  const cost = m.costUsd == null ? '' : ` · $${m.costUsd.toFixed(5)}`;
-  return seconds + tokens + cost;
+  const tokens = m.outputTokens == null ? '' : ` · ${formatTokens(m.outputTokens)} tok`;
+  const cost = m.costUsd == null ? '' : ` · ${formatUsd(m.costUsd)}`;
+  return formatMs(m.latencyMs) + tokens + cost;
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Dataset } from '../../core/datasets/datasetFile';
 import type { DatasetCellResult } from '../../core/datasets/datasetRuns';
+import { contentHash } from '../../core/prompt/contentHash';
 import { parseModelId } from '../../core/providers/modelId';
 import type { DatasetPanelState, DatasetPanelToHost } from '../../shared/datasetPanelProtocol';
 import { PROMPT_LANGUAGE_ID } from '../languageId';
@@ -129,6 +130,7 @@ export class DatasetController implements vscode.Disposable {
       promptUri: uri.toString(),
       promptName: parsed.name ?? path.basename(file, '.prompt'),
       promptVersion: parsed.version ?? 1,
+      promptContentHash: contentHash(source),
       datasetPath: path.relative(folder, datasetFile).split(path.sep).join('/'),
       models: qualified,
       cases: caseViews,
@@ -224,6 +226,7 @@ export class DatasetController implements vscode.Disposable {
     const cells = loaded.cells.map((c) => cellView(c));
     let state: DatasetPanelState = {
       ...saved,
+      promptContentHash: loaded.manifest.prompt.contentHash,
       models: loaded.manifest.models,
       cases: loaded.manifest.caseIds.map((id) => known.get(id) ?? unknownCaseView(id)),
       cells,
@@ -275,7 +278,8 @@ export class DatasetController implements vscode.Disposable {
         const index = state.cells.findIndex((c) => c.caseId === message.caseId && c.model === message.model);
         const cell = state.cells[index];
         if (!cell?.runId) return;
-        await this.services.ratings.recorder.rate({ folder: state.workspaceFolder, runId: cell.runId }, { kind: 'stars', criterion: 'overall', value: message.stars }, null);
+        const prompt = { name: state.promptName, version: state.promptVersion, contentHash: state.promptContentHash ?? null };
+        await this.services.ratings.service.rate(state.workspaceFolder, { runId: cell.runId, prompt, model: cell.model }, { kind: 'stars', criterion: 'overall', value: message.stars });
         const cells = panel.current.cells.slice();
         cells[index] = { ...cells[index], stars: message.stars };
         panel.update({ cells, message: vscode.l10n.t('Rated {0} stars: {1} on case {2}.', message.stars, cell.model, cell.caseId) }, true);
@@ -286,9 +290,9 @@ export class DatasetController implements vscode.Disposable {
 
   /** Each answered cell's overall stars, as the ratings file says now. */
   private async withStars(state: DatasetPanelState): Promise<DatasetPanelState> {
-    const recorder = this.services.ratings.recorder;
+    const service = this.services.ratings.service;
     const cells = await Promise.all(
-      state.cells.map(async (c) => (c.runId ? { ...c, stars: (await recorder.stateOf(state.workspaceFolder, c.runId)).stars.overall ?? null } : c)),
+      state.cells.map(async (c) => (c.runId ? { ...c, stars: (await service.stateOf(state.workspaceFolder, c.runId)).stars.overall ?? null } : c)),
     );
     return { ...state, cells };
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetCase } from '../../core/datasets/datasetFile';
-import { exceedsThreshold, formatUsd, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
+import { exceedsThreshold, totalCost, type CostEstimate } from '../../core/runs/costEstimate';
+import { formatUsd } from '../../core/format/units';
 import type { PromptDocument } from '../../core/prompt/promptDocument';
 import type { PromptRunner } from '../../core/runs/promptRunner';
 import { SETTING, SETTINGS_SECTION } from '../settings';

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { PreparedThread } from '../../core/email/emailSummary';
 import type { RagHit } from '../../core/rag/types';
 import type { RunOutcome } from '../../core/runs/promptRunner';
-import { WorkbenchPaths } from '../../core/workspace/paths';
 import { emptyEmailState, type EmailPanelState, type EmailPanelToHost, type EmailSource } from '../../shared/emailPanelProtocol';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
@@ -28,7 +27,6 @@ interface LastRun {
   outcome: RunOutcome;
   prompt: { name: string; version: number; contentHash: string };
   hits: RagHit[];
-  ratingIds: { thumbs?: string; stars?: string };
 }
 
 /**
@@ -153,7 +151,7 @@ export class SummarizeEmailController implements vscode.Disposable {
       const output = engine.unmask(outcome.output, mapping);
       const structured = engine.parseStructuredSummary(outcome.output);
       const restore = (t: string) => engine.unmask(t, mapping);
-      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits, ratingIds: {} };
+      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits };
       panel.update({
         status: outcome.error ? 'failed' : 'done',
         progress: null,
@@ -224,12 +222,10 @@ export class SummarizeEmailController implements vscode.Disposable {
       void vscode.window.showWarningMessage(vscode.l10n.t('Ratings are kept in a workspace folder: open one to rate summaries.'));
       return;
     }
-    const engine = await loadEngine();
-    const base = { runId: last.outcome.runId, model: last.outcome.model, prompt: last.prompt, criterion: 'overall' };
-    const rating = message.kind === 'thumbs' ? { ...base, kind: 'thumbs' as const, value: message.value } : { ...base, kind: 'stars' as const, value: message.value };
-    // A new rating of the same kind replaces the previous one (supersedes), as everywhere else.
-    const record = await engine.appendRating(new WorkbenchPaths(last.folder.uri.fsPath).ratingsFile, { ...rating, supersedes: last.ratingIds[message.kind] ?? null });
-    last.ratingIds[message.kind] = record.id;
+    // The one rating service: a new rating of the same kind supersedes the previous one, as everywhere else.
+    const run = { runId: last.outcome.runId, model: last.outcome.model, prompt: last.prompt };
+    const input = message.kind === 'thumbs' ? { kind: 'thumbs' as const, value: message.value } : { kind: 'stars' as const, criterion: 'overall', value: message.value };
+    await this.services.ratings.service.rate(last.folder.uri.fsPath, run, input);
     const current = this.panel.current.rating;
     this.panel.update({ rating: message.kind === 'thumbs' ? { ...current, thumbs: message.value } : { ...current, stars: message.value } });
   }

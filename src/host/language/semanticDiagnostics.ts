@@ -26,12 +26,7 @@ export class PromptSemanticDiagnostics implements vscode.Disposable {
     this.scheduler = new DocumentCheckScheduler((document) => document.languageId === PROMPT_LANGUAGE_ID, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((document) => this.scheduler.schedule(document, 0)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.scheduler.schedule(event.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((document) => {
-        this.scheduler.cancel(document);
-        this.collection.delete(document.uri);
-      }),
+      ...this.scheduler.watch(this.collection, { open: 0, change: DEBOUNCE_MS }),
       // A partial created or deleted, a model id setting changed: every open prompt may read differently.
       contexts.onDidChangePromptFiles(() => this.checkAllOpen()),
       vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { blindLabel, positionsOf, shuffledOrder } from '../../core/ratings/blindOrder';
 import type { RatingRecord } from '../../core/ratings/ratingRecord';
+import type { RatingService, RunIdentity } from '../../core/ratings/ratingService';
 import type { CompareColumnState, ComparePanelState, ComparePanelToHost, HostToComparePanel } from '../../shared/comparePanelProtocol';
 import { EMPTY_OUTPUT_RATING, type CompareRatingsState, type CompareRatingToHost, type OutputRatingState, type RatingCriterion } from '../../shared/ratingProtocol';
 import { loadEngine } from '../loadEngine';
-import type { RatedRun, RatingRecorder } from './ratingRecorder';
 import { criteriaOf } from './rubric';
 
-/** What a comparison panel lets rewrite its traffic with the webview (see ComparePanel.view). */
+/** What rewrites a comparison panel's traffic with the webview (given to ComparePanel's constructor). */
 export interface ComparePanelView {
   /** The messages the webview may see instead of this one. */
   outgoing(message: HostToComparePanel): HostToComparePanel[];
@@ -18,7 +18,6 @@ export interface ComparePanelView {
 /** The part of ComparePanel a session needs. */
 export interface RatedComparePanel {
   readonly current: ComparePanelState;
-  view: ComparePanelView | undefined;
   /** Posts to a ready, visible webview (through `view`). */
   postExtra(message: HostToComparePanel): void;
   /** Posts the whole state again (through `view`). */
@@ -48,12 +47,11 @@ export class CompareRatingSession implements ComparePanelView {
 
   constructor(
     private readonly panel: RatedComparePanel,
-    private readonly recorder: RatingRecorder,
+    private readonly service: RatingService,
     blindByDefault: boolean,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.blind = blindByDefault;
-    panel.view = this;
   }
 
   get hidden(): boolean {
@@ -121,9 +119,7 @@ export class CompareRatingSession implements ComparePanelView {
     this.sync(this.panel.current);
     const column = this.columnAt(position);
     const c = this.panel.current.columns[column];
-    const run = this.ratedRun(c);
-    const shown = this.hidden ? { shownAs: blindLabel(position), position } : null;
-    const record = await this.recorder.rate(run, input, shown);
+    const record = await this.service.rate(this.folder(), this.identityOf(c), input, this.hidden ? position : null);
     const state = (this.ratings[column] ??= { ...EMPTY_OUTPUT_RATING, stars: {}, tags: [] });
     if (record.kind === 'stars') state.stars[record.criterion] = record.value;
     else if (record.kind === 'thumbs') state.thumbs = record.value;
@@ -143,8 +139,7 @@ export class CompareRatingSession implements ComparePanelView {
     this.sync(this.panel.current);
     const ca = this.panel.current.columns[this.columnAt(a)];
     const cb = this.panel.current.columns[this.columnAt(b)];
-    const blind = this.hidden ? { A: { shownAs: blindLabel(a), position: a }, B: { shownAs: blindLabel(b), position: b } } : null;
-    const record = await this.recorder.ratePair(this.folder(), this.ratedRun(ca), this.ratedRun(cb), value, blind);
+    const record = await this.service.ratePair(this.folder(), this.identityOf(ca), this.identityOf(cb), value, this.hidden ? { A: a, B: b } : null);
     this.pairwise = { a, b, value };
     this.message = value === 'tie' ? vscode.l10n.t('Recorded: {0} and {1} tie.', this.labelOf(a), this.labelOf(b)) : vscode.l10n.t('Recorded: {0} is better.', this.labelOf(value === 'A' ? a : b));
     this.postRatings();
@@ -203,7 +198,7 @@ export class CompareRatingSession implements ComparePanelView {
       }
     }
     if (folder) {
-      const ratings = await Promise.all(state.columns.map((c) => (c.runId ? this.recorder.stateOf(folder.fsPath, c.runId) : undefined)));
+      const ratings = await Promise.all(state.columns.map((c) => (c.runId ? this.service.stateOf(folder.fsPath, c.runId) : undefined)));
       if (this.comparisonId !== state.comparisonId) return;
       ratings.forEach((r, i) => r && (this.ratings[i] = r));
     }
@@ -242,11 +237,12 @@ export class CompareRatingSession implements ComparePanelView {
     return vscode.Uri.parse(folder).fsPath;
   }
 
-  private ratedRun(c: CompareColumnState | undefined): RatedRun {
+  /** The run a column shows, as the panel knows it (the comparison's prompt and the column's model). */
+  private identityOf(c: CompareColumnState | undefined): RunIdentity {
     if (!c) throw new Error(vscode.l10n.t('That column is not in this comparison.'));
     if (!c.runId || c.status === 'streaming') throw new Error(vscode.l10n.t('This answer is not finished (or not recorded) yet: rate it when it is done.'));
     const s = this.panel.current;
-    return { folder: this.folder(), runId: c.runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: null }, model: c.model };
+    return { runId: c.runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: s.promptContentHash ?? null }, model: c.model };
   }
 
   private columnAt(position: number): number {

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { RenderedPrompt } from '../../core/prompt/renderPrompt';
 import type { RatingRecord } from '../../core/ratings/ratingRecord';
+import { RatingService } from '../../core/ratings/ratingService';
 import type { RatingInput, RunRatingState } from '../../shared/ratingProtocol';
 import type { RunPanelState } from '../../shared/runPanelProtocol';
 import { loadEngine } from '../loadEngine';
 import { CompareRatingSession, type RatedComparePanel } from './compareRatings';
-import { RatingRecorder } from './ratingRecorder';
+import { raterName } from './raterName';
 import { criteriaOf } from './rubric';
 
 /** The part of RunPanel rating needs. */
@@ -18,23 +19,24 @@ export interface RatedRunPanel {
 export type RunPanelRatingMessage = { type: 'rate'; column: number; input: RatingInput } | { type: 'loadRating'; runId: string };
 
 /**
- * Rating where the output is, for the whole window: one recorder, a session per comparison
- * panel (blind mode, pairwise), and the run panels' widget. Built once in WorkbenchServices.
+ * Rating where the output is, for the whole window: the one core RatingService (every rating
+ * is written there), a session per comparison panel (blind mode, pairwise), and the run
+ * panels' widget. Built once in WorkbenchServices.
  */
 export class Ratings implements vscode.Disposable {
-  readonly recorder: RatingRecorder;
+  readonly service: RatingService;
   private readonly sessions = new Set<CompareRatingSession>();
   private lastSession: CompareRatingSession | undefined;
   /** Run panels by prompt file, for the `rateOutput` command. */
   private readonly runPanels = new Map<string, { panel: RatedRunPanel; uri: vscode.Uri; rendered: () => RenderedPrompt | undefined }>();
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly blindByDefault: () => boolean) {
-    this.recorder = new RatingRecorder(log);
+    this.service = new RatingService({ rater: raterName, log });
   }
 
   /** Called for every comparison panel (new, reopened, restored): ratings and blind mode in it. */
   attachComparePanel(panel: RatedComparePanel): CompareRatingSession {
-    const session = new CompareRatingSession(panel, this.recorder, this.blindByDefault(), this.log);
+    const session = new CompareRatingSession(panel, this.service, this.blindByDefault(), this.log);
     this.sessions.add(session);
     this.lastSession = session;
     panel.onDidDispose(() => {
@@ -61,20 +63,21 @@ export class Ratings implements vscode.Disposable {
       return undefined;
     }
     if (message.type === 'loadRating') {
-      panel.update({ ratings: { runId, criteria, rating: await this.recorder.stateOf(folder, runId), message: null } });
+      panel.update({ ratings: { runId, criteria, rating: await this.service.stateOf(folder, runId), message: null } });
       return undefined;
     }
     const s = panel.current;
+    // The panel knows what it ran; the content hash is the rendered prompt's when it is that run's.
     const hash = rendered && rendered.name === s.promptName && rendered.version === s.promptVersion ? rendered.contentHash : null;
     try {
-      const record = await this.recorder.rate({ folder, runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: hash }, model: s.model }, message.input, null);
-      const state: RunRatingState = { runId, criteria, rating: await this.recorder.stateOf(folder, runId), message: vscode.l10n.t('Recorded.') };
+      const record = await this.service.rate(folder, { runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: hash }, model: s.model }, message.input);
+      const state: RunRatingState = { runId, criteria, rating: await this.service.stateOf(folder, runId), message: vscode.l10n.t('Recorded.') };
       if (panel.current.runId === runId) panel.update({ ratings: state });
       return record;
     } catch (err) {
       const text = (err as Error).message;
       this.log.warn(`Rating not recorded: ${text}`);
-      if (panel.current.runId === runId) panel.update({ ratings: { runId, criteria, rating: await this.recorder.stateOf(folder, runId), message: text } });
+      if (panel.current.runId === runId) panel.update({ ratings: { runId, criteria, rating: await this.service.stateOf(folder, runId), message: text } });
       throw err;
     }
   }
@@ -104,6 +107,6 @@ export class Ratings implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.recorder.dispose();
+    this.service.dispose();
   }
 }

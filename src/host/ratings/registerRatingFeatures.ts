@@ -20,7 +20,7 @@ type PairInput = { kind: 'pairwise'; a: number; b: number; value: 'A' | 'B' | 't
  */
 export function registerRatingFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
   const ratings = services.ratings;
-  const scoreboards = new ScoreboardPanels(context, ratings.recorder, services.log);
+  const scoreboards = new ScoreboardPanels(context, ratings.service, services.log);
   const register = (id: string, handler: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
   // On `prompt` (the run and compare panels' Scoreboard button), else the active editor's

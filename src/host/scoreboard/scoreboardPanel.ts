@@ -7,7 +7,7 @@ import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, Scoreboard
 import { COMMAND } from '../commandIds';
 import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
-import type { RatingRecorder } from '../ratings/ratingRecorder';
+import type { RatingService } from '../../core/ratings/ratingService';
 import { PanelShell } from '../webview/panelShell';
 import { escapeHtml } from '../webviewHtml';
 
@@ -39,7 +39,7 @@ export class ScoreboardPanels implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly recorder: RatingRecorder,
+    private readonly recorder: RatingService,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -99,7 +99,7 @@ export class ScoreboardPanel implements vscode.Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
-    recorder: RatingRecorder,
+    recorder: RatingService,
     private readonly log: vscode.LogOutputChannel,
     private readonly owner: ScoreboardPanels,
     private readonly onDispose: () => void,

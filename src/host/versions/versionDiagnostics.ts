@@ -28,12 +28,7 @@ export class VersionDiagnostics implements vscode.Disposable {
     this.scheduler = new DocumentCheckScheduler(isWorkingPromptFile, (document) => this.update(document));
     this.disposables.push(
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.scheduler.schedule(d, DEBOUNCE_MS)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.scheduler.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.scheduler.cancel(d);
-        this.collection.delete(d.uri);
-      }),
+      ...this.scheduler.watch(this.collection, { open: DEBOUNCE_MS, change: DEBOUNCE_MS }),
     );
     for (const d of vscode.workspace.textDocuments) this.scheduler.schedule(d, DEBOUNCE_MS);
   }

@@ -1,7 +1,8 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
 import type { ColumnGuardrail, ColumnStatus, CompareColumnState } from '../../shared/comparePanelProtocol';
-import { formatCost, formatCount, formatMs, latencyText, tokensPerSecond } from './format';
+import { formatMs, formatTokens, formatUsd } from '../../core/format/units';
+import { latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
 
@@ -146,9 +147,9 @@ export class ColumnView {
     this.setMetric('ttft', formatMs(c.metrics.ttftMs));
     this.setMetric('latency', latencyText(c, now));
     this.setMetric('tokensPerSecond', tokensPerSecond(c));
-    this.setMetric('inputTokens', formatCount(c.metrics.inputTokens));
-    this.setMetric('outputTokens', formatCount(c.metrics.outputTokens));
-    this.setMetric('cost', formatCost(c.metrics.costUsd));
+    this.setMetric('inputTokens', formatTokens(c.metrics.inputTokens));
+    this.setMetric('outputTokens', formatTokens(c.metrics.outputTokens));
+    this.setMetric('cost', formatUsd(c.metrics.costUsd));
     const streaming = c.status === 'streaming';
     setDisabled(this.buttons.get('stop')!, !live || !streaming);
     setDisabled(this.buttons.get('retry')!, !live || streaming);

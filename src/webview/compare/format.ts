@@ -1,27 +1,12 @@
+import { formatMs, formatTokensPerSecond } from '../../core/format/units';
 import type { CompareColumnState } from '../../shared/comparePanelProtocol';
 
-/** How the metrics read in a column header: the same units as the run panel. */
-
-export function formatMs(ms: number | null): string {
-  if (ms == null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-export function formatCost(usd: number | null): string {
-  if (usd == null) return '—';
-  return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(5)}` : `$${usd.toFixed(4)}`;
-}
-
-export function formatCount(n: number | null): string {
-  return n == null ? '—' : String(n);
-}
+/** How the metrics read in a column header: the units of src/core/format/units.ts, as in the run panel. */
 
 /** Output tokens over the time they took to stream (after the first one arrived). */
 export function tokensPerSecond(c: CompareColumnState): string {
   const m = c.metrics;
-  if (m.outputTokens == null || m.latencyMs == null || m.ttftMs == null) return '—';
-  const seconds = (m.latencyMs - m.ttftMs) / 1000;
-  return seconds > 0 ? (m.outputTokens / seconds).toFixed(1) : '—';
+  return formatTokensPerSecond(m.outputTokens, m.latencyMs != null && m.ttftMs != null ? m.latencyMs - m.ttftMs : null);
 }
 
 /** Latency so far while streaming, the measured total after. */

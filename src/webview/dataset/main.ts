@@ -4,6 +4,7 @@ import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import type { DatasetCellView, DatasetPanelState, DatasetPanelToHost, HostToDatasetPanel } from '../../shared/datasetPanelProtocol';
 import { connectToHost } from '../shared/host';
+import { formatMs, formatUsd } from '../../core/format/units';
 
 const host = connectToHost<DatasetPanelToHost, HostToDatasetPanel, DatasetPanelState>();
 // Model output is untrusted: markdown-it with raw HTML off, then DOMPurify on what it made.
@@ -34,8 +35,6 @@ function answerHtml(key: string, text: string): string {
 }
 
 const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-const ms = (x: number | null) => (x === null ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
-const usd = (x: number | null) => (x === null ? '—' : `$${x < 0.01 ? x.toFixed(5) : x.toFixed(3)}`);
 const STATUS_TEXT: Record<DatasetCellView['status'], string> = { pending: l10n.t('Waiting…'), done: l10n.t('Done'), failed: l10n.t('Failed'), cancelled: l10n.t('Cancelled'), 'not-run': l10n.t('Not run') };
 
 function render(): void {
@@ -99,7 +98,7 @@ function render(): void {
     td.dataset.passRate = m.passRate === null ? '' : String(m.passRate);
     td.append(
       el('strong', { text: m.passRate === null ? l10n.t('no checks') : `${percent(m.passRate)} (${m.passed}/${m.checked})` }),
-      el('span', { className: 'summary-metrics', text: ` · p50 ${ms(m.p50LatencyMs)} · ${usd(m.costUsd)}${m.failed ? ` · ${l10n.t('{0} failed', m.failed)}` : ''}` }),
+      el('span', { className: 'summary-metrics', text: ` · p50 ${formatMs(m.p50LatencyMs)} · ${formatUsd(m.costUsd)}${m.failed ? ` · ${l10n.t('{0} failed', m.failed)}` : ''}` }),
     );
     summary.append(td);
   }
@@ -116,7 +115,7 @@ function cellElement(cell: DatasetCellView | undefined, key: string): HTMLElemen
   td.dataset.status = cell.status;
   td.dataset.runId = cell.runId ?? '';
   const status = el('span', { className: `status status-${cell.status}`, text: STATUS_TEXT[cell.status] });
-  const metrics = el('span', { className: 'metrics', text: cell.status === 'done' || cell.latencyMs !== null ? `${ms(cell.latencyMs)} · ${usd(cell.costUsd)}` : '' });
+  const metrics = el('span', { className: 'metrics', text: cell.status === 'done' || cell.latencyMs !== null ? `${formatMs(cell.latencyMs)} · ${formatUsd(cell.costUsd)}` : '' });
   td.append(el('div', { className: 'cell-head' }, status, metrics));
   if (cell.checks?.length) {
     const checks = el('div', { className: 'checks' });

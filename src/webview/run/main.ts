@@ -7,6 +7,7 @@ import { oncePerFrame } from '../shared/frame';
 import { connectToHost } from '../shared/host';
 import { SourcesView } from '../shared/sources';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
+import { formatMs, formatTokens, formatTokensPerSecond, formatUsd } from '../../core/format/units';
 
 type Saved = RunPanelState & { draft?: InputsDraft | null };
 const host = connectToHost<RunPanelToHost, HostToRunPanel, Saved>();
@@ -57,16 +58,6 @@ const STATUS_TEXT: Record<RunPanelState['status'], string> = {
   'needs-inputs': l10n.t('Needs inputs'),
 };
 
-function formatMs(ms: number | null): string {
-  if (ms == null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function formatCost(usd: number | null): string {
-  if (usd == null) return '—';
-  return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(5)}` : `$${usd.toFixed(4)}`;
-}
-
 function setMetric(name: string, text: string): void {
   const node = document.querySelector(`[data-metric="${name}"] .value`);
   if (node) node.textContent = text;
@@ -116,11 +107,10 @@ function renderMetrics(s: RunPanelState, running: boolean): void {
   const latency = running ? Date.now() - s.startedAt : m.latencyMs;
   setMetric('ttft', formatMs(m.ttftMs));
   setMetric('latency', formatMs(latency));
-  setMetric('inputTokens', m.inputTokens == null ? '—' : String(m.inputTokens));
-  setMetric('outputTokens', m.outputTokens == null ? '—' : String(m.outputTokens));
-  const seconds = m.latencyMs && m.ttftMs != null ? (m.latencyMs - m.ttftMs) / 1000 : null;
-  setMetric('tokensPerSecond', m.outputTokens != null && seconds && seconds > 0 ? (m.outputTokens / seconds).toFixed(1) : '—');
-  setMetric('cost', formatCost(m.costUsd));
+  setMetric('inputTokens', formatTokens(m.inputTokens));
+  setMetric('outputTokens', formatTokens(m.outputTokens));
+  setMetric('tokensPerSecond', formatTokensPerSecond(m.outputTokens, m.latencyMs != null && m.ttftMs != null ? m.latencyMs - m.ttftMs : null));
+  setMetric('cost', formatUsd(m.costUsd));
 }
 
 host.onMessage((message) => {

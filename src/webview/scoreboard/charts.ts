@@ -2,6 +2,7 @@ import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, type ChartDataset, type Plugin } from 'chart.js';
 import type { ScoreboardSnapshot, ScoreboardViewRow } from '../../shared/scoreboardProtocol';
+import { formatUsd } from '../../core/format/units';
 
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend);
 
@@ -90,7 +91,7 @@ export class ScoreboardCharts {
     // Stars on 0–1, else the thumbs-up rate, else the win rate (the figure captions say so).
     const quality = l10n.t('Quality (0–1)');
     this.charts.push(
-      new Chart(this.cost, { type: 'scatter', data: byCost, options: { ...common, scales: axes(l10n.t('Cost per 1,000 calls (USD)'), quality, (v) => `$${v.toFixed(v < 1 ? 3 : 2)}`) }, plugins: [pointLabels] }),
+      new Chart(this.cost, { type: 'scatter', data: byCost, options: { ...common, scales: axes(l10n.t('Cost per 1,000 calls (USD)'), quality, (v) => formatUsd(v)) }, plugins: [pointLabels] }),
       new Chart(this.latency, { type: 'scatter', data: byLatency, options: { ...common, scales: axes(l10n.t('Median latency (ms)'), quality) }, plugins: [pointLabels] }),
     );
     const series = s.overTime.map((v, i) => ({

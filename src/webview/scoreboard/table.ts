@@ -1,13 +1,12 @@
 import '../shared/l10nSetup';
 import * as l10n from '@vscode/l10n';
 import type { ScoreboardViewRow } from '../../shared/scoreboardProtocol';
+import { formatMs, formatUsd } from '../../core/format/units';
 
 /** The rows table: every cell is text (textContent), nothing from the records is HTML. */
 
 const num = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(2)} s`);
-const usd = (x: number | null) => (x === null ? '—' : x === 0 ? '$0' : x < 0.1 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 
 export const COLUMNS: { key: string; label: string; title: string; cell: (r: ScoreboardViewRow) => string }[] = [
   { key: 'version', label: l10n.t('Version'), title: l10n.t('Prompt version'), cell: (r) => `v${r.row.version}` },
@@ -28,10 +27,10 @@ export const COLUMNS: { key: string; label: string; title: string; cell: (r: Sco
   { key: 'winRate', label: l10n.t('Win rate'), title: l10n.t('Pairwise comparisons won (a tie counts half)'), cell: (r) => pct(r.row.winRate) },
   { key: 'bt', label: l10n.t('BT rank'), title: l10n.t('Bradley–Terry rank among the rows with pairwise data (score: share of strength)'), cell: (r) => (r.btRank === null ? '—' : `#${r.btRank} (${num(r.row.btScore, 2)})`) },
   { key: 'passRate', label: l10n.t('Checks'), title: l10n.t('Share of dataset runs whose checks all passed'), cell: (r) => pct(r.row.passRate) },
-  { key: 'p50', label: 'p50', title: l10n.t('Median latency'), cell: (r) => ms(r.row.latencyMs.p50) },
-  { key: 'p95', label: 'p95', title: l10n.t('95th percentile latency'), cell: (r) => ms(r.row.latencyMs.p95) },
-  { key: 'ttft', label: l10n.t('TTFT'), title: l10n.t('Median time to first token'), cell: (r) => ms(r.row.ttftMs.p50) },
-  { key: 'cost', label: l10n.t('$/1k calls'), title: l10n.t('Mean cost of 1,000 calls at the catalog price'), cell: (r) => usd(r.row.costPer1k) },
+  { key: 'p50', label: 'p50', title: l10n.t('Median latency'), cell: (r) => formatMs(r.row.latencyMs.p50) },
+  { key: 'p95', label: 'p95', title: l10n.t('95th percentile latency'), cell: (r) => formatMs(r.row.latencyMs.p95) },
+  { key: 'ttft', label: l10n.t('TTFT'), title: l10n.t('Median time to first token'), cell: (r) => formatMs(r.row.ttftMs.p50) },
+  { key: 'cost', label: l10n.t('$/1k calls'), title: l10n.t('Mean cost of 1,000 calls at the catalog price'), cell: (r) => formatUsd(r.row.costPer1k) },
   { key: 'score', label: l10n.t('Score'), title: l10n.t('Combined score of quality, speed and cost with the weights above (0–1)'), cell: (r) => num(r.combined, 2) },
 ];
 

@@ -1,9 +1,10 @@
 import { parseModelId } from '../../providers/modelId';
 import type { DiagnosticRange } from '../promptDiagnostics';
 import type { DeclaredInput } from './declaredInputs';
-import { analyzePrompt, guarded, partialCandidates, price, resolvePartial, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
+import { analyzePrompt, guarded, partialCandidates, resolvePartial, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import { CONFIG_KEYS, findEntry, FRONTMATTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, TEMPLATE_HELPERS, WORKBENCH_KEYS } from './promptVocabulary';
 import { tagAround, wordAt } from './templateCursor';
+import { formatUsd } from '../../format/units';
 
 export interface PromptHover {
   /** Markdown. */
@@ -95,7 +96,7 @@ export function describeModel(rawId: string, context: LanguageContext): string {
   const profile = info.id !== qualified ? `\n\nCross-region inference profile \`${modelId}\` of \`${info.id}\`.` : '';
   const prices =
     info.inputPerMTok !== undefined
-      ? `$${price(info.inputPerMTok)} input${info.outputPerMTok !== undefined ? ` · $${price(info.outputPerMTok)} output` : ''}`
+      ? `${formatUsd(info.inputPerMTok)} input${info.outputPerMTok !== undefined ? ` · ${formatUsd(info.outputPerMTok)} output` : ''}`
       : 'unknown';
   const rows = [
     ['Context window', `${info.contextWindow.toLocaleString('en-US')} tokens`],

@@ -4,6 +4,7 @@ import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
 import { readDeclaredInputs, type DeclaredInputs } from './declaredInputs';
 import { FrontmatterNodes, frontmatterBounds, type FrontmatterBounds } from './frontmatterYaml';
+import { formatTokensShort, formatUsd } from '../../format/units';
 
 /** The model catalog as the language features need it (ModelCatalog fits). */
 export interface ModelLookup {
@@ -157,23 +158,10 @@ export function partialNames(files: readonly string[], self?: string): { name: s
 
 /** "Anthropic · 200K context · $0.80 / $4.00 per M tokens". */
 export function modelDetail(info: ModelInfo): string {
-  const parts = [info.vendor, l10n.t('{0} context', compactTokens(info.contextWindow))];
+  const parts = [info.vendor, l10n.t('{0} context', formatTokensShort(info.contextWindow))];
   if (info.kind === 'embedding') parts.push(l10n.t('embedding model'));
-  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(l10n.t('{0} / {1} per M tokens', `$${price(info.inputPerMTok)}`, `$${price(info.outputPerMTok)}`));
-  else if (info.inputPerMTok !== undefined) parts.push(l10n.t('{0} per M input tokens', `$${price(info.inputPerMTok)}`));
+  if (info.inputPerMTok !== undefined && info.outputPerMTok !== undefined) parts.push(l10n.t('{0} / {1} per M tokens', formatUsd(info.inputPerMTok), formatUsd(info.outputPerMTok)));
+  else if (info.inputPerMTok !== undefined) parts.push(l10n.t('{0} per M input tokens', formatUsd(info.inputPerMTok)));
   return parts.join(' · ');
 }
 
-export function compactTokens(tokens: number): string {
-  if (tokens >= 1_000_000) return `${trim(tokens / 1_000_000)}M`;
-  if (tokens >= 1_000) return `${trim(tokens / 1_000)}K`;
-  return String(tokens);
-}
-
-export function price(usdPerMTok: number): string {
-  return usdPerMTok >= 0.1 || usdPerMTok === 0 ? usdPerMTok.toFixed(2) : String(Number(usdPerMTok.toPrecision(2)));
-}
-
-function trim(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
-}
