@@ -130,7 +130,7 @@ export class DatasetController implements vscode.Disposable {
       promptUri: uri.toString(),
       promptName: parsed.name ?? path.basename(file, '.prompt'),
       promptVersion: parsed.version ?? 1,
-      promptContentHash: contentHash(source),
+      promptContentHash: contentHash(prompt.source),
       datasetPath: path.relative(folder, datasetFile).split(path.sep).join('/'),
       models: qualified,
       cases: caseViews,
