@@ -8,6 +8,7 @@
  * both), and loading it costs ≈115 MB and 1–2 s. So the whole file is written in one go in
  * vectra's format (vectraFormat.ts, tested against vectra itself) and queries run on the matrix.
  */
+import { writeFileAtomic } from '../workspace/guardedFs';
 import * as fs from 'node:fs';
 import { decodeVectraIndex, encodeVectraIndex, type VectraItem } from './vectraFormat';
 
@@ -114,10 +115,7 @@ export class VectorStore {
       }
     }
     const buf = encodeVectraIndex(items());
-    const tmp = `${file}.tmp-${process.pid}`;
-    await fs.promises.writeFile(tmp, buf);
-    await fs.promises.rename(tmp, file);
-    return buf.length;
+    return writeFileAtomic(file, buf);
   }
 
   /** Reads a vectra Protobuf index of `dims`-long vectors; throws when it is not one. */
