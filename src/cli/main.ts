@@ -38,6 +38,11 @@ Options:
   --no-record       do not append run records
   --sample SET      start from a saved sample set (.prompt-workbench/samples/<name>.json in the
                     workspace; @path values read relative to it); --vars and --var override it
+  --allow-outside PATH
+                    let sample sets and workbench.dataset read PATH (a file, or a folder and
+                    everything below it) although it is outside the workspace; repeatable
+Exit codes: 0 done, 1 every call failed, 2 usage or unreadable input, 3 some calls failed,
+4 the answers came but their run record could not be written.
   --region R, --profile P, --endpoint-url URL
                     override the AWS SDK's own configuration (AWS_REGION, AWS_PROFILE,
                     AWS_ENDPOINT_URL_BEDROCK_RUNTIME, ~/.aws/config)
@@ -63,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       models: { type: 'string' },
       workspace: { type: 'string' },
+      'allow-outside': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       'no-record': { type: 'boolean', default: false },
       region: { type: 'string' },
@@ -99,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError('eval: name a .prompt file.');
     const aws = { region: values.region, profile: values.profile, endpoint: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
-    return runEvalCommand({ file, workspace, dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
@@ -120,7 +126,8 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const workspace = path.resolve(values.workspace ?? '.');
-  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, source, promptPath, values.sample) : {}), ...readInputs(values.var ?? [], values.vars) };
+  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, source, promptPath, values.sample, values['allow-outside'] ?? []) : {}), ...readInputs(values.var ?? [], values.vars) };
+  let recordFailed = false;
   const runner = new PromptRunner({
     providers: new ProviderRegistry({
       bedrock: () =>
@@ -128,7 +135,10 @@ async function main(argv: string[]): Promise<number> {
     }),
     catalog: new ModelCatalog(),
     workspaceFolder: values['no-record'] ? undefined : workspace,
-    onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
+    onRecordError: (err) => {
+      recordFailed = true;
+      console.error(`error: could not append the run record: ${err.message}`);
+    },
     // Prompts with `workbench.rag` search the workspace's document index (built on first use).
     retrieve: cliRetriever(workspace, { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] }),
   });
@@ -171,11 +181,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const failed = outcomes.filter((o) => o.error);
   for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
-  return failed.length === outcomes.length ? 1 : failed.length ? 3 : 0;
+  if (failed.length === outcomes.length) return 1;
+  if (failed.length) return 3;
+  // The answers came, but what was asked for (a record in the workspace) did not happen: CI must see it.
+  return recordFailed ? 4 : 0;
 }
 
 /** The values of a saved sample set of the prompt, with `@path` values read from the workspace. */
-async function readSampleSet(workspace: string, source: string, promptPath: string, setName: string): Promise<Record<string, unknown>> {
+async function readSampleSet(workspace: string, source: string, promptPath: string, setName: string, allowOutside: string[]): Promise<Record<string, unknown>> {
   const name = parsePromptSource(source).name ?? path.basename(promptPath, '.prompt');
   const file = samplesPath(workspace, name);
   const { sets, problem } = await readSampleSets(file);
@@ -186,7 +199,7 @@ async function readSampleSet(workspace: string, source: string, promptPath: stri
     throw new UsageError(`--sample ${setName}: no such set in ${file}${known.length ? ` (sets: ${known.join(', ')})` : ' (it has none)'}.`);
   }
   try {
-    return await resolveInputFiles(set, workspace);
+    return await resolveInputFiles(set, workspace, { allowOutside });
   } catch (err) {
     throw new UsageError(`--sample ${setName}: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { confirmOutsideRead } from './workspaceGuard';
 import * as vscode from 'vscode';
 import type { InputsFormState } from '../shared/runPanelProtocol';
 import { loadEngine } from './loadEngine';
@@ -65,7 +66,7 @@ export class PromptInputs implements vscode.Disposable {
     let values: Record<string, unknown> | undefined;
     try {
       const typed = engine.inputValuesFromForm(fields, texts);
-      values = { ...(await engine.resolveInputFiles(typed, folder ?? (file ? path.dirname(file) : undefined))), ...given };
+      values = { ...(await engine.resolveInputFiles(typed, folder ?? (file ? path.dirname(file) : undefined), { confirmOutside: confirmOutsideRead })), ...given };
     } catch (err) {
       problem = (err as Error).message;
     }

@@ -5,7 +5,6 @@
  * RagIndexClient, in a worker thread.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from './bm25';
 import { chunkDocument, DEFAULT_CHUNK_LINES, DEFAULT_OVERLAP_LINES } from './chunker';
