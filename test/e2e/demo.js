@@ -104,6 +104,8 @@ async function main() {
       port,
       env,
       extensionsDir: scratchExt,
+      // The endpoint is machine-scoped (a workspace cannot set it): the simulator goes in user settings.
+      userSettings: endpointUrl ? { 'promptWorkbench.bedrock.endpointUrl': endpointUrl } : undefined,
       // The real AWS chain needs ~/.aws although code-server gets a scratch HOME.
       linkAwsDir: useAws,
       inheritAwsEnv: useAws,

@@ -16,7 +16,7 @@ const SHIPPED_SAMPLES = path.join(REPO_ROOT, 'samples');
  * Copies the sample workspace to a new temporary folder, adds the extension's shipped
  * prompts (prompts/*.prompt of the repo, the same files, not copies kept by hand) and writes
  * `.vscode/settings.json`.
- * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string}} [o]
+ * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string, userDataDir?: string}} [o]
  * @returns {{dir: string, cleanup: () => void}}
  */
 function makeScratchWorkspace(o = {}) {
@@ -35,6 +35,19 @@ function makeScratchWorkspace(o = {}) {
   const settings = { 'promptWorkbench.welcome.showOnFirstStart': false, ...(o.settings || {}) };
   if (o.endpointUrl) settings['promptWorkbench.bedrock.endpointUrl'] = o.endpointUrl;
   if (o.region || o.endpointUrl) settings['promptWorkbench.bedrock.region'] = o.region || 'us-east-1';
+  // Machine-scoped settings (endpoints, the default model…) count only in user settings: with the
+  // server's user data folder they go there, as a person would set them.
+  if (o.userDataDir) {
+    const userFile = path.join(o.userDataDir, 'User', 'settings.json');
+    const user = fs.existsSync(userFile) ? JSON.parse(fs.readFileSync(userFile, 'utf8')) : {};
+    for (const key of machineScopedSettings()) {
+      if (key in settings) {
+        user[key] = settings[key];
+        delete settings[key];
+      }
+    }
+    fs.writeFileSync(userFile, `${JSON.stringify(user, null, 2)}\n`);
+  }
   if (Object.keys(settings).length) {
     fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.vscode/settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
@@ -45,6 +58,13 @@ function makeScratchWorkspace(o = {}) {
       if (!process.env.PW_KEEP_SCRATCH) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The settings package.json declares `machine` (or `application`) scoped: never read from a workspace. */
+function machineScopedSettings() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  const properties = [].concat(manifest.contributes.configuration).reduce((all, c) => ({ ...all, ...c.properties }), {});
+  return Object.keys(properties).filter((k) => properties[k].scope === 'machine' || properties[k].scope === 'application');
 }
 
 module.exports = { makeScratchWorkspace, FIXTURE, SHIPPED_PROMPTS, SHIPPED_SAMPLES };
