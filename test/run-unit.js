@@ -12,7 +12,8 @@ if (!process.argv.includes('--no-compile')) {
 const grepIndex = process.argv.indexOf('--grep');
 const grep = grepIndex > 0 ? process.argv[grepIndex + 1] : undefined;
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
-runMocha(findTests(path.join(root, 'out/test/unit'), '.test.js'), { grep }).then(({ passed, failed }) => {
+// test/security/: the hostile-workspace suite (issue 13), unit and CLI, runs with the unit layer.
+runMocha([...findTests(path.join(root, 'out/test/unit'), '.test.js'), ...findTests(path.join(root, 'out/test/security'), '.test.js')], { grep }).then(({ passed, failed }) => {
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { versionFolderName } from '../versions/versionStore';
-import { GuardedPathError, readTextContained, writeFileAtomic, type ReadPolicy } from '../workspace/guardedFs';
+import { checkWritable, GuardedPathError, readOwnText, readTextContained, writeFileAtomic, type ReadPolicy } from '../workspace/guardedFs';
 
 /**
  * Saved input sets of a prompt, `.prompt-workbench/samples/<name>.json`:
@@ -62,6 +62,7 @@ export async function deleteSampleSet(file: string, setName: string): Promise<vo
 }
 
 async function updateFile(file: string, change: (sets: Record<string, unknown>) => void): Promise<void> {
+  await checkWritable(file); // a planted link is refused before anything is read or written
   const read = await readFileObject(file);
   if ('problem' in read && !read.missing) {
     throw new Error(`${file} could not be read (${read.problem}), so it was left as it is. Fix or remove it, then save the set again.`);
@@ -77,7 +78,7 @@ async function updateFile(file: string, change: (sets: Record<string, unknown>) 
 async function readFileObject(file: string): Promise<{ value: Record<string, unknown> } | { problem: string; missing: boolean }> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readOwnText(file); // never through a planted link
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'no such file', missing: true };
     return { problem: (err as Error).message, missing: false };

@@ -37,10 +37,11 @@ export class GuardedPathError extends Error {
  * `.prompt-workbench` on the path, else undefined (the caller then names the root).
  */
 export function workspaceRootOf(file: string): string | undefined {
-  const parts = path.resolve(file).split(path.sep);
+  // Read from the path as given: `<ws>/.prompt-workbench/../../x` belongs to <ws> (and is outside it).
+  const parts = path.isAbsolute(file) ? file.split(/[\\/]/) : path.resolve(file).split(/[\\/]/);
   const at = parts.lastIndexOf(WORKBENCH_DIR);
   if (at <= 0) return undefined;
-  return parts.slice(0, at).join(path.sep) || path.sep;
+  return path.resolve(parts.slice(0, at).join(path.sep) || path.sep);
 }
 
 /** Whether `file` is `root` or below it, by path text (no file system access). */
@@ -58,7 +59,7 @@ export async function checkWritable(file: string, root?: string): Promise<void> 
   const target = path.resolve(file);
   const base = path.resolve(root ?? workspaceRootOf(target) ?? path.dirname(target));
   if (!isInside(base, target) || target === base) {
-    throw new GuardedPathError(target, 'outside', `Prompt Workbench writes only inside the workspace folder ${base}; ${target} is outside it, so nothing was written.`);
+    throw new GuardedPathError(target, 'outside', `${target} is outside the workspace folder ${base}, and Prompt Workbench writes only inside it, so nothing was written.`);
   }
   let current = base;
   const segments = path.relative(base, target).split(path.sep);
@@ -167,6 +168,28 @@ export async function removeFile(file: string, root?: string): Promise<void> {
     if (!(err instanceof GuardedPathError && err.reason === 'symlink' && err.file === target)) throw err;
   });
   await fs.promises.rm(target, { force: true });
+}
+
+/**
+ * Reads one of Prompt Workbench's own files (`.prompt-workbench/…`): like a write, never through a
+ * symbolic link, so a planted link cannot make the extension read (and show) a file of yours.
+ * A missing file rejects with ENOENT as usual.
+ */
+export async function readOwnText(file: string, root?: string): Promise<string> {
+  const target = path.resolve(file);
+  await checkWritable(target, root);
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(target, fs.constants.O_RDONLY | NO_FOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new GuardedPathError(target, 'symlink', `${target} is a symbolic link, and Prompt Workbench does not read its own files through links. Delete the link.`);
+    throw err;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Where reads of workspace-named paths may go besides the workspace folder. */

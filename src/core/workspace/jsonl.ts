@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import { appendLines } from './guardedFs';
+import { appendLines, GuardedPathError, readOwnText } from './guardedFs';
 
 /**
  * Appends one record as one line with a single `write` on a file opened for append, so
@@ -53,9 +52,11 @@ export function parseJsonl<T = unknown>(text: string, validate?: (value: unknown
 export async function readJsonl<T = unknown>(file: string, validate?: (value: unknown) => string | undefined): Promise<JsonlContent<T>> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readOwnText(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+    // A planted link (or a folder in the file's place) is reported, not followed: nothing else of the file is there to keep.
+    if (err instanceof GuardedPathError) return { records: [], problems: [{ line: 0, message: err.message }] };
     throw err;
   }
   return parseJsonl<T>(text, validate);
