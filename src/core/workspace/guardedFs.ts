@@ -57,7 +57,7 @@ export function isInside(root: string, file: string): boolean {
  */
 export async function checkWritable(file: string, root?: string): Promise<void> {
   const target = path.resolve(file);
-  const base = path.resolve(root ?? workspaceRootOf(target) ?? path.dirname(target));
+  const base = path.resolve(root ?? workspaceRootOf(file) ?? path.dirname(target));
   if (!isInside(base, target) || target === base) {
     throw new GuardedPathError(target, 'outside', `${target} is outside the workspace folder ${base}, and Prompt Workbench writes only inside it, so nothing was written.`);
   }
@@ -87,7 +87,7 @@ export async function checkWritable(file: string, root?: string): Promise<void> 
 }
 
 /** Creates the folders of `file` below `root` after checking that none of them is a link. */
-async function prepare(file: string, root?: string): Promise<string> {
+async function prepare(file: string, root = workspaceRootOf(file)): Promise<string> {
   const target = path.resolve(file);
   await checkWritable(target, root);
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -155,13 +155,13 @@ export async function createExclusive(file: string, text: string, root?: string)
 /** Creates a folder (and its parents) inside `root`, refusing links on the way. */
 export async function makeFolder(dir: string, root?: string): Promise<void> {
   const target = path.resolve(dir);
-  const base = path.resolve(root ?? workspaceRootOf(target) ?? path.dirname(target));
+  const base = path.resolve(root ?? workspaceRootOf(dir) ?? path.dirname(target));
   await checkWritable(path.join(target, '.probe'), base);
   await fs.promises.mkdir(target, { recursive: true });
 }
 
 /** Removes a file inside `root` (never through a link); a missing file is fine. */
-export async function removeFile(file: string, root?: string): Promise<void> {
+export async function removeFile(file: string, root = workspaceRootOf(file)): Promise<void> {
   const target = path.resolve(file);
   await checkWritable(target, root).catch((err) => {
     // Removing a planted link itself is harmless (unlink never follows it), anything else is refused.
@@ -175,7 +175,7 @@ export async function removeFile(file: string, root?: string): Promise<void> {
  * symbolic link, so a planted link cannot make the extension read (and show) a file of yours.
  * A missing file rejects with ENOENT as usual.
  */
-export async function readOwnText(file: string, root?: string): Promise<string> {
+export async function readOwnText(file: string, root = workspaceRootOf(file)): Promise<string> {
   const target = path.resolve(file);
   await checkWritable(target, root);
   let handle: fs.promises.FileHandle;
