@@ -22,6 +22,9 @@ function manifestStrings(manifest) {
   };
   at(manifest, 'displayName', 'extension.displayName');
   at(manifest, 'description', 'extension.description');
+  const caps = manifest.capabilities || {};
+  at(caps.untrustedWorkspaces, 'description', 'capabilities.untrustedWorkspaces.description');
+  at(caps.virtualWorkspaces, 'description', 'capabilities.virtualWorkspaces.description');
   const c = manifest.contributes || {};
   for (const cmd of c.commands || []) {
     const id = cmd.command.replace(/^promptWorkbench\./, '');

@@ -51,7 +51,7 @@ function compileUnlessAsked({ bundle = false } = {}) {
  * Finding no test file, or running no test, fails loudly: a silent "0 passed" hides a build
  * that never happened.
  */
-function runSuite({ name, dir, bundle = false, grep }) {
+function runSuite({ name, dir, dirs, bundle = false, grep }) {
   let compiled;
   try {
     compiled = compileUnlessAsked({ bundle });
@@ -61,9 +61,10 @@ function runSuite({ name, dir, bundle = false, grep }) {
     process.exitCode = 1;
     return;
   }
-  const files = findTests(dir, '.test.js');
+  const folders = dirs ?? [dir];
+  const files = folders.flatMap((d) => findTests(d, '.test.js'));
   if (files.length === 0) {
-    console.error(`${name}: no compiled test files in ${path.relative(ROOT, dir)} (did \`tsc -p .\` emit them?)`);
+    console.error(`${name}: no compiled test files in ${folders.map((d) => path.relative(ROOT, d)).join(', ')} (did \`tsc -p .\` emit them?)`);
     console.log('0 passed, 1 failed');
     process.exitCode = 1;
     return;

@@ -6,4 +6,5 @@ const { runSuite } = require('./mocha-runner');
 const root = path.resolve(__dirname, '..');
 const grepIndex = process.argv.indexOf('--grep');
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
-runSuite({ name: 'unit', dir: path.join(root, 'out/test/unit'), bundle: true, grep: grepIndex > 0 ? process.argv[grepIndex + 1] : undefined });
+// test/security/: the hostile-workspace suite (issue 13), unit and CLI, runs with the unit layer.
+runSuite({ name: 'unit', dirs: [path.join(root, 'out/test/unit'), path.join(root, 'out/test/security')], bundle: true, grep: grepIndex > 0 ? process.argv[grepIndex + 1] : undefined });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { writeFileAtomic } from '../core/workspace/guardedFs';
 import * as path from 'node:path';
 import { parseCheckSpecs } from '../core/datasets/checkSpecs';
 import { readDataset, resolveDatasetPath, type Dataset } from '../core/datasets/datasetFile';
@@ -14,6 +15,8 @@ export { CliError };
 export interface EvalOptions {
   file: string;
   workspace: string;
+  /** Outside paths `workbench.dataset` may read (`--allow-outside`); an explicit `--dataset` is the person's own choice. */
+  allowOutside?: string[];
   dataset?: string;
   models?: string;
   minPass?: string;
@@ -45,7 +48,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const required = (await describeInputFields(parsed)).filter((f) => f.required && f.defaultText === null).map((f) => f.name);
   let dataset: Dataset;
   try {
-    dataset = await readDataset(datasetFile, { requiredInputs: required });
+    dataset = await readDataset(datasetFile, { requiredInputs: required, ...(options.dataset ? {} : { policy: { root: options.workspace, allowOutside: options.allowOutside } }) });
   } catch (err) {
     throw new CliError(`Cannot read the dataset ${datasetFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
@@ -159,7 +162,7 @@ export async function runExportFineTuneCommand(options: ExportFineTuneOptions): 
   const result = await exportFineTuning({ workspaceFolder: options.workspace, prompt: options.prompt, minStars });
   for (const p of result.problems) console.error(`warning: ${p}`);
   const jsonl = fineTuneJsonl(result.examples);
-  if (options.out) fs.writeFileSync(options.out, jsonl);
+  if (options.out) await writeFileAtomic(path.resolve(options.out), jsonl); // where asked, never through a link
   else process.stdout.write(jsonl);
   const { noInputs, noPromptText, unusable } = result.skipped;
   const notes = [

@@ -35,6 +35,11 @@ Options:
   --no-record       do not append run records
   --sample SET      start from a saved sample set (.prompt-workbench/samples/<name>.json in the
                     workspace; @path values read relative to it); --vars and --var override it
+  --allow-outside PATH
+                    let sample sets and workbench.dataset read PATH (a file, or a folder and
+                    everything below it) although it is outside the workspace; repeatable
+Exit codes: 0 done, 1 every call failed, 2 usage or unreadable input, 3 some calls failed,
+4 the answers came but their run record could not be written.
   --region R, --profile P, --endpoint-url URL
                     override the AWS SDK's own configuration (AWS_REGION, AWS_PROFILE,
                     AWS_ENDPOINT_URL_BEDROCK_RUNTIME, ~/.aws/config)
@@ -86,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError('eval: name a .prompt file.');
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
-    return runEvalCommand({ file, workspace, dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
@@ -102,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
   const promptPath = path.resolve(file);
   const prompt = readPromptFile(promptPath, file);
   const workspace = path.resolve(values.workspace ?? '.');
-  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, prompt, values.sample) : {}), ...readInputs(values.var ?? [], values.vars) };
+  const inputs = { ...(values.sample !== undefined ? await readSampleSet(workspace, prompt, values.sample, values['allow-outside'] ?? []) : {}), ...readInputs(values.var ?? [], values.vars) };
   // Prompts with `workbench.rag` search the workspace's document index (built on first use).
   const runtime = new CliRuntime({ workspace, record: !values['no-record'], region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] });
   const prepared = await runtime.runner.prepare(prompt, inputs, { model: command === 'run' ? values.model : undefined });
@@ -130,11 +135,11 @@ async function main(argv: string[]): Promise<number> {
     if (streamToTerminal) process.stdout.write('\n');
     for (const o of outcomes) printHuman(o, !streamToTerminal);
   }
-  return exitCodeOf(outcomes);
+  return exitCodeOf(outcomes, runtime.recordFailed);
 }
 
 /** The values of a saved sample set of the prompt, with `@path` values read from the workspace. */
-async function readSampleSet(workspace: string, prompt: PromptDocument, setName: string): Promise<Record<string, unknown>> {
+async function readSampleSet(workspace: string, prompt: PromptDocument, setName: string, allowOutside: string[]): Promise<Record<string, unknown>> {
   const file = samplesPath(workspace, prompt.name);
   const { sets, problem } = await readSampleSets(file);
   if (problem) throw new UsageError(`--sample ${setName}: ${file}: ${problem}`);
@@ -144,7 +149,7 @@ async function readSampleSet(workspace: string, prompt: PromptDocument, setName:
     throw new UsageError(`--sample ${setName}: no such set in ${file}${known.length ? ` (sets: ${known.join(', ')})` : ' (it has none)'}.`);
   }
   try {
-    return await resolveInputFiles(set, workspace);
+    return await resolveInputFiles(set, workspace, { allowOutside });
   } catch (err) {
     throw new UsageError(`--sample ${setName}: ${(err as Error).message}`);
   }

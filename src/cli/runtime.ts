@@ -47,6 +47,8 @@ export class CliRuntime {
   readonly runner: PromptRunner;
   readonly judge: Judge;
   private abort: AbortController | undefined;
+  /** Set when a run record could not be appended: the command exits 4 (see exitCodeOf). */
+  recordFailed = false;
 
   constructor(readonly options: CliRuntimeOptions) {
     const aws = { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl };
@@ -56,7 +58,10 @@ export class CliRuntime {
       providers: this.providers,
       catalog: this.catalog,
       workspaceFolder: options.record ? options.workspace : undefined,
-      onRecordError: (err) => console.error(`warning: could not append the run record: ${err.message}`),
+      onRecordError: (err) => {
+        this.recordFailed = true;
+        console.error(`error: could not append the run record: ${err.message}`);
+      },
       retrieve: this.retrieve,
     });
     this.judge = createModelJudge({ providers: this.providers, catalog: this.catalog });
@@ -108,10 +113,13 @@ export function modelList(spec: string | undefined): string[] {
 }
 
 /** The exit code of model calls, printing each failure: 1 when every one failed, 3 when some did, else 0. */
-export function exitCodeOf(runs: readonly RunOutcome[]): number {
+export function exitCodeOf(runs: readonly RunOutcome[], recordFailed = false): number {
   const failed = runs.filter((o) => o.error);
   for (const o of failed) console.error(`error: ${o.model}: ${o.error!.message}`);
-  return failed.length === runs.length ? 1 : failed.length ? 3 : 0;
+  if (failed.length === runs.length) return 1;
+  if (failed.length) return 3;
+  // The answers came, but what was asked for (a record in the workspace) did not happen: CI must see it.
+  return recordFailed ? 4 : 0;
 }
 
 /** The options every prompt-running command takes (`parseArgs` form): the workspace, records, output and AWS configuration. */
@@ -124,6 +132,7 @@ export const RUNTIME_OPTIONS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  'allow-outside': { type: 'string', multiple: true },
 } as const;
 
 /** A model call as the commands print it with --json (run, compare, eval, email): `fields` come after the common ones. */

@@ -40,3 +40,4 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 /** The document index's controller and commands (src/host/rag/): loaded on first use of the index, not at activation. */
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
+export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';

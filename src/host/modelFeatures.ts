@@ -45,7 +45,8 @@ export function registerModelFeatures(context: vscode.ExtensionContext, services
   register(COMMAND.clearEndpointApiKey, async (name?: unknown) => {
     const endpoint = await chooseEndpoint(services, name, vscode.l10n.t('Remove the API key of which endpoint?'));
     if (!endpoint) return false;
-    await context.secrets.delete(endpointSecretKey(endpoint.name));
+    await context.secrets.delete(endpointSecretKey(endpoint.name, endpoint.baseUrl));
+    await context.secrets.delete(endpointSecretKey(endpoint.name)); // a key of an earlier version, not yet moved
     void vscode.window.showInformationMessage(vscode.l10n.t('The API key of {0} is removed.', endpoint.name));
     return true;
   });
@@ -111,7 +112,7 @@ async function setEndpointApiKey(context: vscode.ExtensionContext, services: Wor
         });
   if (!key?.trim()) return false;
   try {
-    await context.secrets.store(endpointSecretKey(endpoint.name), key.trim());
+    await context.secrets.store(endpointSecretKey(endpoint.name, endpoint.baseUrl), key.trim());
   } catch (err) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t(

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { confirmOutsideRead } from './workspaceGuard';
 import * as vscode from 'vscode';
 import type { PromptDocument } from '../core/prompt/promptDocument';
 import type { InputsFormState } from '../shared/runPanelProtocol';
@@ -69,7 +70,7 @@ export class PromptInputs implements vscode.Disposable {
     let values: Record<string, unknown> | undefined;
     try {
       const typed = engine.inputValuesFromForm(fields, texts);
-      values = { ...(await engine.resolveInputFiles(typed, folder ?? (file ? path.dirname(file) : undefined))), ...given };
+      values = { ...(await engine.resolveInputFiles(typed, folder ?? (file ? path.dirname(file) : undefined), { confirmOutside: confirmOutsideRead })), ...given };
     } catch (err) {
       problem = (err as Error).message;
     }

@@ -140,19 +140,29 @@ export class WorkbenchServices implements vscode.Disposable {
   /** Registers the OpenAI-compatible endpoints of the settings as providers (`name/model`). */
   private applyEndpointSettings(): void {
     for (const problem of this.settings.openai.problems) this.log.warn(problem);
+    for (const problem of this.settings.filters.problems) this.log.warn(problem);
     this.endpointIds = applyEndpoints(this.providers, this.settings.openai.endpoints, this.endpointIds, (endpoint) => this.endpointApiKey(endpoint));
   }
 
   /** Read on every call, so a key stored a moment ago is used: secret storage first, then the endpoint's environment variable. */
   async endpointApiKey(endpoint: EndpointConfig): Promise<string | undefined> {
     try {
-      const stored = await this.context.secrets.get(endpointSecretKey(endpoint.name));
+      // Bound to the endpoint's name and origin; a name-only key of an earlier version moves to the endpoint of the user's settings once.
+      const stored = (await this.context.secrets.get(endpointSecretKey(endpoint.name, endpoint.baseUrl))) || (await this.moveLegacyEndpointKey(endpoint));
       if (stored) return stored;
     } catch (err) {
       // Linux machines without a keyring have no secret storage; the environment variable still works.
       if (endpoint.apiKeySecret) this.log.warn(`Could not read the API key of ${endpoint.name} from secret storage: ${(err as Error).message}`);
     }
     return endpoint.apiKeyEnv ? process.env[endpoint.apiKeyEnv] || undefined : undefined;
+  }
+
+  private async moveLegacyEndpointKey(endpoint: EndpointConfig): Promise<string | undefined> {
+    const legacy = await this.context.secrets.get(endpointSecretKey(endpoint.name));
+    if (!legacy) return undefined;
+    await this.context.secrets.store(endpointSecretKey(endpoint.name, endpoint.baseUrl), legacy);
+    await this.context.secrets.delete(endpointSecretKey(endpoint.name));
+    return legacy;
   }
 
   /** The Bedrock API key from secret storage, once read (the document index's Bedrock embedders use it too). */

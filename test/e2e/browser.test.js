@@ -207,7 +207,7 @@ async function runBrowserTests(o) {
       index++;
       if (o.grep && !test.name.includes(o.grep)) continue;
       const started = Date.now();
-      const ws = makeScratchWorkspace({ label: `browser-${index}`, endpointUrl: o.simulatorUrl, settings: test.settings });
+      const ws = makeScratchWorkspace({ label: `browser-${index}`, endpointUrl: o.simulatorUrl, settings: test.settings, userDataDir: o.userDataDir });
       const page = await browser.newPage();
       const consoleErrors = [];
       page.on('pageerror', (err) => consoleErrors.push(err.message));

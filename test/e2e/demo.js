@@ -62,7 +62,7 @@ async function main() {
   if (tsc.status !== 0) console.log(`[demo] note: tsc reported errors (the demo goes on):\n${(tsc.stdout || '').split('\n').slice(0, 5).join('\n')}`);
 
   const { ensureInstalled, startCodeServer, portIsFree } = require('./lib/codeServer');
-  const { makeDemoWorkspace } = require('./lib/workspace');
+  const { makeDemoWorkspace, SIMULATOR_JUDGE } = require('./lib/workspace');
   const { startSimulator, SIMULATOR_AWS_ENV } = require('./lib/simulator');
   ensureInstalled();
 
@@ -109,6 +109,8 @@ async function main() {
       port,
       env,
       extensionsDir: scratchExt,
+      // The endpoint is machine-scoped (a workspace cannot set it): the simulator goes in user settings.
+      userSettings: endpointUrl ? { 'promptWorkbench.bedrock.endpointUrl': endpointUrl, 'promptWorkbench.datasets.judgeModel': SIMULATOR_JUDGE } : undefined,
       // The real AWS chain needs ~/.aws although code-server gets a scratch HOME.
       linkAwsDir: useAws,
       inheritAwsEnv: useAws,

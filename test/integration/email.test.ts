@@ -9,6 +9,7 @@ import type { EmailPanelState } from '../../src/shared/emailPanelProtocol';
 import { startBedrockServer, type BedrockServer } from '../support/bedrockServer';
 import { poll } from './poll';
 import { COMMAND } from '../../src/host/commandIds';
+import { updateSetting } from './simulatorSetup';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const REPO = path.resolve(__dirname, '../../..');
@@ -42,10 +43,7 @@ describe('Summarize Email against the local Bedrock simulator', function () {
   const summarize = (arg?: unknown) => vscode.commands.executeCommand<EmailPanelState>(COMMAND.summarizeEmail, arg) as Promise<EmailPanelState>;
 
   async function setting(section: string, key: string, value: unknown): Promise<void> {
-    const config = vscode.workspace.getConfiguration(section, folder.uri);
-    const previous = config.inspect(key)?.workspaceValue;
-    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-    restore.push(() => vscode.workspace.getConfiguration(section, folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
+    restore.push(await updateSetting(section, key, value, folder.uri));
     await poll(`${section}.${key} to apply`, () => JSON.stringify(vscode.workspace.getConfiguration(section, folder.uri).get(key)) === JSON.stringify(value));
   }
 

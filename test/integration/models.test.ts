@@ -13,6 +13,7 @@ import { startBedrockServer, type BedrockServer } from '../support/bedrockServer
 import { startOpenAiServer, type OpenAiServer } from '../support/openaiServer';
 import { poll as pollUntil } from './poll';
 import { COMMAND } from '../../src/host/commandIds';
+import { updateSetting } from './simulatorSetup';
 
 const EXTENSION_ID = 'prompt-workbench.prompt-workbench';
 const NOVA = 'bedrock/amazon.nova-lite-v1:0';
@@ -67,9 +68,7 @@ describe('Models: providers, catalog and picker commands', function () {
 
   const config = () => vscode.workspace.getConfiguration('promptWorkbench', folder.uri);
   async function setSetting(key: string, value: unknown): Promise<void> {
-    const previous = config().inspect(key)?.workspaceValue;
-    await config().update(key, value, vscode.ConfigurationTarget.Workspace);
-    restore.push(() => vscode.workspace.getConfiguration('promptWorkbench', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
+    restore.push(await updateSetting('promptWorkbench', key, value, folder.uri));
     await poll(`the setting ${key} to apply`, () => JSON.stringify(config().get(key)) === JSON.stringify(value));
   }
   async function run(model?: string, uri = promptUri): Promise<Outcome> {

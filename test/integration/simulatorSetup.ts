@@ -16,17 +16,33 @@ export function useFakeAwsEnv(): () => void {
 }
 
 /**
- * Sets `promptWorkbench.<key>` workspace settings of the folder (keys such as
- * `bedrock.endpointUrl`); the returned function restores the previous values, last first.
+ * Where a test sets `section.key`: user settings (Global) for the machine-scoped settings, which
+ * the extension never takes from a workspace (a cloned repository must not redirect endpoints
+ * or keys), the workspace for every other.
+ */
+export function settingTarget(section: string, key: string): vscode.ConfigurationTarget {
+  const manifest = vscode.extensions.getExtension('prompt-workbench.prompt-workbench')?.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } } | undefined;
+  const scope = manifest?.contributes?.configuration?.properties?.[`${section}.${key}`]?.scope;
+  return scope === 'machine' || scope === 'application' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace;
+}
+
+/** Sets `section.key` where the extension reads it (see settingTarget); the returned function puts the previous value back. */
+export async function updateSetting(section: string, key: string, value: unknown, scope?: vscode.ConfigurationScope): Promise<() => Thenable<void>> {
+  const target = settingTarget(section, key);
+  const config = vscode.workspace.getConfiguration(section, scope);
+  const inspected = config.inspect(key);
+  const previous = target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue;
+  await config.update(key, value, target);
+  return () => vscode.workspace.getConfiguration(section, scope).update(key, previous, target);
+}
+
+/**
+ * Sets `promptWorkbench.<key>` settings of the folder (keys such as `bedrock.endpointUrl`,
+ * user settings for the machine-scoped ones); the returned function restores the previous values, last first.
  */
 export async function setWorkspaceSettings(folder: vscode.WorkspaceFolder, values: [string, unknown][]): Promise<() => Promise<void>> {
   const undo: (() => Thenable<void>)[] = [];
-  for (const [key, value] of values) {
-    const config = vscode.workspace.getConfiguration('promptWorkbench', folder.uri);
-    const previous = config.inspect(key)?.workspaceValue;
-    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-    undo.push(() => vscode.workspace.getConfiguration('promptWorkbench', folder.uri).update(key, previous, vscode.ConfigurationTarget.Workspace));
-  }
+  for (const [key, value] of values) undo.push(await updateSetting('promptWorkbench', key, value, folder.uri));
   return async () => {
     for (const u of undo.reverse()) await u();
   };

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { hashInputs } from '../runs/runRecord';
 import { parseCheckSpecs, type CheckSpec } from './checkSpecs';
+import { appendLines, readTextContained, type ReadPolicy } from '../workspace/guardedFs';
 
 /** One row of a dataset: the prompt's input values, and optionally a reference answer and checks. */
 export interface DatasetCase {
@@ -40,8 +41,11 @@ export interface ReadDatasetOptions {
 /** Columns (keys) that are not input variables. */
 const RESERVED = new Set(['id', 'reference', 'checks']);
 
+/** `.csv`/`.tsv` are CSV, `.jsonl` is JSONL; any other extension is refused with a sentence. */
 export function datasetFormat(file: string): 'jsonl' | 'csv' {
-  return /\.(csv|tsv)$/i.test(file) ? 'csv' : 'jsonl';
+  if (/\.(csv|tsv)$/i.test(file)) return 'csv';
+  if (/\.jsonl$/i.test(file)) return 'jsonl';
+  throw new Error(`${path.basename(file)} is not a dataset file: a dataset is a .jsonl, .csv or .tsv file. Rename it, or point workbench.dataset at one.`);
 }
 
 /** A case id from a row's inputs: `k_` and 12 hex digits of their stable hash. */
@@ -50,8 +54,9 @@ export function caseIdOf(inputs: Record<string, unknown>): string {
 }
 
 /** Reads a JSONL or CSV dataset. A bad row is reported with its line and skipped; every other row is kept. */
-export async function readDataset(file: string, options: ReadDatasetOptions = {}): Promise<Dataset> {
-  const text = await fs.promises.readFile(file, 'utf8');
+export async function readDataset(file: string, options: ReadDatasetOptions & { policy?: ReadPolicy } = {}): Promise<Dataset> {
+  datasetFormat(file);
+  const text = options.policy ? await readTextContained(file, options.policy) : await fs.promises.readFile(file, 'utf8');
   return parseDataset(text, file, options);
 }
 
@@ -213,28 +218,14 @@ export function datasetRowLine(inputs: Record<string, unknown>, reference?: stri
   return JSON.stringify(row);
 }
 
-/** Appends a row to a JSONL dataset (one write; a file without a final newline gets one first). */
-export async function appendDatasetRow(file: string, inputs: Record<string, unknown>, reference?: string): Promise<DatasetCase> {
+/**
+ * Appends a row to a JSONL dataset (one guarded write; a file without a final newline gets one
+ * first). `root` is the workspace folder the dataset must lie in; no link is followed.
+ */
+export async function appendDatasetRow(file: string, inputs: Record<string, unknown>, reference?: string, root?: string): Promise<DatasetCase> {
   if (datasetFormat(file) !== 'jsonl') throw new Error(l10n.t('Rows are added to JSONL datasets only; {0} is CSV: add the row there by hand, or use a .jsonl file.', path.basename(file)));
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  let prefix = '';
-  try {
-    const stat = await fs.promises.stat(file);
-    if (stat.size > 0) {
-      const handle = await fs.promises.open(file, 'r');
-      try {
-        const last = Buffer.alloc(1);
-        await handle.read(last, 0, 1, stat.size - 1);
-        if (last.toString() !== '\n') prefix = '\n';
-      } finally {
-        await handle.close();
-      }
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
   const line = datasetRowLine(inputs, reference);
-  await fs.promises.appendFile(file, prefix + line + '\n', 'utf8');
+  await appendLines(file, line + '\n', root);
   const built = buildCase(JSON.parse(line) as Record<string, unknown>, 0);
   if (typeof built === 'string') throw new Error(built);
   return built;

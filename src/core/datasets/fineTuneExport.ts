@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { readTextContained } from '../workspace/guardedFs';
 import * as path from 'node:path';
 import { contentHash } from '../prompt/contentHash';
 import { renderPrompt } from '../prompt/renderPrompt';
@@ -116,7 +117,8 @@ export async function exportFineTuning(options: FineTuneExportOptions): Promise<
 async function promptTextOf(run: RunRecord, versions: VersionStore, workspaceFolder: string): Promise<string | undefined> {
   const { name, version, contentHash: hash } = run.prompt;
   const candidates = [() => versions.read(name, version), () => versions.read(name, version, hash)];
-  if (run.prompt.path) candidates.push(() => fs.promises.readFile(path.join(workspaceFolder, run.prompt.path!), 'utf8').catch(() => undefined));
+  // The path comes from a run record (a workspace file): read only inside the workspace folder.
+  if (run.prompt.path) candidates.push(() => readTextContained(run.prompt.path!, { root: workspaceFolder }).catch(() => undefined));
   for (const read of candidates) {
     const text = await read();
     if (text !== undefined && contentHash(text) === hash) return text;

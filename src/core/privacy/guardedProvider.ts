@@ -2,7 +2,8 @@
  * Guards any provider with the local deny-list and, for providers other than Amazon Bedrock
  * (whose Converse call applies the guardrail itself), with a Bedrock guardrail through
  * ApplyGuardrail: the input is checked before the model is called, the output before it is
- * shown. An output check needs the whole answer, so a guarded call delivers its text at the end.
+ * shown. An output check needs the whole answer, so a guarded call delivers its text at the end;
+ * a call that ends early (error, Stop) has its partial text checked the same way first.
  */
 import { describeBedrockError } from '../providers/bedrockErrors';
 import { GUARDRAIL_INTERVENED } from '../providers/bedrockGuardrail';
@@ -15,6 +16,10 @@ export const LOCAL_FILTER_REF: GuardrailRef = { id: 'local-deny-list', version: 
 
 export const LOCAL_BLOCKED_MESSAGE = 'This request was blocked by the workspace deny-list (promptWorkbench.filters.deny).';
 export const GUARDRAIL_DEFAULT_MESSAGE = 'Sorry, the model cannot answer this question.';
+export const PARTIAL_WITHHELD_DENY = 'The partial answer was withheld: it matched the workspace deny-list (promptWorkbench.filters.deny).';
+export const PARTIAL_WITHHELD_UNCHECKED = 'The partial answer was withheld: the guardrail could not check it.';
+/** How long the guardrail may take to check a partial answer after an error or Stop. */
+const PARTIAL_CHECK_MS = 15_000;
 
 export interface GuardOptions {
   deny: readonly DenyFilter[];
@@ -65,7 +70,8 @@ class GuardedProvider implements ModelProvider {
         continue;
       }
       if (event.type === 'error') {
-        if (text) yield { type: 'text', text };
+        // An error or Stop part way: the partial text is checked like a whole answer before any of it is shown or recorded.
+        if (text) yield* this.releasePartial(text);
         return yield event;
       }
       if (event.type !== 'stop') {
@@ -89,6 +95,21 @@ class GuardedProvider implements ModelProvider {
       const outcome = check?.masked ? outcomeOf(check, 'output') : inputMasked ?? (this.guardrail ? { intervened: false, reasons: [] } : event.guardrail);
       return yield { ...event, ...(outcome ? { guardrail: outcome } : {}) };
     }
+  }
+
+  /**
+   * The text of a call that ended early (error or Stop), after the same checks as a whole
+   * answer: withheld when it trips the deny-list or the guardrail blocks it (or cannot check
+   * it), masked when the guardrail masks. The check gets its own time limit, since Stop has
+   * already aborted the call's signal.
+   */
+  private async *releasePartial(text: string): AsyncIterable<StreamEvent> {
+    if (denyListReasons(text, this.deny).length) return yield { type: 'text', text: PARTIAL_WITHHELD_DENY };
+    const outputCheck = await this.check('OUTPUT', [text], AbortSignal.timeout(PARTIAL_CHECK_MS));
+    if ('error' in outputCheck) return yield { type: 'text', text: PARTIAL_WITHHELD_UNCHECKED };
+    const check = outputCheck.check;
+    if (check?.blocked) return yield { type: 'text', text: check.outputs.join('\n') || GUARDRAIL_DEFAULT_MESSAGE };
+    yield { type: 'text', text: check?.masked && check.outputs.length ? check.outputs.join('\n') : text };
   }
 
   /** ApplyGuardrail, when a guardrail applies here; its failure becomes the call's error. */

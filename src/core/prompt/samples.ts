@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { versionFolderName } from '../versions/versionStore';
+import { checkWritable, GuardedPathError, readOwnText, readTextContained, writeFileAtomic, type ReadPolicy } from '../workspace/guardedFs';
 
 /**
  * Saved input sets of a prompt, `.prompt-workbench/samples/<name>.json`:
@@ -62,6 +62,7 @@ export async function deleteSampleSet(file: string, setName: string): Promise<vo
 }
 
 async function updateFile(file: string, change: (sets: Record<string, unknown>) => void): Promise<void> {
+  await checkWritable(file); // a planted link is refused before anything is read or written
   const read = await readFileObject(file);
   if ('problem' in read && !read.missing) {
     throw new Error(`${file} could not be read (${read.problem}), so it was left as it is. Fix or remove it, then save the set again.`);
@@ -70,17 +71,14 @@ async function updateFile(file: string, change: (sets: Record<string, unknown>) 
   const sets = document.sets && typeof document.sets === 'object' && !Array.isArray(document.sets) ? { ...(document.sets as Record<string, unknown>) } : {};
   change(sets);
   const next = { schema: SAMPLES_SCHEMA, ...document, sets };
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  // Written beside and renamed into place: a reader never sees half a file.
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  await fs.promises.writeFile(temporary, `${JSON.stringify(next, null, 2)}\n`, 'utf8');
-  await fs.promises.rename(temporary, file);
+  // Written beside and renamed into place (a reader never sees half a file), never through a link.
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
 }
 
 async function readFileObject(file: string): Promise<{ value: Record<string, unknown> } | { problem: string; missing: boolean }> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readOwnText(file); // never through a planted link
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'no such file', missing: true };
     return { problem: (err as Error).message, missing: false };
@@ -97,13 +95,17 @@ async function readFileObject(file: string): Promise<{ value: Record<string, unk
 /** An `@path` input whose file cannot be read: names the input and the path. */
 export class InputFileError extends Error {
   override readonly name = 'InputFileError';
-  constructor(readonly input: string, readonly file: string, reason: string) {
-    super(`Input “${input}”: cannot read ${file} (${reason}). Give a path relative to the workspace folder after @, or @@ for text that starts with @.`);
+  constructor(readonly input: string, readonly file: string, reason: string, refused = false) {
+    super(refused ? `Input “${input}”: ${reason}` : `Input “${input}”: cannot read ${file} (${reason}). Give a path relative to the workspace folder after @, or @@ for text that starts with @.`);
   }
 }
 
-/** Replaces each `@path` value by the text of that file (relative to `baseDir`); `@@x` becomes `@x`. */
-export async function resolveInputFiles(values: InputValues, baseDir: string | undefined): Promise<InputValues> {
+/**
+ * Replaces each `@path` value by the text of that file (relative to `baseDir`); `@@x` becomes `@x`.
+ * The values come from workspace files (sample sets), so a path must resolve inside `baseDir`
+ * (links followed) unless `outside` allows it: `allowOutside` paths, or `confirmOutside` asked.
+ */
+export async function resolveInputFiles(values: InputValues, baseDir: string | undefined, outside: Omit<ReadPolicy, 'root'> = {}): Promise<InputValues> {
   const resolved: InputValues = {};
   for (const [name, value] of Object.entries(values)) {
     if (typeof value !== 'string' || !value.startsWith('@')) {
@@ -114,8 +116,9 @@ export async function resolveInputFiles(values: InputValues, baseDir: string | u
       const target = value.slice(1).trim();
       const file = path.isAbsolute(target) || !baseDir ? target : path.join(baseDir, target);
       try {
-        resolved[name] = await fs.promises.readFile(file, 'utf8');
+        resolved[name] = baseDir ? await readTextContained(file, { root: baseDir, ...outside }) : await fs.promises.readFile(file, 'utf8');
       } catch (err) {
+        if (err instanceof GuardedPathError) throw new InputFileError(name, file, err.message, true);
         const code = (err as NodeJS.ErrnoException).code;
         throw new InputFileError(name, file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message);
       }

@@ -3,6 +3,7 @@
  * the person at the keyboard: what went wrong and what to do about it. Works on names and
  * messages only, so it needs no SDK import and stays cheap to load.
  */
+import { redactUrlCredentials } from '../privacy/urlCredentials';
 import * as l10n from '@vscode/l10n';
 import type { ErrorKind, ModelError } from './types';
 
@@ -67,7 +68,8 @@ export function describeBedrockError(err: unknown, ctx: BedrockErrorContext): Mo
   const { name, message } = facts;
   const model = ctx.modelId;
   const region = ctx.region ?? l10n.t('your Region');
-  const make = (kind: ErrorKind, text: string): ModelError => ({ kind, message: text, code: name });
+  // An endpoint URL with user:password@ never reaches a message or a run record.
+  const make = (kind: ErrorKind, text: string): ModelError => ({ kind, message: redactUrlCredentials(text), code: name });
 
   if (name === 'AbortError' || facts.systemCode === 'ABORT_ERR' || /request aborted|operation was aborted/i.test(message)) {
     return make('cancelled', l10n.t('The request to {0} was cancelled.', model));

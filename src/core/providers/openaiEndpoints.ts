@@ -47,16 +47,40 @@ export function readEndpointConfigs(raw: unknown): { endpoints: EndpointConfig[]
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return void problems.push(`${at} (${id}): baseUrl must start with http:// or https://.`);
     const config: EndpointConfig = { name: id, baseUrl: url.toString().replace(/\/+$/, ''), apiKeySecret: apiKeySecret === true };
-    if (typeof apiKeyEnv === 'string' && apiKeyEnv.trim()) config.apiKeyEnv = apiKeyEnv.trim();
+    if (typeof apiKeyEnv === 'string' && apiKeyEnv.trim()) {
+      if (API_KEY_ENV_PATTERN.test(apiKeyEnv.trim())) config.apiKeyEnv = apiKeyEnv.trim();
+      else problems.push(`${at} (${id}): apiKeyEnv “${apiKeyEnv.trim()}” is not used: name a variable in capitals that ends in _API_KEY and does not start with AWS_ (e.g. ${id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY).`);
+    }
     endpoints.push(config);
   });
   return { endpoints, problems };
 }
 
-/** Where each endpoint's key is kept in secret storage. */
-export function endpointSecretKey(name: string): string {
-  return `promptWorkbench.openai.apiKey.${name}`;
+/**
+ * Where an endpoint's key is kept in secret storage: bound to the endpoint's name AND the
+ * origin of its base URL, so an endpoint of the same name at another address never gets it.
+ * Without `baseUrl`, the name-only key of earlier versions (read once to move it, see services).
+ */
+export function endpointSecretKey(name: string, baseUrl?: string): string {
+  const legacy = `promptWorkbench.openai.apiKey.${name}`;
+  return baseUrl === undefined ? legacy : `${legacy}@${originOf(baseUrl)}`;
 }
+
+/** `https://host:port` of a URL (no path, no user-info); the text itself when it is not a URL. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The names `apiKeyEnv` may give: upper case, ending in `_API_KEY`, and not an AWS variable
+ * (`OPENAI_API_KEY`, `GROQ_API_KEY`). Anything else (`AWS_SECRET_ACCESS_KEY`, `HOME`) is refused,
+ * so a setting cannot send an unrelated secret of the environment as a bearer token.
+ */
+export const API_KEY_ENV_PATTERN = /^(?!AWS_)[A-Z][A-Z0-9_]*_API_KEY$/;
 
 /** Loopback endpoints (a local Ollama, LM Studio…) cost nothing per token. */
 export function isLocalEndpoint(baseUrl: string): boolean {

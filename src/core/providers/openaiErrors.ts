@@ -2,6 +2,7 @@
  * Failures of an OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, OpenAI itself) as one
  * plain sentence: what happened, at which endpoint, and what to do about it.
  */
+import { redactUrlCredentials } from '../privacy/urlCredentials';
 import * as l10n from '@vscode/l10n';
 import type { ErrorKind, ModelError } from './types';
 
@@ -107,7 +108,8 @@ export function describeEndpointError(err: unknown, ctx: EndpointErrorContext): 
   // The same at the start of a sentence (a message of its own, so a translation need not capitalise).
   const Where = l10n.t('The endpoint “{0}” ({1})', ctx.endpoint, ctx.baseUrl);
   const model = ctx.modelId ? `${ctx.endpoint}/${ctx.modelId}` : ctx.endpoint;
-  const make = (errorKind: ErrorKind, message: string, code: string): ModelError => ({ kind: errorKind, message, code });
+  // A base URL with user:password@ (or a server echoing it) never reaches a message or a run record.
+  const make = (errorKind: ErrorKind, message: string, code: string): ModelError => ({ kind: errorKind, message: redactUrlCredentials(message), code });
   const name = err instanceof Error ? err.name : 'Error';
   const message = err instanceof Error ? err.message : String(err);
 

@@ -4,6 +4,7 @@
  * InvokeModel of the real AWS SDK (loaded on first use); throttling and 5xx are retried with
  * exponential back-off here (the SDK's own retries are off, so attempts do not multiply).
  */
+import { redactUrlCredentials } from '../privacy/urlCredentials';
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import type { Embedder, EmbedderConfig, EmbedPurpose, RagCredentials } from './types';
 import { OfflineEmbedder, OFFLINE_EMBEDDER_ID } from './wordVectors';
@@ -14,7 +15,7 @@ export type { EmbedPurpose, Embedder } from './types';
 export function embedderIdOf(config: EmbedderConfig): string {
   if (config.kind === 'offline') return OFFLINE_EMBEDDER_ID;
   if (config.kind === 'bedrock') return `bedrock:${config.modelId}${isTitan(config.modelId) ? `@${config.dimensions ?? 1024}` : ''}`;
-  return `openai:${config.baseUrl.replace(/\/+$/, '')}#${config.model}`;
+  return `openai:${redactUrlCredentials(config.baseUrl.replace(/\/+$/, ''))}#${config.model}`;
 }
 
 export function createEmbedder(config: EmbedderConfig, credentials: RagCredentials = {}, wordVectorsPath?: string): Embedder {
@@ -170,9 +171,12 @@ export class OpenAiEmbedder implements Embedder {
           headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
           body: JSON.stringify({ model: this.config.model, input: texts }),
           signal,
+        }).catch((err: Error) => {
+          err.message = redactUrlCredentials(err.message); // fetch names the whole URL, user:password@ included
+          throw err;
         });
         if (!res.ok) {
-          const err = new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`) as Error & { status: number };
+          const err = new Error(redactUrlCredentials(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)) as Error & { status: number };
           err.status = res.status;
           throw err;
         }
@@ -185,7 +189,7 @@ export class OpenAiEmbedder implements Embedder {
     );
     const out = new Array<Float32Array>(texts.length);
     for (const d of reply.data) out[d.index] = unit(d.embedding);
-    if (out.some((v) => !v)) throw new Error(`${url} returned ${reply.data.length} embeddings for ${texts.length} texts.`);
+    if (out.some((v) => !v)) throw new Error(`${redactUrlCredentials(url)} returned ${reply.data.length} embeddings for ${texts.length} texts.`);
     this.dims = out[0]?.length ?? this.dims;
     return out;
   }

@@ -115,6 +115,25 @@ export class FileFilter {
   }
 }
 
+/**
+ * The file's stats when neither it nor any folder between `root` and it is a symbolic link
+ * (the scan never follows links; a file event must not either), else undefined.
+ */
+export function statWithoutLinks(root: string, rel: string): fs.Stats | undefined {
+  let current = root;
+  let stat: fs.Stats | undefined;
+  for (const part of rel.split('/')) {
+    current = path.join(current, part);
+    try {
+      stat = fs.lstatSync(current);
+    } catch {
+      return undefined;
+    }
+    if (stat.isSymbolicLink()) return undefined;
+  }
+  return stat;
+}
+
 /** The file's text, or why it is skipped (too large, binary). */
 export function readDocument(root: string, rel: string, maxFileBytes: number): { text: string } | { skipped: string } {
   const full = path.join(root, rel);

@@ -8,6 +8,7 @@
  * Every part is written to a temp file and renamed, so a crash leaves old or new parts, never
  * torn ones; the sizes in the manifest tell old from new.
  */
+import { makeFolder, removeFile, writeFileAtomic } from '../workspace/guardedFs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from './bm25';
@@ -118,20 +119,16 @@ export async function loadIndex(dir: string): Promise<LoadResult> {
   }
 }
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<number> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.promises.writeFile(tmp, data);
-  await fs.promises.rename(tmp, file);
-  return Buffer.byteLength(data);
-}
+/** Every index part goes through the guarded file layer: inside the workspace, never through a link. */
+const writeAtomic = (file: string, data: string | Buffer): Promise<number> => writeFileAtomic(file, data);
 
 export async function saveIndex(dir: string, state: IndexState): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   const lines: string[] = [];
   for (const c of state.chunks.values()) lines.push(JSON.stringify(c));
   const manifest = state.manifest;
   // The old manifest goes first: a crash from here on leaves no manifest, which open() reports as half-written.
-  await fs.promises.rm(path.join(dir, MANIFEST_FILE), { force: true });
+  await removeFile(path.join(dir, MANIFEST_FILE));
   manifest.parts = {
     chunks: await writeAtomic(path.join(dir, PARTS.chunks), lines.length ? lines.join('\n') + '\n' : ''),
     keywords: await writeAtomic(path.join(dir, PARTS.keywords), state.keywords.serialize()),

@@ -13,6 +13,7 @@
  * costs ≈115 MB and 1–2 s. So the whole file is written in one go in vectra's format
  * (vectraFormat.ts, tested against vectra itself) and queries run on the matrix.
  */
+import { writeFileAtomic } from '../workspace/guardedFs';
 import * as fs from 'node:fs';
 import { Int8Codes } from './quantizedScan';
 import { decodeVectraIndex, encodeVectraIndex, type VectraItem } from './vectraFormat';
@@ -180,10 +181,7 @@ export class VectorStore {
       }
     }
     const buf = encodeVectraIndex(items());
-    const tmp = `${file}.tmp-${process.pid}`;
-    await fs.promises.writeFile(tmp, buf);
-    await fs.promises.rename(tmp, file);
-    return buf.length;
+    return writeFileAtomic(file, buf);
   }
 
   /** Reads a vectra Protobuf index of `dims`-long vectors; throws when it is not one. */

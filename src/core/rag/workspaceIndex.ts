@@ -5,12 +5,11 @@
  * RagIndexClient, in a worker thread.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from './bm25';
 import { chunkDocument, DEFAULT_CHUNK_LINES, DEFAULT_OVERLAP_LINES, embeddedText, indexedText } from './chunker';
 import { createEmbedder, embedderIdOf, type Embedder } from './embedders';
-import { FileFilter, readDocument, relativePath, DEFAULT_MAX_FILE_BYTES, type ScannedFile } from './fileScanner';
+import { FileFilter, readDocument, relativePath, statWithoutLinks, DEFAULT_MAX_FILE_BYTES, type ScannedFile } from './fileScanner';
 import { chunkFilter, reciprocalRankFusion, toHits } from './fusion';
 import { bytesOnDisk, INDEX_SCHEMA, loadIndex, readManifest, saveIndex, type IndexState } from './indexFiles';
 import type { IndexProgress, IndexStats, IndexStatus, IndexUpdateOptions, RagChunk, RagCredentials, RagHit, RagQuery, RagSettings } from './types';
@@ -162,12 +161,8 @@ export class WorkspaceIndex {
       for (const p of o.changed ?? []) {
         const rel = relativePath(this.root, p);
         if (!rel) continue;
-        let st: fs.Stats | undefined;
-        try {
-          st = fs.statSync(path.join(this.root, rel));
-        } catch {
-          // Gone since the event: handled as a delete below.
-        }
+        // Gone since the event (handled as a delete below), or reached through a symbolic link (never indexed, like the full scan).
+        const st = statWithoutLinks(this.root, rel);
         if (st?.isFile() && filter.accepts(rel)) targets.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs });
         else if (state.manifest.files[rel]) gone.add(rel);
       }

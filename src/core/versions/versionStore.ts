@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { contentHash } from '../prompt/contentHash';
 import { appendJsonLine, readJsonl } from '../workspace/jsonl';
+import { checkWritable, createExclusive } from '../workspace/guardedFs';
 import { WorkbenchPaths } from '../workspace/paths';
 
 export const VERSION_INDEX_SCHEMA = 'prompt-workbench.version/1';
@@ -73,10 +74,11 @@ export function parseSnapshotFileName(fileName: string): { version: number; vari
  * into place (a link fails when the name exists, atomically). When a file is there already,
  * says whether it holds the same text (by content hash, so a CRLF checkout counts as the same).
  */
-export async function writeExclusive(file: string, text: string): Promise<ExclusiveWriteResult> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+export async function writeExclusive(file: string, text: string, root?: string): Promise<ExclusiveWriteResult> {
+  // Inside the workspace and never through a link (the guarded file layer); `wx` and link() never follow one either.
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  await fs.promises.writeFile(temporary, text, { encoding: 'utf8', flag: 'wx' });
+  await checkWritable(file, root);
+  await createExclusive(temporary, text, root);
   try {
     await fs.promises.link(temporary, file);
     return 'created';
@@ -86,7 +88,7 @@ export async function writeExclusive(file: string, text: string): Promise<Exclus
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw err;
     // A file system without hard links: exclusive create still never overwrites.
     try {
-      await fs.promises.writeFile(file, text, { encoding: 'utf8', flag: 'wx' });
+      await createExclusive(file, text, root);
       return 'created';
     } catch (inner) {
       if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return (await sameText(file, text)) ? 'same' : 'different';

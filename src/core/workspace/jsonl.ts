@@ -1,19 +1,13 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { appendLines, GuardedPathError, readOwnText } from './guardedFs';
 
 /**
  * Appends one record as one line with a single `write` on a file opened for append, so
- * that two windows or a CLI run writing at once never interleave within a line.
+ * that two windows or a CLI run writing at once never interleave within a line. Goes through
+ * the guarded file layer: inside the workspace folder (`root`, by default the folder holding
+ * `.prompt-workbench`), never through a symbolic link, and a torn last line is ended first.
  */
-export async function appendJsonLine(file: string, record: unknown): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const line = JSON.stringify(record) + '\n';
-  const handle = await fs.promises.open(file, 'a');
-  try {
-    await handle.write(line);
-  } finally {
-    await handle.close();
-  }
+export async function appendJsonLine(file: string, record: unknown, root?: string): Promise<void> {
+  await appendLines(file, JSON.stringify(record) + '\n', root);
 }
 
 export interface JsonlProblem {
@@ -58,9 +52,11 @@ export function parseJsonl<T = unknown>(text: string, validate?: (value: unknown
 export async function readJsonl<T = unknown>(file: string, validate?: (value: unknown) => string | undefined): Promise<JsonlContent<T>> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readOwnText(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+    // A planted link (or a folder in the file's place) is reported, not followed: nothing else of the file is there to keep.
+    if (err instanceof GuardedPathError) return { records: [], problems: [{ line: 0, message: err.message }] };
     throw err;
   }
   return parseJsonl<T>(text, validate);

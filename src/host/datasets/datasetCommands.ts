@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
@@ -56,7 +55,7 @@ export async function addToDataset(services: WorkbenchServices, runs: RunPromptC
   const file = declared ? engine.resolveDatasetPath(declared, uri.fsPath, folder) : path.join(folder, 'datasets', `${name.replace(/[^\w.-]/g, '_')}.jsonl`);
   let added;
   try {
-    added = await engine.appendDatasetRow(file, inputs, withReference && output ? output : undefined);
+    added = await engine.appendDatasetRow(file, inputs, withReference && output ? output : undefined, folder);
   } catch (err) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not add the case: {0}', (err as Error).message));
     return undefined;
@@ -137,8 +136,8 @@ export async function exportFineTuneData(services: WorkbenchServices, options: E
     target = chosen?.fsPath;
   }
   if (!target) return undefined;
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  await fs.promises.writeFile(target, engine.fineTuneJsonl(result.examples), 'utf8');
+  // Where the person chose, but never through a link; inside the workspace the whole path is checked.
+  await engine.writeFileAtomic(target, engine.fineTuneJsonl(result.examples), engine.isInside(folder, target) ? folder : undefined);
   void vscode.window.showInformationMessage([vscode.l10n.t('Exported {0} examples of {1} to {2}.', result.examples.length, prompt, path.basename(target)), ...notes].join(' '));
   return { file: target, examples: result.examples.length };
 }

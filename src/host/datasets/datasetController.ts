@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { confirmOutsideRead } from '../workspaceGuard';
 import * as vscode from 'vscode';
 import type { Dataset } from '../../core/datasets/datasetFile';
 import type { DatasetCellResult } from '../../core/datasets/datasetRuns';
@@ -81,7 +82,7 @@ export class DatasetController implements vscode.Disposable {
     const required = (await engine.describeInputFields(parsed)).filter((f) => f.required && f.defaultText === null).map((f) => f.name);
     let dataset: Dataset;
     try {
-      dataset = await engine.readDataset(datasetFile, { requiredInputs: required });
+      dataset = await engine.readDataset(datasetFile, { requiredInputs: required, policy: { root: folder, confirmOutside: confirmOutsideRead } });
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       void vscode.window.showErrorMessage(

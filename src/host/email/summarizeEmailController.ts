@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { openDocumentAt } from '../rag/openSource';
 import * as vscode from 'vscode';
 import type { PreparedThread } from '../../core/email/emailSummary';
 import type { RagHit } from '../../core/rag/types';
@@ -206,8 +207,8 @@ export class SummarizeEmailController implements vscode.Disposable {
       case 'openDocument': {
         const hit = this.last?.hits[message.index];
         if (!hit || !this.last?.folder) return;
-        const range = new vscode.Range(Math.max(0, hit.startLine - 1), 0, Math.max(0, hit.endLine - 1), 0);
-        await vscode.window.showTextDocument(vscode.Uri.joinPath(this.last.folder.uri, hit.path), { selection: range, viewColumn: vscode.ViewColumn.One });
+        // The same containment check as every other source link: a path outside the folder is not opened.
+        await openDocumentAt(this.last.folder.uri, hit.path, hit.startLine, hit.endLine);
         return;
       }
       case 'rate':

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { originOf } from '../../core/providers/openaiEndpoints';
 import * as vscode from 'vscode';
 import type { EmbedderConfig, RagCredentials, RagSettings } from '../../core/rag/types';
 import type { EndpointConfig } from '../../core/providers/openaiEndpoints';
@@ -83,8 +84,9 @@ export async function ragCredentials(services: RagHostServices, embedder: Embedd
     return bedrockApiKey ? { bedrockApiKey } : {};
   }
   if (embedder.kind === 'openai') {
+    // Only the key of an endpoint at the very same URL (so the same origin): a key never goes to another server.
     const normalize = (url: string) => url.trim().replace(/\/+$/, '');
-    const endpoint = services.currentSettings.openai.endpoints.find((e) => normalize(e.baseUrl) === normalize(embedder.baseUrl));
+    const endpoint = services.currentSettings.openai.endpoints.find((e) => normalize(e.baseUrl) === normalize(embedder.baseUrl) && originOf(e.baseUrl) === originOf(embedder.baseUrl));
     const openaiApiKey = endpoint ? await services.endpointApiKey(endpoint) : undefined;
     return openaiApiKey ? { openaiApiKey } : {};
   }

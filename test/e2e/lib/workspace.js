@@ -24,8 +24,9 @@ const SIMULATOR_JUDGE = 'bedrock/anthropic.sim-judge-v1:0';
  * - `fixtures` (default true): adds test/fixtures/sample-workspace (compare-demo, slow-stop-demo,
  *   dataset-demo: simulator-only models, for the tests);
  * - `simulator` (default true): answers come from the local simulator, so its judge model judges
- *   the `llmJudge` checks that name no model (`promptWorkbench.datasets.judgeModel`).
- * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string, fixtures?: boolean, simulator?: boolean}} [o]
+ *   the `llmJudge` checks that name no model (`promptWorkbench.datasets.judgeModel`);
+ * - `userDataDir`: the server's user data folder, where machine-scoped settings are written.
+ * @param {{label?: string, endpointUrl?: string, region?: string, settings?: Record<string, unknown>, parent?: string, fixtures?: boolean, simulator?: boolean, userDataDir?: string}} [o]
  * @returns {{dir: string, cleanup: () => void}}
  */
 function makeScratchWorkspace(o = {}) {
@@ -44,6 +45,19 @@ function makeScratchWorkspace(o = {}) {
   const settings = { 'promptWorkbench.welcome.showOnFirstStart': false, ...(o.simulator !== false ? { 'promptWorkbench.datasets.judgeModel': SIMULATOR_JUDGE } : {}), ...(o.settings || {}) };
   if (o.endpointUrl) settings['promptWorkbench.bedrock.endpointUrl'] = o.endpointUrl;
   if (o.region || o.endpointUrl) settings['promptWorkbench.bedrock.region'] = o.region || 'us-east-1';
+  // Machine-scoped settings (endpoints, the default model…) count only in user settings: with the
+  // server's user data folder they go there, as a person would set them.
+  if (o.userDataDir) {
+    const userFile = path.join(o.userDataDir, 'User', 'settings.json');
+    const user = fs.existsSync(userFile) ? JSON.parse(fs.readFileSync(userFile, 'utf8')) : {};
+    for (const key of machineScopedSettings()) {
+      if (key in settings) {
+        user[key] = settings[key];
+        delete settings[key];
+      }
+    }
+    fs.writeFileSync(userFile, `${JSON.stringify(user, null, 2)}\n`);
+  }
   if (Object.keys(settings).length) {
     fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.vscode/settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
@@ -59,10 +73,17 @@ function makeScratchWorkspace(o = {}) {
 /**
  * The workspace of `npm run demo`: the shipped samples and prompts only (models that exist on
  * Amazon Bedrock), no test fixtures, the walkthrough on the first start.
- * @param {{endpointUrl?: string, simulator: boolean, parent?: string}} o
+ * @param {{endpointUrl?: string, simulator: boolean, parent?: string, userDataDir?: string}} o
  */
 function makeDemoWorkspace(o) {
-  return makeScratchWorkspace({ label: 'demo', endpointUrl: o.endpointUrl, parent: o.parent, fixtures: false, simulator: o.simulator, settings: { 'promptWorkbench.welcome.showOnFirstStart': true } });
+  return makeScratchWorkspace({ label: 'demo', endpointUrl: o.endpointUrl, parent: o.parent, userDataDir: o.userDataDir, fixtures: false, simulator: o.simulator, settings: { 'promptWorkbench.welcome.showOnFirstStart': true } });
+}
+
+/** The settings package.json declares `machine` (or `application`) scoped: never read from a workspace. */
+function machineScopedSettings() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  const properties = [].concat(manifest.contributes.configuration).reduce((all, c) => ({ ...all, ...c.properties }), {});
+  return Object.keys(properties).filter((k) => properties[k].scope === 'machine' || properties[k].scope === 'application');
 }
 
 module.exports = { makeScratchWorkspace, makeDemoWorkspace, FIXTURE, SHIPPED_PROMPTS, SHIPPED_SAMPLES, SIMULATOR_JUDGE };
