@@ -42,8 +42,14 @@ export function foundationModelInfo(summary: FoundationModelSummary, known: (id:
   const id = `bedrock/${summary.modelId}`;
   const onDemand = (summary.inferenceTypesSupported ?? []).includes('ON_DEMAND');
   const builtin = known(id);
-  if (builtin) return { ...builtin, source: 'bedrock', onDemand, streaming: summary.responseStreamingSupported ?? builtin.streaming };
+  const modalities = { input: summary.inputModalities ?? [], output: summary.outputModalities ?? [] };
+  // Bedrock's own lifecycle wins; the table adds the end-of-life date and successor it knows.
+  const status = summary.modelLifecycle?.status === 'LEGACY' ? 'LEGACY' : summary.modelLifecycle?.status === 'ACTIVE' ? 'ACTIVE' : undefined;
+  const lifecycle: ModelInfo['lifecycle'] = status === 'LEGACY' ? { ...builtin?.lifecycle, status } : status ? { status } : builtin?.lifecycle;
+  if (builtin) return { ...builtin, source: 'bedrock', onDemand, streaming: summary.responseStreamingSupported ?? builtin.streaming, modalities, ...(lifecycle ? { lifecycle } : {}) };
   return {
+    modalities,
+    ...(lifecycle ? { lifecycle } : {}),
     id,
     name: summary.modelName ?? summary.modelId,
     vendor: summary.providerName ?? summary.modelId.split('.')[0],
@@ -55,6 +61,13 @@ export function foundationModelInfo(summary: FoundationModelSummary, known: (id:
     source: 'bedrock',
     onDemand,
   };
+}
+
+/** What a profile shares with its foundation model besides size and price: cache prices, capabilities, lifecycle. */
+function inheritedFrom(base: ModelInfo | undefined): Partial<ModelInfo> {
+  if (!base) return {};
+  const keys = ['cacheReadPerMTok', 'cacheWritePerMTok', 'modalities', 'tools', 'documents', 'promptCache', 'lifecycle'] as const;
+  return Object.fromEntries(keys.filter((key) => base[key] !== undefined).map((key) => [key, base[key]]));
 }
 
 /**
@@ -75,6 +88,7 @@ export function inferenceProfileInfo(profile: InferenceProfileSummary, known: (i
     maxOutputTokens: base?.maxOutputTokens ?? 0,
     inputPerMTok: base?.inputPerMTok,
     outputPerMTok: base?.outputPerMTok,
+    ...inheritedFrom(base),
     streaming: base?.streaming ?? true,
     images: base?.images ?? false,
     kind: 'text',
