@@ -35,6 +35,12 @@ function kindOf(summary: FoundationModelSummary): ModelInfo['kind'] | undefined 
   return undefined; // image and video generators: nothing a prompt comparison can use
 }
 
+/** `YYYY-MM-DD` of a timestamp the SDK parsed (a Date) or passed through (a string). */
+function dateOf(value: Date | string | undefined): string | undefined {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : undefined;
+}
+
 /** One foundation model as the catalog describes it: built-in metadata where known, the listing's otherwise. */
 export function foundationModelInfo(summary: FoundationModelSummary, known: (id: string) => ModelInfo | undefined): ModelInfo | undefined {
   const kind = summary.modelId ? kindOf(summary) : undefined;
@@ -45,7 +51,8 @@ export function foundationModelInfo(summary: FoundationModelSummary, known: (id:
   const modalities = { input: summary.inputModalities ?? [], output: summary.outputModalities ?? [] };
   // Bedrock's own lifecycle wins; the table adds the end-of-life date and successor it knows.
   const status = summary.modelLifecycle?.status === 'LEGACY' ? 'LEGACY' : summary.modelLifecycle?.status === 'ACTIVE' ? 'ACTIVE' : undefined;
-  const lifecycle: ModelInfo['lifecycle'] = status === 'LEGACY' ? { ...builtin?.lifecycle, status } : status ? { status } : builtin?.lifecycle;
+  const endOfLife = dateOf(summary.modelLifecycle?.endOfLifeTime) ?? builtin?.lifecycle?.endOfLife;
+  const lifecycle: ModelInfo['lifecycle'] = status === 'LEGACY' ? { ...builtin?.lifecycle, status, ...(endOfLife ? { endOfLife } : {}) } : status ? { status } : builtin?.lifecycle;
   if (builtin) return { ...builtin, source: 'bedrock', onDemand, streaming: summary.responseStreamingSupported ?? builtin.streaming, modalities, ...(lifecycle ? { lifecycle } : {}) };
   return {
     modalities,

@@ -282,3 +282,15 @@ export class PriceListCache {
     }
   }
 }
+
+/**
+ * What the catalog adds to the built-in table: the listed models, and the built-in ones the
+ * listing lacks, each with the Price List's prices where it has them.
+ */
+export function withPriceList(listed: readonly ModelInfo[], builtins: readonly ModelInfo[], snapshot: PriceListSnapshot | undefined): ModelInfo[] {
+  if (!snapshot) return [...listed];
+  const listedIds = new Set(listed.map((m) => m.id));
+  const all = [...builtins.filter((m) => !listedIds.has(m.id)), ...listed];
+  const priced = new Map(applyPriceList(all, snapshot).map((m) => [m.id, m]));
+  return [...listed.map((m) => priced.get(m.id) ?? m), ...builtins.filter((m) => !listedIds.has(m.id) && priced.has(m.id)).map((m) => priced.get(m.id) as ModelInfo)];
+}

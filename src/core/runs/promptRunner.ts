@@ -19,7 +19,7 @@ import { runModel, RunMetrics } from './runModel';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
 import type { CheckOutcome } from '../datasets/checkSpecs';
 
-export const DEFAULT_MODEL = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
+export const DEFAULT_MODEL = 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 /** What one model call came to, as the panel, the CLI and the tests see it. */
 export interface RunOutcome {

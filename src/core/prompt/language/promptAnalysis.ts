@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../../catalog/builtinModels';
+import type { ModelInfo, ModelPrices } from '../../catalog/builtinModels';
 import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
 import { readDeclaredInputs, type DeclaredInputs } from './declaredInputs';
@@ -8,6 +8,8 @@ import { FrontmatterNodes, frontmatterBounds, type FrontmatterBounds } from './f
 export interface ModelLookup {
   find(id: string): ModelInfo | undefined;
   all(): ModelInfo[];
+  /** Prices with their source (settings, AWS Price List, built-in table), where the lookup knows them. */
+  pricesOf?(id: string): ModelPrices | undefined;
 }
 
 /** The `.prompt` files next to the prompt, which `{{> name}}` may include. */
