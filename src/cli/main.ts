@@ -16,6 +16,7 @@ import { printScoreboard } from './scoreboardCommand';
 import { CliError, runEvalCommand, runExportFineTuneCommand } from './evalCommands';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
+import { runModelsCommand } from './modelsCommand';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -30,6 +31,7 @@ Usage:
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
   prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
 
 Options:
@@ -78,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       'min-stars': { type: 'string' },
       out: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      refresh: { type: 'boolean', default: false },
       embedder: { type: 'string' },
       k: { type: 'string' },
       mode: { type: 'string' },
@@ -91,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (command === 'models') {
+    return runModelsCommand({ refresh: values.refresh, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], json: values.json });
   }
   if (command === 'scoreboard') {
     return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });

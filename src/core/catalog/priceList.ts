@@ -96,7 +96,9 @@ const MODEL_ID_IN_USAGE = /([a-z][a-z0-9]*\.[a-z0-9][a-z0-9.:-]*?)-(?:text-)?(?:
 export function parsePriceListItem(item: unknown): PricedProduct | 'unreadable' | undefined {
   let raw: RawProduct;
   try {
-    raw = (typeof item === 'string' ? JSON.parse(item) : item) as RawProduct;
+    // The SDK hands each entry over as a string or a string-like LazyJsonString; tests may pass objects.
+    const text = typeof item === 'string' ? item : item && typeof item === 'object' && !('product' in item) ? String(item) : undefined;
+    raw = (text !== undefined ? JSON.parse(text) : item) as RawProduct;
   } catch {
     return 'unreadable';
   }

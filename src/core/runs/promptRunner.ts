@@ -137,7 +137,7 @@ export class PromptRunner {
       model,
       output: result.output,
       stopReason: result.stopReason,
-      metrics: result.metrics,
+      metrics: withPriceSource(result.metrics, this.deps.catalog, model),
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
@@ -209,3 +209,9 @@ function unknownProvider(providerId: string, known: string[], onEvent?: (e: Stre
 }
 
 export { PromptError };
+
+/** The metrics with the source of the prices their cost was computed with (none when there is no cost). */
+function withPriceSource(metrics: RunMetrics, catalog: ModelCatalog, model: string): RunMetrics {
+  const prices = metrics.costUsd === null ? undefined : catalog.pricesOf(model);
+  return prices ? { ...metrics, priceSource: { source: prices.source, asOf: prices.asOf } } : metrics;
+}

@@ -1,3 +1,4 @@
+import type { PriceSource } from '../catalog/builtinModels';
 import type { ModelError, ModelProvider, ModelRequest, StreamEvent } from '../providers/types';
 
 export interface RunMetrics {
@@ -6,6 +7,8 @@ export interface RunMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Where the prices behind `costUsd` came from, kept so a later price change never rewrites the record. */
+  priceSource?: { source: PriceSource; asOf: string | null };
 }
 
 export interface ModelRunResult {
