@@ -89,6 +89,7 @@ describe('CLI prompt-workbench (dist/cli.js) against the local Bedrock server', 
     assert.equal(records.length, 1);
     assert.equal(records[0].id, run.runId);
     assert.equal(records[0].prompt.name, 'email-summary');
+    assert.deepEqual(records[0].metrics.priceSource, { source: 'builtin', asOf: '2026-12-04' }, 'the record keeps the source of the prices its cost used');
     const raw = fs.readFileSync(path.join(dir, '.prompt-workbench', 'runs', `${month}.jsonl`), 'utf8');
     assert.ok(!raw.includes('AKIDEXAMPLE') && !raw.includes('wJalrXUtnFEMI'), 'no credentials in run records');
     assert.ok(!('inputs' in records[0]) && records[0].inputsHash.startsWith('sha256:'), 'inputs are stored as a hash by default');

@@ -137,7 +137,7 @@ export class PromptRunner {
       model,
       output: result.output,
       stopReason: result.stopReason,
-      metrics: withPriceSource(result.metrics, this.deps.catalog, model),
+      metrics: result.metrics,
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
@@ -166,7 +166,8 @@ export class PromptRunner {
         ...(this.deps.storeInputs ? { inputs } : {}),
         output: result.output,
         stopReason: result.stopReason,
-        metrics: result.metrics,
+        // The record keeps where its cost's prices came from; a later price never rewrites it.
+        metrics: withPriceSource(result.metrics, this.deps.catalog, model),
         error: result.error,
         partial: result.partial,
         ...(guardrail ? { guardrail } : {}),
