@@ -13,6 +13,8 @@ const VENDOR = {
   '@aws-sdk/client-bedrock-runtime': 'vendor/bedrock-runtime.js',
   // The control plane (model listing), used only when the model picker refreshes its list.
   '@aws-sdk/client-bedrock': 'vendor/bedrock-control.js',
+  // The AWS Price List (live Bedrock prices), read when the model list is refreshed, at most daily.
+  '@aws-sdk/client-pricing': 'vendor/pricing.js',
   // .eml parsing (Summarize Email), loaded when the first MIME message is read.
   mailparser: 'vendor/mailparser.js',
 };

@@ -13,6 +13,7 @@ import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchComma
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 import { quietSdkNodeVersionNotice } from './sdkNotice';
 import { formatUsd } from '../core/format/units';
+import { runModelsCommand } from './modelsCommand';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -27,6 +28,7 @@ Usage:
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
   prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
 
 Options:
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       'min-stars': { type: 'string' },
       out: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      refresh: { type: 'boolean', default: false },
       embedder: { type: 'string' },
       k: { type: 'string' },
       mode: { type: 'string' },
@@ -83,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (command === 'models') {
+    return runModelsCommand({ refresh: values.refresh, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], json: values.json });
   }
   if (command === 'scoreboard') {
     return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { listBedrockModels, type BedrockCatalogOptions } from '../core/catalog/bedrockCatalog';
 import { BUILTIN_MODELS } from '../core/catalog/builtinModels';
 import { ModelDiscovery, type Discovered, type ModelSource } from '../core/catalog/modelDiscovery';
+import { fetchPriceList, PriceListCache, withPriceList, type PriceListResult } from '../core/catalog/priceList';
 import { parseModelId } from '../core/providers/modelId';
 import { OpenAiCompatibleProvider } from '../core/providers/openaiCompatible';
 import { endpointModelInfo, isLocalEndpoint } from '../core/providers/openaiEndpoints';
@@ -53,15 +54,29 @@ async function activePromptOverrides(): Promise<PromptOverrides | undefined> {
 /** Built-in metadata (context window, prices) for a model id, if the catalog knows it. */
 export const knownBuiltinModel = (id: string) => BUILTIN_MODELS.find((m) => m.id === id);
 
+/** The Bedrock Region prices are read for: the setting, else the SDK's environment, else us-east-1. */
+export function priceRegion(settings: WorkbenchSettings): string {
+  return settings.bedrock.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
+/** What a refresh found: the listings, and the Price List's outcome. */
+export interface DiscoveredWithPrices extends Discovered {
+  prices: PriceListResult;
+}
+
 export class ModelPicker implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly discovery: ModelDiscovery;
+  private readonly priceList: PriceListCache;
+  /** The Price List's problem is said once per window; after that the picker just uses the built-in table. */
+  private priceNoteShown = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: WorkbenchServices, private readonly context: vscode.ExtensionContext) {
     this.discovery = new ModelDiscovery(context.globalState);
-    // What earlier windows listed is known at once, without asking anyone.
-    services.setDiscoveredModels(this.discovery.cached(this.sources()));
+    this.priceList = new PriceListCache(context.globalState, (region, signal) => fetchPriceList(this.priceListOptions(region), signal));
+    // What earlier windows listed and priced is known at once, without asking anyone.
+    services.setDiscoveredModels(withPriceList(this.discovery.cached(this.sources()), BUILTIN_MODELS, this.priceList.cached(priceRegion(services.currentSettings))));
     this.item = vscode.window.createStatusBarItem('promptWorkbench.model', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Prompt Workbench Model');
     this.item.command = COMMAND.pickModel;
@@ -106,6 +121,13 @@ export class ModelPicker implements vscode.Disposable {
     return { region, profile, endpoint, apiKey, maxAttempts };
   }
 
+  /** How to reach the AWS Price List: the SDK's endpoint (or AWS_ENDPOINT_URL_PRICING), or the local server that also answers Bedrock. */
+  private priceListOptions(region: string): Parameters<typeof fetchPriceList>[0] {
+    const { profile, maxAttempts } = this.services.currentSettings.bedrock;
+    const control = bedrockControlEndpoint(this.services.currentSettings);
+    return { region, profile, maxAttempts, ...(control && isLocalEndpoint(control) ? { endpoint: control } : {}) };
+  }
+
   /** Every place models are listed from: Bedrock's control plane and each OpenAI-compatible endpoint. */
   sources(): ModelSource[] {
     const settings = this.services.currentSettings;
@@ -132,12 +154,21 @@ export class ModelPicker implements vscode.Disposable {
   }
 
   /** Lists the models again (or takes fresh cached listings) and puts them in the catalog. */
-  async discover(refresh = false): Promise<Discovered> {
-    const found = await this.discovery.discover(this.sources(), { refresh });
-    this.services.setDiscoveredModels(found.models);
+  async discover(refresh = false): Promise<DiscoveredWithPrices> {
+    const [found, prices] = await Promise.all([this.discovery.discover(this.sources(), { refresh }), this.priceList.get(priceRegion(this.services.currentSettings), { refresh })]);
+    this.services.setDiscoveredModels(withPriceList(found.models, BUILTIN_MODELS, prices.snapshot));
     for (const listing of found.listings) if (listing.problem) this.services.log.warn(`Model list of ${listing.label}: ${listing.problem}`);
+    if (prices.problem) this.services.log.warn(`AWS Price List: ${prices.problem}`);
+    else if (prices.snapshot?.unreadable) this.services.log.info(`AWS Price List: ${prices.snapshot.unreadable} products could not be read and were skipped.`);
     this.update();
-    return found;
+    return { ...found, prices };
+  }
+
+  /** The one-time note that prices come from the built-in table because the Price List could not be read. */
+  private priceNote(prices: PriceListResult): ModelPickItem[] {
+    if (!prices.problem || this.priceNoteShown) return [];
+    this.priceNoteShown = true;
+    return [{ label: `$(info) ${vscode.l10n.t('Prices: built-in table')}`, detail: prices.problem, action: 'problem', problem: prices.problem, alwaysShow: true }];
   }
 
   /** Opens the picker; `model` (a command argument) sets the active model without asking. */
@@ -173,7 +204,7 @@ export class ModelPicker implements vscode.Disposable {
       quickPick.busy = true;
       void this.discover(force).then(
         (found) => {
-          problems = problemItems(found.listings);
+          problems = [...problemItems(found.listings), ...this.priceNote(found.prices)];
           build();
           if (!closed) quickPick.busy = false;
         },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelInfo } from '../core/catalog/builtinModels';
-import type { ModelCatalog } from '../core/catalog/modelCatalog';
+import { priceSourceText, type ModelCatalog } from '../core/catalog/modelCatalog';
 import type { ListingStatus } from '../core/catalog/modelDiscovery';
 import { parseModelId } from '../core/providers/modelId';
 import { formatTokensShort, formatUsd } from '../core/format/units';
@@ -22,19 +22,29 @@ export function groupOf(model: ModelInfo): string {
   return vscode.l10n.t('{0} · OpenAI-compatible', provider);
 }
 
-/** `$0.80 / $4.00 per M tokens in/out`, `free`, or `price unknown`, with settings' overrides applied. */
+/** `$0.80 / $4.00 per M tokens in/out (AWS Price List, 2026-12-04)`, `free`, or `price unknown`, with settings' overrides applied. */
 export function priceText(catalog: ModelCatalog, id: string): string {
-  const input = catalog.costUsd(id, 1_000_000, 0);
-  const output = catalog.costUsd(id, 0, 1_000_000);
-  if (input === null || output === null) return vscode.l10n.t('price unknown');
-  if (input === 0 && output === 0) return vscode.l10n.t('free');
+  const prices = catalog.pricesOf(id);
+  if (!prices) return vscode.l10n.t('price unknown');
+  if (prices.inputPerMTokens === 0 && prices.outputPerMTokens === 0) return vscode.l10n.t('free');
   // Prices per million are short decimals: $0.80, $0.06, $0.035.
-  return vscode.l10n.t('{0} / {1} per M tokens in/out', formatUsd(input), formatUsd(output));
+  return vscode.l10n.t('{0} / {1} per M tokens in/out ({2})', formatUsd(prices.inputPerMTokens), formatUsd(prices.outputPerMTokens), priceSourceText(prices));
+}
+
+/** `Legacy · end of life 2026-06-19 · move to Claude Haiku 4.5`, or nothing for an active model. */
+export function lifecycleText(catalog: ModelCatalog, model: ModelInfo): string | undefined {
+  const lifecycle = model.lifecycle;
+  if (lifecycle?.status !== 'LEGACY') return undefined;
+  const parts = [vscode.l10n.t('Legacy')];
+  if (lifecycle.endOfLife) parts.push(vscode.l10n.t('end of life {0}', lifecycle.endOfLife));
+  if (lifecycle.successor) parts.push(vscode.l10n.t('move to {0}', catalog.find(lifecycle.successor)?.name ?? lifecycle.successor));
+  return parts.join(' · ');
 }
 
 /** The line under a model's name: context window, price, and what is special about it. */
 export function detailOf(catalog: ModelCatalog, model: ModelInfo): string {
-  const parts = [model.contextWindow > 0 ? vscode.l10n.t('{0} context', formatTokensShort(model.contextWindow)) : vscode.l10n.t('context unknown'), priceText(catalog, model.id)];
+  const legacy = lifecycleText(catalog, model);
+  const parts = [...(legacy ? [`$(warning) ${legacy}`] : []), model.contextWindow > 0 ? vscode.l10n.t('{0} context', formatTokensShort(model.contextWindow)) : vscode.l10n.t('context unknown'), priceText(catalog, model.id)];
   if (model.images) parts.push(vscode.l10n.t('images'));
   if (!model.streaming) parts.push(vscode.l10n.t('answers whole (no streaming)'));
   if (model.onDemand === false) parts.push(vscode.l10n.t('only through an inference profile'));

@@ -113,7 +113,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettin
       endpointUrl: nonEmpty(c.get<string>(SETTING.bedrockEndpointUrl)),
       maxAttempts: c.get<number>(SETTING.bedrockMaxAttempts) ?? 3,
     },
-    defaultModel: nonEmpty(c.get<string>(SETTING.defaultModel)) ?? 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0',
+    defaultModel: nonEmpty(c.get<string>(SETTING.defaultModel)) ?? 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0',
     storeInputs: c.get<boolean>(SETTING.storeInputs) ?? false,
     prices: c.get<Record<string, PriceOverride>>(SETTING.prices) ?? {},
     guardrail: readGuardrailRef(c.get<unknown>(SETTING.bedrockGuardrail)),

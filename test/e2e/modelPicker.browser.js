@@ -53,12 +53,12 @@ const TESTS = [
       await wb.openFile(page, 'prompts/email-summary.prompt');
       const item = page.locator(STATUS_ITEM);
       await item.waitFor({ state: 'visible', timeout: 30000 });
-      assert((await text(item)).includes('Claude 3.5 Haiku'), `the status bar shows the active model: "${await text(item)}"`);
+      assert((await text(item)).includes('Claude Haiku 4.5'), `the status bar shows the active model: "${await text(item)}"`);
 
       await item.click();
       await page.locator(QUICK).waitFor({ state: 'visible', timeout: 10000 });
       const title = await quickTitle(page);
-      assert(/email-summary\.prompt names its own model \(bedrock\/anthropic\.claude-3-5-haiku/.test(title), `the picker says the prompt's own model wins: "${title}"`);
+      assert(/email-summary\.prompt names its own model \(bedrock\/global\.anthropic\.claude-haiku-4-5/.test(title), `the picker says the prompt's own model wins: "${title}"`);
       const listed = await waitFor('the models grouped by provider', async () => {
         const shown = await text(page.locator(`${QUICK} .quick-input-list`));
         return shown.includes('Amazon Bedrock') && shown.includes('Claude 3.5 Haiku') ? shown : undefined;
@@ -82,13 +82,13 @@ const TESTS = [
       await page.locator(QUICK_INPUT).fill('');
       await waitFor('3 picked', async () => (await quickTitle(page)).includes('3 of up to 3 picked'));
       const checked = await page.locator(`${ROWS}[aria-checked="true"] .label-name`).allTextContents();
-      assert(checked.map((c) => c.trim()).includes('Claude 3.5 Haiku'), `Claude 3.5 Haiku stays checked: ${JSON.stringify(checked)}`);
+      assert(checked.some((c) => c.includes('Claude Haiku 4.5')), `Claude Haiku 4.5 stays checked: ${JSON.stringify(checked)}`);
       await wb.screenshot(page, 'model-picker');
       await page.keyboard.press('Enter');
       await page.locator(QUICK).waitFor({ state: 'hidden', timeout: 10000 });
 
       const tooltip = await statusTooltip(page, 'Comparison shortlist');
-      for (const name of ['Claude 3.5 Haiku', 'Amazon Nova Lite', 'Llama 3.1 8B Instruct']) {
+      for (const name of ['Claude Haiku 4.5', 'Amazon Nova Lite', 'Llama 3.1 8B Instruct']) {
         assert(tooltip.includes(name), `the tooltip lists ${name} in the shortlist: "${tooltip}"`);
       }
       assert(/This session: \$0 over 0 runs/.test(tooltip), `the tooltip shows the session total: "${tooltip}"`);

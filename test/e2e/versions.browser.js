@@ -71,7 +71,7 @@ const TESTS = [
       const system = await frame.locator('.message[data-role="system"] pre').first().innerText();
       assert(system.includes('busy engineer'), `the system prompt is rendered with the default audience: ${system.slice(0, 200)}`);
       const model = await frame.locator('#model').innerText();
-      assert(/claude-3-5-haiku/.test(model), `#model: ${model}`);
+      assert(/claude-haiku-4-5/.test(model), `#model: ${model}`);
       const config = await frame.locator('#config').innerText();
       assert(/"temperature":0.2/.test(config), `#config: ${config}`);
       const missing = await frame.locator('#missing').innerText();

@@ -182,7 +182,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
   it('without a models argument, compares the prompt’s own model and its workbench.compare list', async () => {
     const result = await compare({ inputs: { email: EMAIL } });
     assert.ok(result);
-    assert.deepStrictEqual(result.runs.map((r) => r.model), ['bedrock/anthropic.claude-3-5-haiku-20241022-v1:0', NOVA, LLAMA]);
+    assert.deepStrictEqual(result.runs.map((r) => r.model), ['bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0', NOVA, LLAMA]);
     assert.ok(result.runs.every((r) => !r.error), JSON.stringify(result.runs.map((r) => r.error)));
   });
 

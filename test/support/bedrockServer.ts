@@ -1,8 +1,9 @@
 /**
  * A local Amazon-Bedrock-compatible server for tests and the offline demo. It speaks the
- * runtime API (Converse, ConverseStream, InvokeModel for embeddings, CountTokens) and the
- * control-plane listings, over HTTP/1.1 and cleartext HTTP/2 on one port, because the
- * runtime SDK's default handler is HTTP/2 and the product must keep that default.
+ * runtime API (Converse, ConverseStream, InvokeModel for embeddings, CountTokens), the
+ * control-plane listings and the AWS Price List's GetProducts, over HTTP/1.1 and cleartext
+ * HTTP/2 on one port, because the runtime SDK's default handler is HTTP/2 and the product
+ * must keep that default.
  * Failures are scripted by the model id (see README.md next to this file), since a test
  * running inside VS Code can choose nothing but model ids.
  */
@@ -12,6 +13,7 @@ import * as net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { composeAnswer, embedText, estimateTokens, readConversation, splitIntoPieces, type ConverseBody } from './bedrockAnswers';
 import { filterFoundationModels, foundationModels, inferenceProfiles, modelAvailability } from './bedrockCatalog';
+import { getProducts } from './bedrockPriceList';
 import { encodeEventFrame, encodeExceptionFrame } from './eventStream';
 import { applyGuardrailAnswer, GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
 
@@ -311,6 +313,13 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     if (record.method === 'POST' && segments.length === 5 && segments[0] === 'guardrail' && segments[2] === 'version' && segments[4] === 'apply') {
       const answer = applyGuardrailAnswer(decodeURIComponent(segments[1]), body);
       return answer.error ? sendError(res, answer.error) : sendJson(res, answer.status, answer.json ?? {});
+    }
+    // The AWS Price List Query API (JSON 1.1 on POST /); an access key id starting NOPRICING lacks pricing:GetProducts.
+    if (record.method === 'POST' && record.headers['x-amz-target'] === 'AWSPriceListService.GetProducts') {
+      if (/Credential=NOPRICING/.test(record.headers.authorization ?? '')) {
+        return sendError(res, { status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform: pricing:GetProducts' });
+      }
+      return sendJson(res, 200, getProducts(body), { 'content-type': 'application/x-amz-json-1.1' });
     }
     if (record.method === 'GET' && url.pathname === '/inference-profiles') {
       return sendJson(res, 200, { inferenceProfileSummaries: inferenceProfiles(regionOf(record.headers)) });

@@ -89,7 +89,9 @@ describe('Bedrock local server', () => {
       assert.ok(ids.includes(id), `${id} is listed`);
     }
     const anthropic = json(await requestHttp1(server.url, 'GET', '/foundation-models?byProvider=anthropic')).modelSummaries as Array<Record<string, unknown>>;
-    assert.equal(anthropic.length, 4);
+    assert.equal(anthropic.length, 6);
+    const legacy = all.filter((model) => (model.modelLifecycle as { status: string }).status === 'LEGACY');
+    assert.deepEqual(legacy.map((model) => [model.modelId, (model.modelLifecycle as { endOfLifeTime?: string }).endOfLifeTime]), [['anthropic.claude-3-5-haiku-20241022-v1:0', '2026-06-19T00:00:00Z']]);
     assert.ok(anthropic.every((model) => model.providerName === 'Anthropic'));
     const embedding = json(await requestHttp1(server.url, 'GET', '/foundation-models?byOutputModality=EMBEDDING')).modelSummaries as Array<Record<string, unknown>>;
     assert.deepEqual(embedding.map((model) => model.modelId).sort(), ['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3', 'cohere.embed-multilingual-v3']);

@@ -64,7 +64,7 @@ describe('CLI prompt-workbench (dist/cli.js) against the local Bedrock server', 
     assert.equal(doc.name, 'email-summary');
     assert.equal(Number.isInteger(doc.version), true);
     assert.match(doc.contentHash, /^[0-9a-f]{8}$/);
-    assert.equal(doc.model, 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0');
+    assert.equal(doc.model, 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0');
     assert.equal(doc.messages[0].role, 'system');
     const user = doc.messages.find((m: { role: string }) => m.role === 'user');
     assert.ok(user.content[0].text.includes('We decided to move the launch to December 8.'));
@@ -76,8 +76,8 @@ describe('CLI prompt-workbench (dist/cli.js) against the local Bedrock server', 
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.runs.length, 1);
     const run = doc.runs[0];
-    assert.equal(run.model, 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0');
-    assert.ok(run.output.includes('anthropic.claude-3-5-haiku-20241022-v1:0'), 'the simulator names the model it answered as');
+    assert.equal(run.model, 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0');
+    assert.ok(run.output.includes('global.anthropic.claude-haiku-4-5-20251001-v1:0'), 'the simulator names the model it answered as');
     assert.ok(run.metrics.ttftMs >= 0 && run.metrics.latencyMs >= run.metrics.ttftMs);
     assert.ok(run.metrics.inputTokens > 0 && run.metrics.outputTokens > 0);
     assert.ok(run.metrics.costUsd > 0);
@@ -89,6 +89,7 @@ describe('CLI prompt-workbench (dist/cli.js) against the local Bedrock server', 
     assert.equal(records.length, 1);
     assert.equal(records[0].id, run.runId);
     assert.equal(records[0].prompt.name, 'email-summary');
+    assert.deepEqual(records[0].metrics.priceSource, { source: 'builtin', asOf: '2026-12-04' }, 'the record keeps the source of the prices its cost used');
     const raw = fs.readFileSync(path.join(dir, '.prompt-workbench', 'runs', `${month}.jsonl`), 'utf8');
     assert.ok(!raw.includes('AKIDEXAMPLE') && !raw.includes('wJalrXUtnFEMI'), 'no credentials in run records');
     assert.ok(!('inputs' in records[0]) && records[0].inputsHash.startsWith('sha256:'), 'inputs are stored as a hash by default');
@@ -97,7 +98,7 @@ describe('CLI prompt-workbench (dist/cli.js) against the local Bedrock server', 
   it('run without --json streams the answer to stdout and metrics to stderr', async () => {
     const r = await cli(['run', EMAIL_PROMPT, '--var', `email=${THREAD}`, '--no-record'], env, dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.stdout.includes('anthropic.claude-3-5-haiku'));
+    assert.ok(r.stdout.includes('anthropic.claude-haiku-4-5'));
     assert.match(r.stderr, /ttft \d+ ms · \d+ ms · \d+ in \/ \d+ out/);
     assert.ok(!fs.existsSync(path.join(dir, '.prompt-workbench')), '--no-record writes nothing');
   });

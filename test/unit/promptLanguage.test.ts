@@ -45,7 +45,7 @@ function prompt(frontmatter: string, template = '{{role "user"}}{{email}}\n'): s
   return `---\n${frontmatter.trim()}\n---\n${template}`;
 }
 
-const HAIKU = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0';
 const SCHEMA = 'input:\n  schema: {email: string}';
 
 describe('prompt language: diagnostics', () => {
@@ -116,12 +116,12 @@ describe('prompt language: diagnostics', () => {
       ['warning', 'bedrock/anthropic.claude-3-5-haiku'],
       ['warning', 'bedrock/amazon.nova-lte-v1:0'],
     ]);
-    assert.match(found[0].message, new RegExp(`Did you mean "${HAIKU.replace(/[.]/g, '\\.')}"`));
+    assert.match(found[0].message, /Did you mean "bedrock\/anthropic\.claude-3-5-haiku-20241022-v1:0"/);
     assert.match(found[1].message, /Did you mean "bedrock\/amazon\.nova-lite-v1:0"/);
   });
 
   it('inference profiles, ARNs, echo and models of providers the catalog cannot list pass; unknown providers warn', () => {
-    const ok = ['bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0', 'arn:aws:bedrock:us-east-1:123456789012:imported-model/abc', 'echo/echo'];
+    const ok = ['bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0', 'arn:aws:bedrock:us-east-1:123456789012:imported-model/abc', 'echo/echo'];
     for (const id of ok) assert.deepStrictEqual(semanticDiagnostics(prompt(`model: ${id}\n${SCHEMA}`), context), [], id);
     assert.deepStrictEqual(semanticDiagnostics(prompt(`model: openai/llama3.1\n${SCHEMA}`), { ...context, providers: ['bedrock', 'echo', 'openai'] }), []);
     const unknown = semanticDiagnostics(prompt(`model: bedrok/amazon.nova-lite-v1:0\n${SCHEMA}`), context);
@@ -211,7 +211,7 @@ describe('prompt language: completion', () => {
   it('model ids after model:, with provider, context window and price in the detail', () => {
     const { text, position } = at(`---\nmodel: ${CURSOR}\n---\nhi\n`);
     const items = promptCompletions(text, position, context);
-    const haiku = items.find((item) => item.label === HAIKU);
+    const haiku = items.find((item) => item.label === 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0');
     assert.ok(haiku);
     assert.strictEqual(haiku.detail, 'Anthropic · 200K context · $0.80 / $4.00 per M tokens');
     assert.ok(!items.some((item) => item.label.includes('embed')), 'no embedding models');
@@ -292,7 +292,9 @@ describe('prompt language: hover', () => {
     const found = hover(`---\nmodel: bedrock/anthropic.cla${CURSOR}ude-3-5-haiku-20241022-v1:0\n---\nhi\n`);
     assert.ok(found);
     for (const part of ['**Claude 3.5 Haiku** · Anthropic', '200,000 tokens', '8,192 tokens', '$0.80 input · $4.00 output']) assert.ok(found.markdown.includes(part), part);
-    assert.deepStrictEqual(found.range, { startLine: 1, startCol: 7, endLine: 1, endCol: 7 + HAIKU.length });
+    assert.deepStrictEqual(found.range, { startLine: 1, startCol: 7, endLine: 1, endCol: 7 + 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0'.length });
+    assert.ok(found.markdown.includes('| Price source | built-in table, as of 2026-12-04 |'), found.markdown);
+    assert.ok(found.markdown.includes('| Lifecycle | **Legacy** · end of life 2026-06-19 · move to `bedrock/anthropic.claude-haiku-4-5-20251001-v1:0` |'), found.markdown);
   });
 
   it('a compared model and an inference profile say what they are; an unknown id says it is unknown', () => {

@@ -161,7 +161,7 @@ describe('email-summary.prompt sample', () => {
       {
         name: 'email-summary',
         version: 1,
-        model: 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0',
+        model: 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0',
         config: { temperature: 0.2, maxOutputTokens: 700, topP: 0.9 },
         // Related workspace documents come in as `context` (issue 7); `language` overrides the thread's own (issue 8).
         schema: { email: 'string', 'audience?': 'string', 'language?': "string, the language to write the summary in; empty means the thread's own language", 'context?(array, workspace documents the thread refers to)': { path: 'string', lines: 'string', text: 'string' } },

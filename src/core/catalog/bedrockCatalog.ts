@@ -35,6 +35,12 @@ function kindOf(summary: FoundationModelSummary): ModelInfo['kind'] | undefined 
   return undefined; // image and video generators: nothing a prompt comparison can use
 }
 
+/** `YYYY-MM-DD` of a timestamp the SDK parsed (a Date) or passed through (a string). */
+function dateOf(value: Date | string | undefined): string | undefined {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : undefined;
+}
+
 /** One foundation model as the catalog describes it: built-in metadata where known, the listing's otherwise. */
 export function foundationModelInfo(summary: FoundationModelSummary, known: (id: string) => ModelInfo | undefined): ModelInfo | undefined {
   const kind = summary.modelId ? kindOf(summary) : undefined;
@@ -42,8 +48,15 @@ export function foundationModelInfo(summary: FoundationModelSummary, known: (id:
   const id = `bedrock/${summary.modelId}`;
   const onDemand = (summary.inferenceTypesSupported ?? []).includes('ON_DEMAND');
   const builtin = known(id);
-  if (builtin) return { ...builtin, source: 'bedrock', onDemand, streaming: summary.responseStreamingSupported ?? builtin.streaming };
+  const modalities = { input: summary.inputModalities ?? [], output: summary.outputModalities ?? [] };
+  // Bedrock's own lifecycle wins; the table adds the end-of-life date and successor it knows.
+  const status = summary.modelLifecycle?.status === 'LEGACY' ? 'LEGACY' : summary.modelLifecycle?.status === 'ACTIVE' ? 'ACTIVE' : undefined;
+  const endOfLife = dateOf(summary.modelLifecycle?.endOfLifeTime) ?? builtin?.lifecycle?.endOfLife;
+  const lifecycle: ModelInfo['lifecycle'] = status === 'LEGACY' ? { ...builtin?.lifecycle, status, ...(endOfLife ? { endOfLife } : {}) } : status ? { status } : builtin?.lifecycle;
+  if (builtin) return { ...builtin, source: 'bedrock', onDemand, streaming: summary.responseStreamingSupported ?? builtin.streaming, modalities, ...(lifecycle ? { lifecycle } : {}) };
   return {
+    modalities,
+    ...(lifecycle ? { lifecycle } : {}),
     id,
     name: summary.modelName ?? summary.modelId,
     vendor: summary.providerName ?? summary.modelId.split('.')[0],
@@ -55,6 +68,13 @@ export function foundationModelInfo(summary: FoundationModelSummary, known: (id:
     source: 'bedrock',
     onDemand,
   };
+}
+
+/** What a profile shares with its foundation model besides size and price: cache prices, capabilities, lifecycle. */
+function inheritedFrom(base: ModelInfo | undefined): Partial<ModelInfo> {
+  if (!base) return {};
+  const keys = ['cacheReadPerMTok', 'cacheWritePerMTok', 'modalities', 'tools', 'documents', 'promptCache', 'lifecycle'] as const;
+  return Object.fromEntries(keys.filter((key) => base[key] !== undefined).map((key) => [key, base[key]]));
 }
 
 /**
@@ -75,6 +95,7 @@ export function inferenceProfileInfo(profile: InferenceProfileSummary, known: (i
     maxOutputTokens: base?.maxOutputTokens ?? 0,
     inputPerMTok: base?.inputPerMTok,
     outputPerMTok: base?.outputPerMTok,
+    ...inheritedFrom(base),
     streaming: base?.streaming ?? true,
     images: base?.images ?? false,
     kind: 'text',

@@ -1,5 +1,6 @@
+import * as l10n from '@vscode/l10n';
 import { parseModelId } from '../providers/modelId';
-import { BUILTIN_MODELS, ModelInfo } from './builtinModels';
+import { BUILTIN_MODELS, BUILTIN_PRICES_AS_OF, ModelInfo, type ModelPrices, type PriceSource } from './builtinModels';
 
 /** Cross-region inference profiles prefix a model id with a geography (`us.`, `eu.`, `apac.`, `global.`). */
 const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
@@ -32,15 +33,56 @@ export class ModelCatalog {
     return [...this.byId.values()];
   }
 
+  /**
+   * A model's prices and where they come from, in this order: the user's settings
+   * (`promptWorkbench.prices`), the AWS Price List, the built-in table. Undefined when none
+   * prices it.
+   */
+  pricesOf(rawId: string): ModelPrices | undefined {
+    const { qualified, modelId } = parseModelId(rawId);
+    const override = this.prices[qualified] ?? this.prices[modelId];
+    const base = this.listedPrices(rawId);
+    const input = typeof override?.inputPerMTok === 'number' && Number.isFinite(override.inputPerMTok) ? override.inputPerMTok : undefined;
+    const output = typeof override?.outputPerMTok === 'number' && Number.isFinite(override.outputPerMTok) ? override.outputPerMTok : undefined;
+    if (input === undefined && output === undefined) return base;
+    // A setting that gives one of the two prices takes the other from the list or the table.
+    const inputPerMTokens = input ?? base?.inputPerMTokens;
+    const outputPerMTokens = output ?? base?.outputPerMTokens;
+    if (inputPerMTokens === undefined || outputPerMTokens === undefined) return undefined;
+    return { inputPerMTokens, outputPerMTokens, currency: 'USD', source: 'settings', asOf: null };
+  }
+
+  /** The AWS Price List's prices, else the built-in table's. */
+  private listedPrices(rawId: string): ModelPrices | undefined {
+    const info = this.find(rawId);
+    if (info?.prices) return info.prices;
+    const output = info?.outputPerMTok ?? (info?.kind === 'embedding' ? 0 : undefined);
+    if (info?.inputPerMTok === undefined || output === undefined) return undefined;
+    return {
+      inputPerMTokens: info.inputPerMTok,
+      outputPerMTokens: output,
+      // Batch inference is half the on-demand price for the models the table lists.
+      ...(info.kind === 'text' && info.inputPerMTok > 0 ? { batchInputPerMTokens: info.inputPerMTok / 2, batchOutputPerMTokens: output / 2 } : {}),
+      ...(info.cacheReadPerMTok !== undefined ? { cacheReadPerMTokens: info.cacheReadPerMTok } : {}),
+      ...(info.cacheWritePerMTok !== undefined ? { cacheWritePerMTokens: info.cacheWritePerMTok } : {}),
+      currency: 'USD',
+      source: 'builtin',
+      asOf: BUILTIN_PRICES_AS_OF,
+    };
+  }
+
   /** USD for one call, or null when the model has no known price. */
   costUsd(rawId: string, inputTokens: number | null, outputTokens: number | null): number | null {
     if (inputTokens == null || outputTokens == null) return null;
-    const { qualified } = parseModelId(rawId);
-    const override = this.prices[qualified] ?? this.prices[parseModelId(rawId).modelId];
-    const info = this.find(rawId);
-    const inPrice = override?.inputPerMTok ?? info?.inputPerMTok;
-    const outPrice = override?.outputPerMTok ?? info?.outputPerMTok ?? (info?.kind === 'embedding' ? 0 : undefined);
-    if (inPrice == null || outPrice == null) return null;
-    return (inputTokens * inPrice + outputTokens * outPrice) / 1_000_000;
+    const prices = this.pricesOf(rawId);
+    if (!prices) return null;
+    return (inputTokens * prices.inputPerMTokens + outputTokens * prices.outputPerMTokens) / 1_000_000;
   }
+}
+
+/** Where a price comes from, for a person: "AWS Price List, 2026-12-04", "built-in table, as of 2026-12-04", "settings". */
+export function priceSourceText(prices: { source: PriceSource; asOf: string | null }): string {
+  if (prices.source === 'aws-price-list') return l10n.t('AWS Price List, {0}', prices.asOf ?? '');
+  if (prices.source === 'builtin') return l10n.t('built-in table, as of {0}', prices.asOf ?? BUILTIN_PRICES_AS_OF);
+  return l10n.t('your settings (promptWorkbench.prices)');
 }

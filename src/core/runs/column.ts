@@ -3,6 +3,7 @@
  * state and this one mapping from a run's outcome. Node-free, so the webviews import the
  * types (through src/shared) as the host does.
  */
+import type { PriceSource } from '../catalog/builtinModels';
 import type { GuardrailOutcome, GuardrailRef } from '../providers/types';
 
 /** What one model call measured: the one metrics type of runs, records, panels and the CLI. */
@@ -13,6 +14,8 @@ export interface RunMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Where the prices behind `costUsd` came from, kept so a later price change never rewrites the record. */
+  priceSource?: { source: PriceSource; asOf: string | null } | null;
 }
 
 /** Metrics as a column shows them: the latency too is unknown until the call ends. */

@@ -22,7 +22,7 @@ import { estimateComparisonCost, estimateCost, type CostEstimate } from './costE
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
 import type { CheckOutcome } from '../datasets/checkSpecs';
 
-export const DEFAULT_MODEL = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
+export const DEFAULT_MODEL = 'bedrock/global.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 /** What one model call came to, as the panel, the CLI and the tests see it. */
 export interface RunOutcome {
@@ -229,7 +229,8 @@ export class PromptRunner {
         ...(this.deps.storeInputs ? { inputs: prepared.inputs } : {}),
         output: result.output,
         stopReason: result.stopReason,
-        metrics: result.metrics,
+        // The record keeps where its cost's prices came from; a later price never rewrites it.
+        metrics: withPriceSource(result.metrics, this.deps.catalog, model),
         error: result.error,
         partial: result.partial,
         ...(guardrail ? { guardrail } : {}),
@@ -271,3 +272,9 @@ function unknownProvider(providerId: string, known: string[], onEvent?: (e: Stre
 }
 
 export { PromptError };
+
+/** The metrics with the source of the prices their cost was computed with (none when there is no cost). */
+function withPriceSource(metrics: RunMetrics, catalog: ModelCatalog, model: string): RunMetrics {
+  const prices = metrics.costUsd === null ? undefined : catalog.pricesOf(model);
+  return prices ? { ...metrics, priceSource: { source: prices.source, asOf: prices.asOf } } : metrics;
+}

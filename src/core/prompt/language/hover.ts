@@ -1,6 +1,7 @@
 import { parseModelId } from '../../providers/modelId';
 import type { DiagnosticRange } from '../promptDiagnostics';
 import type { DeclaredInput } from './declaredInputs';
+import { priceSourceText } from '../../catalog/modelCatalog';
 import { analyzePrompt, guarded, partialCandidates, resolvePartial, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import { CONFIG_KEYS, findEntry, FRONTMATTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, TEMPLATE_HELPERS, WORKBENCH_KEYS } from './promptVocabulary';
 import { tagAround, wordAt } from './templateCursor';
@@ -94,18 +95,24 @@ export function describeModel(rawId: string, context: LanguageContext): string {
     return `\`${qualified}\`\n\nNot in the model catalog: its context window and price are unknown. Custom and imported models work when the provider knows the id.`;
   }
   const profile = info.id !== qualified ? `\n\nCross-region inference profile \`${modelId}\` of \`${info.id}\`.` : '';
-  const prices =
-    info.inputPerMTok !== undefined
-      ? `${formatUsd(info.inputPerMTok)} input${info.outputPerMTok !== undefined ? ` · ${formatUsd(info.outputPerMTok)} output` : ''}`
-      : 'unknown';
+  const listed = context.catalog.pricesOf?.(rawId);
+  const prices = listed
+    ? `${formatUsd(listed.inputPerMTokens)} input${info.kind === 'text' ? ` · ${formatUsd(listed.outputPerMTokens)} output` : ''}${listed.cacheReadPerMTokens !== undefined ? ` · ${formatUsd(listed.cacheReadPerMTokens)} cache read` : ''}${listed.batchInputPerMTokens !== undefined ? ` · ${formatUsd(listed.batchInputPerMTokens)} / ${formatUsd(listed.batchOutputPerMTokens ?? 0)} batch` : ''}`
+    : 'unknown';
+  const known = (n: number): string => (n > 0 ? `${n.toLocaleString('en-US')} tokens` : 'unknown');
+  const lifecycle = info.lifecycle;
   const rows = [
-    ['Context window', `${info.contextWindow.toLocaleString('en-US')} tokens`],
-    ...(info.kind === 'text' ? [['Longest answer', `${info.maxOutputTokens.toLocaleString('en-US')} tokens`]] : [['Kind', 'embedding model (cannot answer prompts)']]),
+    ['Context window', known(info.contextWindow)],
+    ...(info.kind === 'text' ? [['Longest answer', known(info.maxOutputTokens)]] : [['Kind', 'embedding model (cannot answer prompts)']]),
     ['Price per million tokens', prices],
+    ...(listed ? [['Price source', priceSourceText(listed)]] : []),
     ['Streaming · images', `${info.streaming ? 'yes' : 'no'} · ${info.images ? 'yes' : 'no'}`],
+    ...(lifecycle?.status === 'LEGACY'
+      ? [['Lifecycle', `**Legacy**${lifecycle.endOfLife ? ` · end of life ${lifecycle.endOfLife}` : ''}${lifecycle.successor ? ` · move to \`${lifecycle.successor}\`` : ''}`]]
+      : []),
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${value} |`)].join('\n');
-  return `**${info.name}** · ${info.vendor}\n\n\`${info.id}\`${profile}\n\n${table}\n\nPrices are on-demand us-east-1 list prices; override them in the \`promptWorkbench.prices\` setting.`;
+  return `**${info.name}** · ${info.vendor}\n\n\`${info.id}\`${profile}\n\n${table}\n\nPrices are on-demand list prices, from the AWS Price List when it can be read; override them in the \`promptWorkbench.prices\` setting.`;
 }
 
 function isInsideString(leading: string): boolean {

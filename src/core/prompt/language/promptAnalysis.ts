@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { ModelInfo } from '../../catalog/builtinModels';
+import type { ModelInfo, ModelPrices } from '../../catalog/builtinModels';
 import { parsePromptSource, type ParsedPrompt } from '../parsePrompt';
 import { LineIndex, type PromptDiagnostic } from '../promptDiagnostics';
 import { readDeclaredInputs, type DeclaredInputs } from './declaredInputs';
@@ -10,6 +10,8 @@ import { formatTokensShort, formatUsd } from '../../format/units';
 export interface ModelLookup {
   find(id: string): ModelInfo | undefined;
   all(): ModelInfo[];
+  /** Prices with their source (settings, AWS Price List, built-in table), where the lookup knows them. */
+  pricesOf?(id: string): ModelPrices | undefined;
 }
 
 /** The `.prompt` files next to the prompt, which `{{> name}}` may include. */

@@ -27,7 +27,7 @@ export function semanticDiagnostics(text: string, context: LanguageContext): Pro
   const tooLarge = tooLargeToCheck(text);
   if (tooLarge) return [tooLarge];
   // Each group on its own, so that a bug in one check leaves the others' findings standing.
-  const checks = [keyChecks, modelChecks, configChecks, variableChecks, partialChecks, ragChecks];
+  const checks = [keyChecks, modelChecks, lifecycleChecks, configChecks, variableChecks, partialChecks, ragChecks];
   return checks.flatMap((check) => guarded(`diagnostics (${check.name})`, [], () => check(analyzePrompt(text), context)));
 }
 
@@ -125,6 +125,32 @@ function checkModelId(raw: string, range: DiagnosticRange, context: LanguageCont
       range,
     ),
   ];
+}
+
+/**
+ * A model Amazon Bedrock has marked Legacy (in its listing or the built-in table): a warning
+ * on the id with its end of life and the model to move to, where known.
+ */
+function lifecycleChecks({ nodes }: PromptAnalysis, context: LanguageContext): PromptDiagnostic[] {
+  if (!nodes) return [];
+  const model = nodes.entries().find((entry) => entry.key === 'model');
+  const ids = [...(model && typeof model.value === 'string' ? [{ value: model.value, range: model.valueRange }] : []), ...nodes.items(['workbench.compare'])];
+  const today = new Date().toISOString().slice(0, 10);
+  const found: PromptDiagnostic[] = [];
+  for (const { value, range } of ids) {
+    if (typeof value !== 'string' || !value.trim()) continue;
+    const info = context.catalog.find(value);
+    const lifecycle = info?.lifecycle;
+    if (!info || lifecycle?.status !== 'LEGACY') continue;
+    const end = lifecycle.endOfLife
+      ? lifecycle.endOfLife <= today
+        ? ` It reached its end of life on ${lifecycle.endOfLife}: calls may fail.`
+        : ` Its end of life is ${lifecycle.endOfLife}.`
+      : '';
+    const successor = lifecycle.successor ? ` Move to ${context.catalog.find(lifecycle.successor)?.name ?? lifecycle.successor} ("${lifecycle.successor}").` : '';
+    found.push(diagnostic('warning', 'model-legacy', `Frontmatter: Amazon Bedrock lists ${info.name} as Legacy.${end}${successor}`, range));
+  }
+  return found;
 }
 
 function configChecks(analysis: PromptAnalysis, context: LanguageContext): PromptDiagnostic[] {
