@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../core/workspace/guardedFs';
 import { listBedrockModels } from '../core/catalog/bedrockCatalog';
 import { BUILTIN_MODELS, type ModelInfo } from '../core/catalog/builtinModels';
 import { ModelCatalog, priceSourceText } from '../core/catalog/modelCatalog';
@@ -45,9 +46,8 @@ export function fileCatalogStore(file: string): CatalogStore {
       if (value === undefined) delete data[key];
       else data[key] = value;
       try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(`${file}.tmp`, JSON.stringify(data));
-        fs.renameSync(`${file}.tmp`, file);
+        // The user's own cache folder: written atomically, never through a link (the guarded layer).
+        await writeFileAtomic(file, JSON.stringify(data), path.dirname(file));
       } catch {
         // Without a writable cache the next run reads again.
       }

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { appendJsonLine, readJsonl } from '../workspace/jsonl';
 import { newId } from '../workspace/ids';
 import { RATING_SCHEMA, RatingRecord, validateRatingRecord } from './ratingRecord';
@@ -53,27 +52,9 @@ export function buildRating(rating: NewRating, now: Date = new Date()): RatingRe
  */
 export async function appendRating(file: string, rating: NewRating): Promise<RatingRecord> {
   const record = buildRating(rating);
-  if (await endsMidLine(file)) await fs.promises.appendFile(file, '\n');
+  // appendJsonLine (the guarded layer) ends a torn last line first.
   await appendJsonLine(file, record);
   return record;
-}
-
-async function endsMidLine(file: string): Promise<boolean> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return false;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function readRatings(file: string): Promise<RatingsContent> {
