@@ -43,7 +43,7 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
     promptUri = vscode.Uri.joinPath(folder.uri, 'prompts', 'dataset-demo.prompt');
     assert.ok(fs.existsSync(promptUri.fsPath), `${promptUri.fsPath} exists`);
     server = await startBedrockServer({ tokenDelayMs: 0, firstTokenDelayMs: 5 });
-    restoreSettings = await useSimulatorSettings(folder, server.url, [['runs.storeInputs', true]]);
+    restoreSettings = await useSimulatorSettings(folder, server.url, [['runs.storeInputs', true], ['datasets.judgeModel', 'bedrock/anthropic.sim-judge-v1:0']]);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 

@@ -77,7 +77,7 @@ describe('Summarize Email against the local Bedrock simulator', function () {
     assert.equal(state.messages, 2);
     assert.ok(state.masked);
     assert.ok(state.redactions.distinct >= 5, JSON.stringify(state.redactions));
-    assert.ok(state.redactions.byKind.email && state.redactions.byKind.iban && state.redactions.byKind.phone && state.redactions.byKind.name, JSON.stringify(state.redactions));
+    assert.ok(state.redactions.byKind.email && state.redactions.byKind.IBAN && state.redactions.byKind.phone && state.redactions.byKind.name, JSON.stringify(state.redactions));
     assert.ok(state.tokens && state.tokens.original > 0 && state.tokens.saved === Math.max(0, state.tokens.original - state.tokens.cleaned), JSON.stringify(state.tokens));
     assert.equal(state.promptName, 'email-summary');
     assert.match(state.output, /ann\.lee@example\.org/, 'the address is restored for display');

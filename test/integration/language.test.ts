@@ -8,7 +8,7 @@ import { poll } from './poll';
 import { COMMAND } from '../../src/host/commandIds';
 
 const LANGUAGE_ID = 'dotprompt';
-const HAIKU = 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0';
+const HAIKU = 'bedrock/anthropic.claude-haiku-4-5-20251001-v1:0';
 const MAIN = [
   '---',
   'name: language-test',

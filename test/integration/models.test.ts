@@ -147,8 +147,10 @@ describe('Models: providers, catalog and picker commands', function () {
     const before = bedrock.requests.length;
     const result = await vscode.commands.executeCommand<{ models: string[]; listings: { label: string; count: number; problem?: string }[] }>(COMMAND.refreshModels);
     assert.ok(result, 'refreshModels resolved with its result');
-    const listed = bedrock.requests.slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`);
-    assert.deepStrictEqual(listed, ['GET /foundation-models', 'GET /inference-profiles']);
+    const requests = bedrock.requests.slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+    // The Price List (GetProducts, the JSON protocol's POST /) is read with the listings.
+    assert.ok(requests.includes('POST /'), `the Price List was read: ${requests.join(', ')}`);
+    assert.deepStrictEqual(requests.filter((r) => r.startsWith('GET ')), ['GET /foundation-models', 'GET /inference-profiles']);
     for (const id of [HAIKU, US_HAIKU, 'bedrock/eu.anthropic.claude-sonnet-4-20250514-v1:0', `${ENDPOINT}/llama3.2:latest`]) {
       assert.ok(result.models.includes(id), `${id} is listed (got ${result.models.length} models)`);
     }

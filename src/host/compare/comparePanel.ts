@@ -36,7 +36,6 @@ export class ComparePanel implements vscode.Disposable {
 
   /** `viewOf`: what rewrites this panel's traffic with its webview (the ratings session), given the panel. */
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView) {
-    this.view = viewOf?.(this);
     panel.title = titleOf(state);
     this.shell = new PanelShell(panel, extensionUri, { script: 'compare.js', styles: ['compare.css', 'ratings.css', 'sources.css'], body: body() }, {
       sync: () => this.postSnapshot(),
@@ -50,6 +49,8 @@ export class ComparePanel implements vscode.Disposable {
       },
     });
     this.shell.track(this.messages, { dispose: () => this.batcher.dispose() });
+    // After the shell: the ratings session listens to this panel's events.
+    this.view = viewOf?.(this);
   }
 
   get onDidDispose(): vscode.Event<void> {

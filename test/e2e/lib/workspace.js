@@ -56,7 +56,13 @@ function makeScratchWorkspace(o = {}) {
         delete settings[key];
       }
     }
-    fs.writeFileSync(userFile, `${JSON.stringify(user, null, 2)}\n`);
+    // Rewritten only when it changes, and atomically: a window starting meanwhile must never read a
+    // half-written (empty) file and come up without the endpoint.
+    const text = `${JSON.stringify(user, null, 2)}\n`;
+    if (!fs.existsSync(userFile) || fs.readFileSync(userFile, 'utf8') !== text) {
+      fs.writeFileSync(`${userFile}.tmp`, text);
+      fs.renameSync(`${userFile}.tmp`, userFile);
+    }
   }
   if (Object.keys(settings).length) {
     fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
