@@ -11,7 +11,7 @@
 // (backlog), the time to drain after the last token, the render work per frame, long frames
 // and resyncs. Not included: VS Code's own IPC hop from the extension host to the webview.
 // --panel run: the run panel instead (dist/webview/run.js, one answer, one `delta` message per
-// token as src/host/runPanel.ts posts them), after a snapshot whose answer already holds
+// token as src/host/run/runPanel.ts posts them), after a snapshot whose answer already holds
 // --prefill-kb of Markdown (2048: the 2 MB answer that must keep painting ≥ 10 frames/s).
 // Usage: node esbuild.js && node bench/webview-stream.js [--panel compare|run] [--seconds 15] [--columns 6] [--rate 100] [--prefill-kb 0]
 const esbuild = require('esbuild');
@@ -48,7 +48,7 @@ function prefillMarkdown(bytes) {
   return text;
 }
 
-/** The run panel's page as src/host/runPanel.ts writes it (the elements its script looks up). */
+/** The run panel's page as src/host/run/runPanel.ts writes it (the elements its script looks up). */
 const RUN_BODY = `<header><div class="title-row"><h1 id="title"></h1><span id="model"></span><span id="status"></span></div>
 <ul id="metrics">${['ttft', 'latency', 'inputTokens', 'outputTokens', 'tokensPerSecond', 'cost'].map((m) => `<li data-metric="${m}"><span class="label">${m}</span><span class="value">—</span></li>`).join('')}</ul>
 <div class="toolbar"><button id="stop">Stop</button><button id="rerun">Run again</button><button id="copy">Copy</button><button id="scoreboard">Scoreboard</button></div>
@@ -95,7 +95,7 @@ onmessage = () => {
         ends[c] += text.length;
         texts[c] += text;
         pushes.push({ column: c, end: ends[c], at: clock() });
-        // The run panel posts each piece of text as it comes (src/host/runPanel.ts appendText).
+        // The run panel posts each piece of text as it comes (src/host/run/runPanel.ts appendText).
         if (RUN) {
           postMessage({ message: { type: 'delta', text, length: (sent[c] += text.length) }, pushes });
           pushes = [];

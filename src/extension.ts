@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { configureCoreL10n } from './host/coreL10n';
-import { PROMPT_LANGUAGE_ID } from './host/languageId';
-import { PromptCodeLensProvider } from './host/promptCodeLens';
-import { PromptDiagnostics } from './host/promptDiagnostics';
+import { PROMPT_LANGUAGE_ID } from './host/language/languageId';
+import { PromptCodeLensProvider } from './host/language/promptCodeLens';
+import { PromptDiagnostics } from './host/language/promptDiagnostics';
 import { registerComparisonFeatures } from './host/compare/registerComparisonFeatures';
-import { registerCommands } from './host/registerCommands';
-import { registerModelFeatures } from './host/modelFeatures';
+import { registerCommands } from './host/run/registerCommands';
+import { registerModelFeatures } from './host/models/modelFeatures';
 import { registerVersionFeatures } from './host/versions/registerVersionFeatures';
 import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
 import { registerRatingFeatures } from './host/ratings/registerRatingFeatures';
@@ -13,7 +13,7 @@ import { registerDatasetFeatures } from './host/datasets/registerDatasetFeatures
 import { createDocumentIndex, registerRagFeatures } from './host/rag/registerRagFeatures';
 import { registerEmailFeatures } from './host/email/summarizeEmailController';
 import { RunPanelState } from './shared/runPanelProtocol';
-import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/runPromptCommand';
+import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/run/runPromptCommand';
 import { WorkbenchServices } from './host/services';
 import { registerWelcome } from './host/welcome';
 

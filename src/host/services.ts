@@ -10,8 +10,8 @@ import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
 import type { DocumentIndex } from './rag/ragAccess';
 import { loadEngine } from './loadEngine';
-import { ModelSelection } from './modelSelection';
-import { PromptInputs } from './promptInputs';
+import { ModelSelection } from './models/modelSelection';
+import { PromptInputs } from './run/promptInputs';
 import { readSettings, SETTINGS_SECTION, WorkbenchSettings } from './settings';
 import { Ratings } from './ratings/ratings';
 

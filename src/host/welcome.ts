@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMAND } from './commandIds';
 import type { WorkbenchServices } from './services';
-import { uriExists } from './uriExists';
+import { uriExists } from './workspace/uriExists';
 
 /** The walkthrough's id as VS Code names it: `publisher.name#id`. */
 export const WALKTHROUGH_ID = 'prompt-workbench.prompt-workbench#promptWorkbench.gettingStarted';

@@ -1,5 +1,5 @@
 /**
- * The run panel's typed protocol, imported by the extension host (src/host/runPanel.ts)
+ * The run panel's typed protocol, imported by the extension host (src/host/run/runPanel.ts)
  * and the webview (src/webview/run/main.ts). The webview says `ready` before the host posts
  * anything; a webview that was hidden gets a whole `snapshot`, never deltas it missed.
  */

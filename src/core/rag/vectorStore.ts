@@ -6,7 +6,7 @@
  * A query first scans an int8 copy of the vectors (quantizedScan.ts, WebAssembly SIMD, kept in
  * memory only: the file stays vectra's), then re-ranks the best candidates by the exact float dot
  * product. At 20,000 × 1024 that is a few ms against 30–40 for the float loop, with recall@10 ≥ 0.99
- * against the exact search (bench/rag.js, test/unit/ragQuantized.test.ts).
+ * against the exact search (bench/rag.js, test/unit/rag/ragQuantized.test.ts).
  *
  * Why not vectra's own insert/query/codec at run time: its inserts scan all ids per item (O(N²):
  * 50k items ≈ 20 s), its query is slower than ours (bench/rag.js prints both), and loading it
@@ -32,7 +32,7 @@ export interface VectorMeta {
 /**
  * Candidates the int8 pass hands to the exact re-rank for a top `k`: twice k plus 20. On random
  * 1024-dim unit vectors (the hardest case: the top ten barely stand out) recall@10 was 1.0 from 20
- * candidates on (test/unit/ragQuantized.test.ts asserts ≥ 0.99); re-ranking 40 costs about 0.05 ms.
+ * candidates on (test/unit/rag/ragQuantized.test.ts asserts ≥ 0.99); re-ranking 40 costs about 0.05 ms.
  */
 export function rerankCount(k: number): number {
   return 2 * k + 20;

@@ -5,13 +5,13 @@ import type { ComparisonSummary } from '../../core/runs/runHistory';
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { loadEngine } from '../loadEngine';
-import { confirmComparisonCost } from '../costGuard';
+import { confirmComparisonCost } from '../run/costGuard';
 import type { WorkbenchServices } from '../services';
 import { ComparePanel } from './comparePanel';
 import { emptyState, finishedColumn, interruptedState, stateFromRecords, streamingColumn } from './compareState';
 import { OutputActions } from './outputActions';
 import { renderWithInputs } from './renderWithInputs';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { openSource, sourcesOf } from '../rag/openSource';
 
 export interface CompareModelsOptions {

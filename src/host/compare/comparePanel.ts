@@ -4,7 +4,7 @@ import type { CompareColumnState, ComparePanelState, ComparePanelToHost, HostToC
 import type { ComparePanelView } from '../ratings/compareRatings';
 import { COMMAND } from '../commandIds';
 import { PanelShell } from '../webview/panelShell';
-import { escapeHtml } from '../webviewHtml';
+import { escapeHtml } from '../webview/webviewHtml';
 
 export const COMPARE_PANEL_VIEW_TYPE = 'promptWorkbench.compare';
 

@@ -6,7 +6,7 @@ import { CompareModelsOptions, ComparisonController } from './compareController'
 import { COMPARE_PANEL_VIEW_TYPE } from './comparePanel';
 import { OutputActions } from './outputActions';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runsView';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 
 /**
  * Everything about comparing models, in one place: the commands (Compare Models, Stop

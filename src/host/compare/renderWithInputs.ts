@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptDocument } from '../../core/prompt/promptDocument';
 import type { PreparedRun, PromptRunner } from '../../core/runs/promptRunner';
-import { reportPromptProblem } from '../promptErrors';
+import { reportPromptProblem } from '../run/promptErrors';
 
 export type PreparedPrompt =
   | { kind: 'ready'; prepared: PreparedRun }

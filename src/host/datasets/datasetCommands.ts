@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
-import type { RunPromptController } from '../runPromptCommand';
+import type { RunPromptController } from '../run/runPromptCommand';
 import type { WorkbenchServices } from '../services';
 import { activePromptUri, promptInWorkspace } from './datasetController';
 

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { confirmOutsideRead } from '../workspaceGuard';
+import { confirmOutsideRead } from '../workspace/workspaceGuard';
 import * as vscode from 'vscode';
 import type { Dataset } from '../../core/datasets/datasetFile';
 import type { DatasetCellResult } from '../../core/datasets/datasetRuns';
 import { contentHash } from '../../core/prompt/contentHash';
 import { parseModelId } from '../../core/providers/modelId';
 import type { DatasetPanelState, DatasetPanelToHost } from '../../shared/datasetPanelProtocol';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
 import { confirmDatasetCost } from './datasetCost';

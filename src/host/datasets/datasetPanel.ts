@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetPanelState, DatasetPanelToHost, HostToDatasetPanel } from '../../shared/datasetPanelProtocol';
 import { PanelShell } from '../webview/panelShell';
-import { escapeHtml } from '../webviewHtml';
+import { escapeHtml } from '../webview/webviewHtml';
 
 export const DATASET_PANEL_VIEW_TYPE = 'promptWorkbench.dataset';
 

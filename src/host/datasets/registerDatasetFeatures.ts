@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetPanelState } from '../../shared/datasetPanelProtocol';
 import { COMMAND } from '../commandIds';
-import type { RunPromptController } from '../runPromptCommand';
+import type { RunPromptController } from '../run/runPromptCommand';
 import type { WorkbenchServices } from '../services';
 import { addToDataset, exportFineTuneData, type AddToDatasetOptions, type ExportFineTuneOptions } from './datasetCommands';
 import { DatasetController, type RunDatasetOptions } from './datasetController';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../shared/emailPanelProtocol';
 import { PanelShell } from '../webview/panelShell';
-import { escapeHtml } from '../webviewHtml';
+import { escapeHtml } from '../webview/webviewHtml';
 
 export const EMAIL_PANEL_VIEW_TYPE = 'promptWorkbench.email';
 

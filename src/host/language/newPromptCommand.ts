@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
-import { uriExists } from '../uriExists';
+import { uriExists } from '../workspace/uriExists';
 
 const PROMPTS_FOLDER = 'prompts';
 /** The placeholder the template's description holds, selected so that typing replaces it. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../commandIds';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from './languageId';
 import { loadEngine, type Engine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
 import { PromptLanguageContexts } from './languageContext';

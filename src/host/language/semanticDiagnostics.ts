@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from './languageId';
 import type { Engine } from '../loadEngine';
 import type { PromptLanguageContexts } from './languageContext';
 import { toDiagnostic } from './languageConvert';
-import { DocumentCheckScheduler } from '../documentCheckScheduler';
+import { DocumentCheckScheduler } from './documentCheckScheduler';
 
-/** The same pause as the syntax checks (src/host/promptDiagnostics.ts), so both appear together. */
+/** The same pause as the syntax checks (src/host/language/promptDiagnostics.ts), so both appear together. */
 const DEBOUNCE_MS = 250;
 
 /**

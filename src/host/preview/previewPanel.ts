@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../core/providers/types';
 import type { HostToPreview, PreviewMessage, PreviewState, PreviewToHost } from '../../shared/previewProtocol';
 import type { WorkbenchServices } from '../services';
 import { PanelShell } from '../webview/panelShell';
-import { escapeHtml } from '../webviewHtml';
+import { escapeHtml } from '../webview/webviewHtml';
 
 export const PREVIEW_PANEL_VIEW_TYPE = 'promptWorkbench.preview';
 const DEBOUNCE_MS = 250;

@@ -4,7 +4,7 @@ import type { ComparePanelState } from '../../shared/comparePanelProtocol';
 import type { RatingInput } from '../../shared/ratingProtocol';
 import type { ScoreboardFilters, ScoreboardSnapshot, ScoreWeights } from '../../shared/scoreboardProtocol';
 import { COMMAND } from '../commandIds';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { loadEngine } from '../loadEngine';
 import { ScoreboardPanels, SCOREBOARD_VIEW_TYPE } from '../scoreboard/scoreboardPanel';
 import type { WorkbenchServices } from '../services';

@@ -9,7 +9,7 @@ import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
 import type { RatingService } from '../../core/ratings/ratingService';
 import { PanelShell } from '../webview/panelShell';
-import { escapeHtml } from '../webviewHtml';
+import { escapeHtml } from '../webview/webviewHtml';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
 type ScoreboardDataReader = import('../../core/ratings/scoreboardCache').ScoreboardDataReader;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../commandIds';
-import { PROMPT_LANGUAGE_ID } from '../languageId';
+import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { PreviewPanels } from '../preview/previewPanel';
 import type { WorkbenchServices } from '../services';
 import { VersionCommands } from './versionCommands';

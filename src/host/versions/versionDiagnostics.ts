@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 import type { VersionWorkspaces } from './versionDocuments';
-import { DocumentCheckScheduler } from '../documentCheckScheduler';
+import { DocumentCheckScheduler } from '../language/documentCheckScheduler';
 
 export const EDITED_WITHOUT_BUMP_CODE = 'version-edited-without-bump';
 const DEBOUNCE_MS = 600;

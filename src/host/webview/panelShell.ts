@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { webviewHtml } from '../webviewHtml';
+import { webviewHtml } from './webviewHtml';
 
 /** What a panel's page is made of: its bundled script (dist/webview/), its styles (media/) and its static markup. */
 export interface PanelPage {

@@ -1,7 +1,7 @@
 /**
  * The webviews' strings in VS Code's display language. The host puts the extension's l10n
  * bundle for that language into the page (`<script type="application/json" id="l10n-bundle">`,
- * see src/host/webviewHtml.ts); `@vscode/l10n` then translates every `l10n.t(...)` of the
+ * see src/host/webview/webviewHtml.ts); `@vscode/l10n` then translates every `l10n.t(...)` of the
  * webview code, with English (the message itself) as the fallback. Import this module first.
  *
  * Modules that translate write `import './l10nSetup'; import * as l10n from '@vscode/l10n';`

@@ -1,0 +1,100 @@
+// The Simplified Chinese translation is complete: every string of package.json (package.nls.json)
+// and every `l10n.t(...)` of the host and the webviews (exported by @vscode/l10n-dev, as
+// `npm run l10n` does) has a translation that keeps its {0} placeholders. package.json holds
+// only %placeholders% for its user-visible strings.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as l10nRuntime from '@vscode/l10n';
+import { ModelCatalog } from '../../../src/core/catalog/modelCatalog';
+import { evaluateChecks } from '../../../src/core/datasets/checks';
+import { parseEmail } from '../../../src/core/email/parseEmail';
+import { parseCheckSpec } from '../../../src/core/datasets/checkSpecs';
+import { semanticDiagnostics } from '../../../src/core/prompt/language/semanticChecks';
+import { piiKindName } from '../../../src/core/privacy/piiMasker';
+import { describeBedrockError } from '../../../src/core/providers/bedrockErrors';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+interface L10nScript {
+  extractManifest(o: { write: boolean }): Record<string, string>;
+  extractCode(): Record<string, string>;
+  check(o: { manifestEnglish: Record<string, string>; codeEnglish: Record<string, string> }): {
+    lang: string;
+    manifest: { missing: string[]; placeholders: string[] };
+    code: { missing: string[]; placeholders: string[] };
+  }[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const l10n = require(path.join(ROOT, 'scripts/l10n.js')) as L10nScript;
+
+describe('localization', function () {
+  this.timeout(240000); // the string export runs @vscode/l10n-dev over the whole tree: slow on a loaded 2-core machine
+  it('package.json keeps its user-visible strings in package.nls.json, and zh-cn translates all of them and every l10n.t string', () => {
+    const manifestEnglish = l10n.extractManifest({ write: false });
+    const codeEnglish = l10n.extractCode();
+    assert.ok(Object.keys(manifestEnglish).length > 80, 'the manifest strings were found');
+    assert.ok(Object.keys(codeEnglish).length > 400, 'the code strings (host and webviews) were found');
+    assert.ok(Object.keys(codeEnglish).some((k) => k === 'Run again'), 'webview and panel strings are exported');
+    const raw = require(path.join(ROOT, 'package.json')) as { contributes: { commands: { title: string }[] } };
+    assert.ok(raw.contributes.commands.every((c) => /^%.+%$/.test(c.title)), 'command titles are %placeholders% (run `npm run l10n`)');
+    for (const r of l10n.check({ manifestEnglish, codeEnglish })) {
+      assert.deepEqual(r.manifest.missing, [], `package.nls.${r.lang}.json lacks these keys`);
+      assert.deepEqual(r.code.missing, [], `l10n/bundle.l10n.${r.lang}.json lacks these strings`);
+      assert.deepEqual([...r.manifest.placeholders, ...r.code.placeholders], [], `${r.lang} translations that drop or add a {N} placeholder`);
+    }
+  });
+
+  it("core's messages (Bedrock's error sentences) follow the bundle the host hands @vscode/l10n, and stay English without one", () => {
+    const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const english = describeBedrockError(credentials, { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' }).message;
+    assert.match(english, /^No AWS credentials were found\./);
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = describeBedrockError(credentials, { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' }).message;
+      assert.equal(chinese, zh[english]);
+      const throttled = describeBedrockError(Object.assign(new Error('Too many requests'), { name: 'ThrottlingException', $metadata: { attempts: 3 } }), { modelId: 'amazon.nova-lite-v1:0', region: 'us-east-1' });
+      assert.match(throttled.message, /已重试 2 次/);
+      assert.match(throttled.message, /us\.amazon\.nova-lite-v1:0/);
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.equal(describeBedrockError(credentials, { modelId: 'm' }).message, english, 'English again without a bundle');
+  });
+
+  it("core's .prompt diagnostics, dataset check details, email-parser messages and masking kind names follow the bundle too; English is unchanged without one", async () => {
+    const text = '---\nmodel: bedrock/amazon.nova-lite-v1:0\nconfig: {topP: 1.2}\ninput:\n  schema: {email: string}\n---\n{{emial}}\n';
+    const context = { catalog: new ModelCatalog(), providers: ['bedrock'], fileName: 'x.prompt' };
+    const checks = [{ contains: 'rollback' }, { maxLength: { words: 2 } }].map((raw) => {
+      const spec = parseCheckSpec(raw);
+      if (typeof spec === 'string') throw new Error(spec);
+      return spec;
+    });
+    const subject = { output: 'the launch moves to May 12', model: 'bedrock/amazon.nova-lite-v1:0', metrics: { latencyMs: 10, costUsd: null }, inputs: {} };
+    const run = async () => ({
+      diagnostics: semanticDiagnostics(text, context).map((d) => d.message),
+      checks: (await evaluateChecks(checks, subject)).map((o) => o.detail),
+      kinds: (['email', 'phone', 'name'] as const).map(piiKindName),
+      email: await parseEmail({ content: '   ' }).then((r) => (r.ok ? '' : r.error.message)),
+    });
+    const english = await run();
+    assert.ok(english.diagnostics.includes('Frontmatter: config.topP must be from 0 to 1, found 1.2'), english.diagnostics.join(' | '));
+    assert.ok(english.diagnostics.includes('Template: "emial" is not declared in input.schema, so it renders empty unless a run passes it; did you mean "email"?'), english.diagnostics.join(' | '));
+    assert.deepEqual(english.checks, ['missing “rollback”', '6 words > 2']);
+    assert.deepEqual(english.kinds, ['email', 'phone', 'name']);
+    assert.match(english.email, /^There is nothing to summarize: the text is empty\./);
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = await run();
+      assert.ok(chinese.diagnostics.includes('Frontmatter：config.topP 必须在 0 到 1 之间，当前为 1.2'), chinese.diagnostics.join(' | '));
+      assert.ok(chinese.diagnostics.includes('模板："emial" 未在 input.schema 中声明，除非运行时传入，否则渲染为空；是否想写 "email"？'), chinese.diagnostics.join(' | '));
+      assert.deepEqual(chinese.checks, ['缺少 “rollback”', '6 个词 > 2']);
+      assert.deepEqual(chinese.kinds, ['邮箱', '电话', '姓名']);
+      assert.match(chinese.email, /^没有可总结的内容：文本为空。/);
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.deepEqual(await run(), english, 'English again without a bundle');
+  });
+});
