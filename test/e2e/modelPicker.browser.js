@@ -68,6 +68,9 @@ const TESTS = [
       const profile = await search(page, 'US Anthropic Claude 3.5 Haiku');
       const profileText = await text(profile);
       assert(profileText.includes('200K context') && profileText.includes('$0.80 / $4.00 per M tokens in/out'), `a model row shows context window and prices: "${profileText}"`);
+      // A model the built-in table does not know is priced from the AWS Price List (the simulator's GetProducts), and says so.
+      const untabled = await text(await search(page, 'Qwen3 32B'));
+      assert(untabled.includes('$0.15') && untabled.includes('AWS Price List'), `a model priced only by the Price List shows that price and its source: "${untabled}"`);
 
       (await search(page, 'Choose comparison', 'Choose comparison models…')).click();
       await waitFor('the comparison picker', async () => /^Comparison models/.test(await quickTitle(page)));
