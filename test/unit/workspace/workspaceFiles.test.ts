@@ -60,7 +60,7 @@ describe('workspace files', () => {
   it('two processes appending 500 lines each at once leave 1,000 whole lines', async function () {
     this.timeout(20000);
     const file = path.join(dir, 'concurrent.jsonl');
-    const jsonl = require.resolve('../../src/core/workspace/jsonl');
+    const jsonl = require.resolve('../../../src/core/workspace/jsonl');
     const script = `const {appendJsonLine}=require(${JSON.stringify(jsonl)});
       (async()=>{for(let i=0;i<500;i++) await appendJsonLine(process.argv[1],{who:process.argv[2],i,pad:'x'.repeat(3000)});})();`;
     const runOne = (who: string) =>
