@@ -118,7 +118,7 @@ describe('Language features of .prompt files', function () {
     const models = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, positionAfter(document, 'model: '));
     const haiku = models.items.find((item) => (typeof item.label === 'string' ? item.label : item.label.label) === HAIKU);
     assert.ok(haiku, `${HAIKU} is offered after model:`);
-    assert.match(String(haiku.detail), /Anthropic · 200K context · \$0\.80 \/ \$4\.00 per M tokens/);
+    assert.match(String(haiku.detail), /Anthropic · 200K context · \$1\.00 \/ \$5\.00 per M tokens/);
 
     const inTag = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, positionAfter(document, '{{role "user"}}{{'));
     const labels = inTag.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
@@ -141,9 +141,10 @@ describe('Language features of .prompt files', function () {
     const { document } = await open(main());
     const onModel = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionAfter(document, 'model: bedrock/anth'));
     const model = markdownOf(onModel);
-    assert.match(model, /Claude 3\.5 Haiku/);
+    assert.match(model, /Claude Haiku 4\.5/);
     assert.match(model, /200,000 tokens/);
-    assert.match(model, /\$0\.80 input · \$4\.00 output/);
+    assert.match(model, /\$1\.00 input · \$5\.00 output/);
+    assert.match(model, /Price source \| built-in table, as of/);
     const onVariable = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionAfter(document, 'busy {{aud'));
     assert.match(markdownOf(onVariable), /\*\*audience\*\*: `string` \(optional input\)/);
   });
