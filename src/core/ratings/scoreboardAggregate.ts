@@ -1,0 +1,381 @@
+import type { RunRecord } from '../runs/runRecord';
+import type { RatingRecord } from './ratingRecord';
+import type { ScoreboardRow } from './types';
+import { bradleyTerry, meanIntervalOfCounts, PairwiseOutcome, percentile, wilsonInterval, winRate } from './statistics';
+
+/**
+ * A run's check outcomes (`RunRecord.checks`, written by a dataset run / `eval`): a run counts
+ * as passing when every entry passed (`pass`, or `passed` from other tools, true).
+ */
+type RunWithChecks = RunRecord & { checks?: Array<{ pass?: boolean; passed?: boolean }> };
+
+/**
+ * One row's sufficient statistics: every one can be added to, and the ratings' taken back.
+ * Stars are five counts (values are the integers 1–5), so their mean and interval are exact;
+ * latencies and times to first token are kept exactly (8 bytes a run) for exact percentiles.
+ */
+export class AggregateRow {
+  /** Runs of this prompt version and model (any, failed ones included). */
+  runs = 0;
+  /** stars[v - 1]: ratings of v stars. */
+  readonly stars = [0, 0, 0, 0, 0];
+  thumbsUp = 0;
+  thumbsTotal = 0;
+  checked = 0;
+  passed = 0;
+  latencies: number[] = [];
+  ttfts: number[] = [];
+  costSum = 0;
+  costCount = 0;
+  constructor(readonly prompt: string, readonly version: number, readonly model: string) {}
+}
+
+/** A pairwise rating that counts, as it needs to be placed at the end (its runs may come later). */
+interface PairEntry {
+  runA: string | null;
+  runB: string | null;
+  modelA: string | null;
+  modelB: string | null;
+  prompt: string;
+  version: number;
+  /** 1: A won, 0: B won, 0.5: tie. */
+  scoreA: number;
+}
+
+/**
+ * What a rating added, to take it back when a later line supersedes it: for stars and thumbs
+ * `row * 8 + code` (code 0–4: 1–5 stars, 5: thumbs down, 6: thumbs up); for a pairwise rating
+ * `-(index in pairs + 1)`.
+ */
+type Contribution = number;
+
+/** The position of a rating line: which rating file (folder order) it is in. */
+export type RatingFileIndex = number;
+
+/**
+ * The scoreboard as sufficient statistics, built one record at a time in any number of steps:
+ * the single owner of the board's arithmetic. `computeScoreboard` feeds it every record at
+ * once; `ScoreboardAggregateReader` feeds it the lines appended since the last read and keeps
+ * it on disk. Supersedes are resolved here, in the order of the lines: a rating line that names
+ * an earlier id takes that rating's contribution back (runs are never superseded: theirs are
+ * plain sums). Pairwise ratings are placed at `finish`, when every run they name has been seen.
+ */
+export class ScoreboardAggregate {
+  readonly rows: AggregateRow[] = [];
+  private readonly byPrompt = new Map<string, Map<number, Map<string, number>>>();
+  /** Every run with a prompt → its row: a pairwise side counts for its run's prompt version. */
+  readonly runRows = new Map<string, number>();
+  /** Pairwise ratings in reading order; null once superseded. */
+  readonly pairs: (PairEntry | null)[] = [];
+  /** Rating id → [rating file, contribution] pairs (usually one). */
+  readonly contributions = new Map<string, number[]>();
+  /** Id → the last rating file with a line superseding it: a line in an earlier file never counts. */
+  readonly supersededIn = new Map<string, RatingFileIndex>();
+
+  constructor(readonly criterion = 'overall') {}
+
+  rowIndex(prompt: string, version: number, model: string): number {
+    let byVersion = this.byPrompt.get(prompt);
+    if (!byVersion) this.byPrompt.set(prompt, (byVersion = new Map()));
+    let byModel = byVersion.get(version);
+    if (!byModel) byVersion.set(version, (byModel = new Map()));
+    let index = byModel.get(model);
+    if (index === undefined) {
+      index = this.rows.length;
+      byModel.set(model, index);
+      this.rows.push(new AggregateRow(prompt, version, model));
+    }
+    return index;
+  }
+
+  /** Adds a row read back from disk (keeps the lookup in step). */
+  protected adoptRow(row: AggregateRow): void {
+    const index = this.rowIndex(row.prompt, row.version, row.model);
+    this.rows[index] = row;
+  }
+
+  addRun(record: RunRecord): void {
+    const run = record as RunWithChecks;
+    if (!run.prompt) return;
+    const index = this.rowIndex(run.prompt.name, run.prompt.version, run.model);
+    this.runRows.set(run.id, index);
+    const row = this.rows[index];
+    row.runs++;
+    if (Array.isArray(run.checks) && run.checks.length) {
+      row.checked++;
+      if (run.checks.every((c) => c.pass === true || c.passed === true)) row.passed++;
+    }
+    // A failed call's timing measures the failure, not the model: leave it out.
+    if (run.error || !run.metrics) return;
+    const m = run.metrics;
+    if (typeof m.latencyMs === 'number') row.latencies.push(m.latencyMs);
+    if (typeof m.ttftMs === 'number') row.ttfts.push(m.ttftMs);
+    if (typeof m.costUsd === 'number') {
+      row.costSum += m.costUsd;
+      row.costCount++;
+    }
+  }
+
+  /**
+   * Adds one rating line of rating file `file` (lines of one file in order; files in folder
+   * order). Lines of every criterion go through here: any of them may supersede.
+   */
+  addRating(r: RatingRecord, file: RatingFileIndex = 0): void {
+    if (r.supersedes) {
+      const before = this.supersededIn.get(r.supersedes);
+      if (before === undefined || before < file) this.supersededIn.set(r.supersedes, file);
+      this.retract(r.supersedes, file);
+    }
+    // A line of a later file already superseded this one.
+    const laterFile = this.supersededIn.get(r.id);
+    if (laterFile !== undefined && laterFile > file) return;
+    if (r.criterion !== this.criterion) return;
+    let contribution: Contribution;
+    if (r.kind === 'pairwise') {
+      this.pairs.push({
+        runA: r.pair.A.runId ?? null,
+        runB: r.pair.B.runId ?? null,
+        modelA: r.pair.A.model ?? null,
+        modelB: r.pair.B.model ?? null,
+        prompt: r.prompt.name,
+        version: r.prompt.version,
+        scoreA: r.value === 'A' ? 1 : r.value === 'B' ? 0 : 0.5,
+      });
+      contribution = -this.pairs.length;
+    } else {
+      // Stars and thumbs name their prompt version and model themselves (the validator insists).
+      const index = this.rowIndex(r.prompt.name, r.prompt.version, r.model);
+      const row = this.rows[index];
+      let code: number;
+      if (r.kind === 'stars') {
+        code = r.value - 1;
+        row.stars[code]++;
+      } else {
+        code = r.value === 'up' ? 6 : 5;
+        row.thumbsTotal++;
+        if (code === 6) row.thumbsUp++;
+      }
+      contribution = index * 8 + code;
+    }
+    const list = this.contributions.get(r.id);
+    if (list) list.push(file, contribution);
+    else this.contributions.set(r.id, [file, contribution]);
+  }
+
+  /** Takes back what rating `id` added from files up to `file`. */
+  private retract(id: string, file: RatingFileIndex): void {
+    const list = this.contributions.get(id);
+    if (!list) return;
+    const kept: number[] = [];
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] > file) {
+        kept.push(list[i], list[i + 1]);
+        continue;
+      }
+      const c = list[i + 1];
+      if (c < 0) {
+        this.pairs[-c - 1] = null;
+        continue;
+      }
+      const row = this.rows[Math.floor(c / 8)];
+      const code = c % 8;
+      if (code < 5) row.stars[code]--;
+      else {
+        row.thumbsTotal--;
+        if (code === 6) row.thumbsUp--;
+      }
+    }
+    if (kept.length) this.contributions.set(id, kept);
+    else this.contributions.delete(id);
+  }
+
+  /** The board, of every prompt or of one: the statistics of each row that has a run or a rating that counts. */
+  finish(onlyPrompt?: string): ScoreboardRow[] {
+    const shown = new Set<number>();
+    this.rows.forEach((row, i) => {
+      if (row.runs > 0 || row.thumbsTotal > 0 || row.stars.some((c) => c > 0)) shown.add(i);
+    });
+    // Pairwise: each side's row is its run's prompt version (else the rating's) and model.
+    const pairStats = new Map<number, { n: number; wins: number; ties: number; losses: number; player: number }>();
+    const players = new Map<string, number[]>();
+    const outcomes = new Map<string, PairwiseOutcome[]>();
+    const statsOf = (index: number) => {
+      let s = pairStats.get(index);
+      if (!s) pairStats.set(index, (s = { n: 0, wins: 0, ties: 0, losses: 0, player: -1 }));
+      return s;
+    };
+    const playerOf = (index: number) => {
+      const s = statsOf(index);
+      if (s.player < 0) {
+        const prompt = this.rows[index].prompt;
+        let list = players.get(prompt);
+        if (!list) players.set(prompt, (list = []));
+        s.player = list.length;
+        list.push(index);
+      }
+      return s.player;
+    };
+    const side = (p: PairEntry, runId: string | null, model: string | null): number | undefined => {
+      const runIndex = runId ? this.runRows.get(runId) : undefined;
+      const run = runIndex === undefined ? undefined : this.rows[runIndex];
+      const name = run?.prompt ?? p.prompt;
+      const m = model ?? run?.model;
+      if (!m || (onlyPrompt !== undefined && name !== onlyPrompt)) return undefined;
+      const index = this.rowIndex(name, run?.version ?? p.version, m);
+      shown.add(index);
+      return index;
+    };
+    for (const p of this.pairs) {
+      if (!p) continue;
+      const a = side(p, p.runA, p.modelA);
+      const b = side(p, p.runB, p.modelB);
+      if (a === undefined || b === undefined || a === b || this.rows[a].prompt !== this.rows[b].prompt) continue;
+      const sa = statsOf(a);
+      const sb = statsOf(b);
+      sa.n++;
+      sb.n++;
+      if (p.scoreA === 0.5) {
+        sa.ties++;
+        sb.ties++;
+      } else if (p.scoreA === 1) {
+        sa.wins++;
+        sb.losses++;
+      } else {
+        sb.wins++;
+        sa.losses++;
+      }
+      const prompt = this.rows[a].prompt;
+      let list = outcomes.get(prompt);
+      if (!list) outcomes.set(prompt, (list = []));
+      list.push({ a: playerOf(a), b: playerOf(b), scoreA: p.scoreA });
+    }
+    const btScores = new Map<number, number>();
+    for (const [prompt, list] of players) {
+      const scores = bradleyTerry(list.length, outcomes.get(prompt) ?? []);
+      list.forEach((index, i) => btScores.set(index, scores[i]));
+    }
+
+    const result: ScoreboardRow[] = [];
+    for (const index of shown) {
+      const row = this.rows[index];
+      if (onlyPrompt !== undefined && row.prompt !== onlyPrompt) continue;
+      const pair = pairStats.get(index);
+      const stars = meanIntervalOfCounts(row.stars, 1, [1, 5]);
+      const thumbs = wilsonInterval(row.thumbsUp, row.thumbsTotal);
+      const latencies = Float64Array.from(row.latencies).sort();
+      const ttfts = Float64Array.from(row.ttfts).sort();
+      result.push({
+        prompt: row.prompt,
+        version: row.version,
+        model: row.model,
+        n: stars.n + row.thumbsTotal + (pair?.n ?? 0),
+        stars: { mean: stars.mean, lo: stars.lo, hi: stars.hi },
+        thumbsUp: { rate: thumbs.rate, lo: thumbs.lo, hi: thumbs.hi },
+        winRate: pair ? winRate(pair.wins, pair.ties, pair.losses) : null,
+        btScore: btScores.get(index) ?? null,
+        passRate: row.checked ? row.passed / row.checked : null,
+        latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+        ttftMs: { p50: percentile(ttfts, 50) },
+        costPer1k: row.costCount ? (row.costSum / row.costCount) * 1000 : null,
+      });
+    }
+    // Prompt name, newest version first, then the best rated first; unrated rows last, by model.
+    result.sort(
+      (x, y) =>
+        (x.prompt < y.prompt ? -1 : x.prompt > y.prompt ? 1 : 0) ||
+        y.version - x.version ||
+        (y.stars.mean ?? -Infinity) - (x.stars.mean ?? -Infinity) ||
+        (x.model < y.model ? -1 : x.model > y.model ? 1 : 0),
+    );
+    return result;
+  }
+
+  /** The aggregate as JSON-ready data (numbers in bulk as base64 typed arrays). */
+  serialize(): SerializedAggregate {
+    const contribIds: string[] = [];
+    const contribData: number[] = [];
+    for (const [id, list] of this.contributions) {
+      for (let i = 0; i < list.length; i += 2) {
+        contribIds.push(id);
+        contribData.push(list[i], list[i + 1]);
+      }
+    }
+    return {
+      criterion: this.criterion,
+      rows: this.rows.map((r) => [r.prompt, r.version, r.model, r.runs, ...r.stars, r.thumbsUp, r.thumbsTotal, r.checked, r.passed, r.costSum, r.costCount, f64(r.latencies), f64(r.ttfts)]),
+      runIds: [...this.runRows.keys()],
+      runRows: i32([...this.runRows.values()]),
+      pairs: this.pairs.map((p) => (p ? [p.runA, p.runB, p.modelA, p.modelB, p.prompt, p.version, p.scoreA] : null)),
+      contribIds,
+      contribData: i32(contribData),
+      supersededIn: [...this.supersededIn],
+    };
+  }
+
+  /** Reads `serialize()`'s output back; throws on anything that does not fit (the caller rebuilds). */
+  static deserialize(data: SerializedAggregate): ScoreboardAggregate {
+    const agg = new ScoreboardAggregate(String(data.criterion));
+    for (const r of data.rows) {
+      if (!Array.isArray(r) || r.length !== 17) throw new Error('bad row');
+      const [prompt, version, model, runs, s1, s2, s3, s4, s5, up, total, checked, passed, costSum, costCount, lat, ttft] = r as [string, number, string, ...number[]];
+      if (typeof prompt !== 'string' || typeof model !== 'string' || typeof version !== 'number') throw new Error('bad row');
+      const row = new AggregateRow(prompt, version, model);
+      const counts = [runs, s1, s2, s3, s4, s5, up, total, checked, passed, costSum, costCount];
+      if (!counts.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error('bad counts');
+      row.runs = runs;
+      row.stars.splice(0, 5, s1, s2, s3, s4, s5);
+      Object.assign(row, { thumbsUp: up, thumbsTotal: total, checked, passed, costSum, costCount });
+      row.latencies = Array.from(fromF64(lat as unknown as string));
+      row.ttfts = Array.from(fromF64(ttft as unknown as string));
+      agg.adoptRow(row);
+    }
+    if (agg.rows.length !== data.rows.length) throw new Error('duplicate rows');
+    const runRows = fromI32(data.runRows);
+    if (runRows.length !== data.runIds.length) throw new Error('bad run index');
+    data.runIds.forEach((id, i) => {
+      if (typeof id !== 'string' || !(runRows[i] >= 0 && runRows[i] < agg.rows.length)) throw new Error('bad run index');
+      agg.runRows.set(id, runRows[i]);
+    });
+    for (const p of data.pairs) {
+      if (p === null) agg.pairs.push(null);
+      else {
+        const [runA, runB, modelA, modelB, prompt, version, scoreA] = p;
+        if (typeof prompt !== 'string' || typeof version !== 'number' || ![0, 0.5, 1].includes(scoreA)) throw new Error('bad pair');
+        agg.pairs.push({ runA, runB, modelA, modelB, prompt, version, scoreA });
+      }
+    }
+    const contrib = fromI32(data.contribData);
+    if (contrib.length !== data.contribIds.length * 2) throw new Error('bad contributions');
+    data.contribIds.forEach((id, i) => {
+      const c = contrib[2 * i + 1];
+      if (c < 0 ? -c > agg.pairs.length : Math.floor(c / 8) >= agg.rows.length || c % 8 > 6) throw new Error('bad contribution');
+      const list = agg.contributions.get(id);
+      if (list) list.push(contrib[2 * i], c);
+      else agg.contributions.set(id, [contrib[2 * i], c]);
+    });
+    for (const [id, file] of data.supersededIn) agg.supersededIn.set(id, file);
+    return agg;
+  }
+}
+
+export interface SerializedAggregate {
+  criterion: string;
+  rows: unknown[][];
+  runIds: string[];
+  runRows: string;
+  pairs: ([string | null, string | null, string | null, string | null, string, number, number] | null)[];
+  contribIds: string[];
+  contribData: string;
+  supersededIn: [string, number][];
+}
+
+const f64 = (xs: number[]) => Buffer.from(Float64Array.from(xs).buffer).toString('base64');
+const i32 = (xs: number[]) => Buffer.from(Int32Array.from(xs).buffer).toString('base64');
+function bytesOf(text: string, width: number): ArrayBuffer {
+  if (typeof text !== 'string') throw new Error('not base64');
+  const b = Buffer.from(text, 'base64');
+  if (b.length % width) throw new Error('bad length');
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+}
+const fromF64 = (text: string) => new Float64Array(bytesOf(text, 8));
+const fromI32 = (text: string) => new Int32Array(bytesOf(text, 4));
