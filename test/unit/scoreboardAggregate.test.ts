@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { computeScoreboard } from '../../src/core/ratings/scoreboard';
 import { aggregateFile, ScoreboardAggregateReader } from '../../src/core/ratings/scoreboardAggregateReader';
+import { ScoreboardDataReader } from '../../src/core/ratings/scoreboardCache';
 import { readScoreboardData } from '../../src/core/ratings/scoreboardData';
+import { buildScoreboardSnapshot } from '../../src/host/scoreboard/scoreboardModel';
 import type { ScoreboardRow } from '../../src/core/ratings/types';
 import type { RunRecord } from '../../src/core/runs/runRecord';
 
@@ -130,6 +132,31 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
       assert.equal(update.counts.runs, state.nextRun);
     });
   }
+
+  it("the panel's reader keeps an aggregate in step with each append (and rebuilds it after a rewrite): the same board as from scratch", async () => {
+    const folders = [path.join(dir, 'a'), path.join(dir, 'b')];
+    const state = { runIds: folders.map(() => [] as string[]), ratingIds: folders.map(() => [] as string[]), nextRun: 0, nextRating: 0 };
+    const reader = new ScoreboardDataReader(folders);
+    let previous: unknown;
+    for (let round = 0; round < 5; round++) {
+      appendRound(folders, round, state);
+      if (round === 3) {
+        // A rewrite (the file shorter than what was read): read whole, the aggregate built again.
+        const ratings = path.join(folders[0], '.prompt-workbench', 'ratings.jsonl');
+        const lines = fs.readFileSync(ratings, 'utf8').trimEnd().split('\n');
+        fs.writeFileSync(ratings, lines.slice(0, 20).join('\n') + '\n');
+      }
+      const data = await reader.read();
+      assert.ok(data.aggregate, 'the reader hands its aggregate over');
+      if (round > 0) assert.equal(data.aggregate === previous, round !== 3, 'appends update the same aggregate; a rewrite builds a new one');
+      previous = data.aggregate;
+      for (const prompt of [undefined, 'p']) {
+        assertSameRows(data.aggregate.finish(prompt), computeScoreboard({ runs: data.runs, ratings: data.ratings, prompt }).rows, `round ${round} ${prompt ?? ''}`);
+      }
+      const snapshot = buildScoreboardSnapshot(data, { prompt: 'q' }, () => undefined);
+      assertSameRows(snapshot.rows.map((r) => r.row), computeScoreboard({ runs: data.runs, ratings: data.ratings, prompt: 'q' }).rows, `round ${round}: the panel's rows`);
+    }
+  });
 
   it('a corrupt, stale or foreign aggregate file is ignored and rebuilt; a rewritten records file is read whole', async () => {
     const folders = [path.join(dir, 'w')];

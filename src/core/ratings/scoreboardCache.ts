@@ -4,6 +4,7 @@ import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStre
 import { WorkbenchPaths } from '../workspace/paths';
 import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
+import { ScoreboardAggregate } from './scoreboardAggregate';
 import type { ScoreboardData } from './scoreboardData';
 import { runMonthFiles } from './scoreboardStream';
 
@@ -16,6 +17,14 @@ interface CachedFile<T> {
   lines: number;
   records: T[];
   problems: JsonlStreamProblem[];
+}
+
+/** One read of a file: its records so far, and what this read added to the last one's. */
+interface FileRead<T> extends CachedFile<T> {
+  /** The records this read added (all of them when `whole`). */
+  added: T[];
+  /** Whether records read before were dropped: the file was rewritten (not just appended to) or is gone. */
+  whole: boolean;
 }
 
 const MISSING = { size: 0, mtimeMs: 0, end: 0, lines: 0, records: [], problems: [] };
@@ -32,7 +41,7 @@ export class IncrementalJsonl<T> {
 
   constructor(private readonly validate: (value: unknown) => string | undefined) {}
 
-  async read(file: string): Promise<CachedFile<T>> {
+  async read(file: string): Promise<FileRead<T>> {
     let stat: fs.Stats | undefined;
     try {
       stat = await fs.promises.stat(file);
@@ -40,7 +49,7 @@ export class IncrementalJsonl<T> {
       // missing, or not reachable: readJsonlStream says which
     }
     const cached = this.files.get(file);
-    if (stat?.isFile() && cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached;
+    if (stat?.isFile() && cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return { ...cached, added: [], whole: false };
     const appended = stat?.isFile() && cached && stat.size > cached.end && (await endsALine(file, cached.end));
     const base = appended ? cached! : MISSING;
     const records: T[] = [];
@@ -51,8 +60,8 @@ export class IncrementalJsonl<T> {
       reportUnfinished: false,
     });
     if (!result.isFile) {
-      this.files.delete(file);
-      return { ...MISSING, records: [], problems: result.problems };
+      const whole = this.files.delete(file);
+      return { ...MISSING, records: [], problems: result.problems, added: [], whole };
     }
     const entry: CachedFile<T> = {
       size: result.size,
@@ -64,7 +73,7 @@ export class IncrementalJsonl<T> {
       problems: result.problems.length || !appended ? base.problems.concat(result.problems) : base.problems,
     };
     this.files.set(file, entry);
-    return entry;
+    return { ...entry, added: records, whole: !appended && cached !== undefined };
   }
 }
 
@@ -91,6 +100,9 @@ export class ScoreboardDataReader {
   private readonly ratings = new IncrementalJsonl<RatingRecord>(validateRatingRecord);
   private joined: { parts: RunRecord[][]; runs: RunRecord[] } | undefined;
   private joinedRatings: { parts: RatingRecord[][]; ratings: RatingRecord[] } | undefined;
+  /** The board's statistics, kept in step with the appended records (see `ScoreboardData.aggregate`). */
+  private aggregate: ScoreboardAggregate | undefined;
+  private runFiles: string[] = [];
   readonly workspaceFolders: readonly string[];
 
   constructor(workspaceFolders: string | readonly string[]) {
@@ -111,9 +123,21 @@ export class ScoreboardDataReader {
     if (!this.joined || !sameParts(this.joined.parts, parts)) this.joined = { parts, runs: parts.length === 1 ? parts[0] : parts.flat() };
     const rParts = ratingParts.map((p) => p.records);
     if (!this.joinedRatings || !sameParts(this.joinedRatings.parts, rParts)) this.joinedRatings = { parts: rParts, ratings: rParts.length === 1 ? rParts[0] : rParts.flat() };
+    // An append (or a new month file) adds its records to the aggregate (one rating:
+    // microseconds); a file rewritten or removed builds it again from every record.
+    if (!this.aggregate || runParts.some((p) => p.whole) || ratingParts.some((p) => p.whole) || this.runFiles.some((f) => !runFiles.includes(f))) {
+      this.aggregate = new ScoreboardAggregate();
+      for (const part of runParts) for (const run of part.records) this.aggregate.addRun(run);
+      ratingParts.forEach((part, i) => part.records.forEach((r) => this.aggregate!.addRating(r, i)));
+    } else {
+      for (const part of runParts) for (const run of part.added) this.aggregate.addRun(run);
+      ratingParts.forEach((part, i) => part.added.forEach((r) => this.aggregate!.addRating(r, i)));
+    }
+    this.runFiles = runFiles;
     return {
       runs: this.joined.runs,
       ratings: this.joinedRatings.ratings,
+      aggregate: this.aggregate,
       problems: [...listing, ...runParts.flatMap((p) => p.problems), ...ratingParts.flatMap((p) => p.problems)],
     };
   }

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
+import type { ScoreboardAggregate } from './scoreboardAggregate';
 import { ScoreboardDataReader } from './scoreboardCache';
 
 export interface ScoreboardData {
@@ -7,6 +8,12 @@ export interface ScoreboardData {
   ratings: RatingRecord[];
   /** Lines skipped in runs/*.jsonl or ratings.jsonl, with file and 1-based line (0: the file itself). */
   problems: Array<{ file: string; line: number; message: string }>;
+  /**
+   * The board's statistics (criterion "overall") over exactly these records, when the reader
+   * keeps them (`ScoreboardDataReader`): the board is then `aggregate.finish(prompt)` instead
+   * of a pass over every record.
+   */
+  aggregate?: ScoreboardAggregate;
 }
 
 /**
