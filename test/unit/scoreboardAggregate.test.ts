@@ -12,6 +12,7 @@ import { aggregateFile, ScoreboardAggregateReader } from '../../src/core/ratings
 import { ScoreboardDataReader } from '../../src/core/ratings/scoreboardCache';
 import { readScoreboardData } from '../../src/core/ratings/scoreboardData';
 import { buildScoreboardSnapshot } from '../../src/host/scoreboard/scoreboardModel';
+import { scoreboardFacets, scoreOverTime } from '../../src/core/ratings/scoreboardView';
 import type { ScoreboardRow } from '../../src/core/ratings/types';
 import type { RunRecord } from '../../src/core/runs/runRecord';
 
@@ -117,6 +118,8 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
         assert.deepEqual([again.mode, again.changed], ['appended', false], `round ${round}: read from the stored aggregate`);
         assertSameRows(fresh.aggregate.finish(), expected, `round ${round}, new process`);
         assertSameRows(fresh.aggregate.finish('q'), await fromScratch(folders, { prompt: 'q' }), `round ${round}, one prompt`);
+        const ratings = (await readScoreboardData(folders)).ratings;
+        assertSameRows(fresh.aggregate.scoreOverTime('p') as never, scoreOverTime(ratings, 'p') as never, `round ${round}, scores over time from disk`);
         await accuracy.update();
         assertSameRows(accuracy.aggregate.finish(), await fromScratch(folders, { criterion: 'accuracy' }), `round ${round}, another criterion`);
         superseded = kept.aggregate.supersededIn.size;
@@ -155,6 +158,13 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
       }
       const snapshot = buildScoreboardSnapshot(data, { prompt: 'q' }, () => undefined);
       assertSameRows(snapshot.rows.map((r) => r.row), computeScoreboard({ runs: data.runs, ratings: data.ratings, prompt: 'q' }).rows, `round ${round}: the panel's rows`);
+      const overTime = scoreOverTime(data.ratings, 'q');
+      assert.ok(overTime.length > 0);
+      assertSameRows(snapshot.overTime as never, overTime as never, `round ${round}: scores over time`);
+      // Equal times may name another latest prompt (the appended line counts as the later one).
+      const { latestPrompt: _a, ...facets } = data.facets!;
+      const { latestPrompt: _b, ...expectedFacets } = scoreboardFacets(data.runs, data.ratings);
+      assert.deepEqual(facets, expectedFacets, `round ${round}: facets`);
     }
   });
 

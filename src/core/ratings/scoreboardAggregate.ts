@@ -1,6 +1,6 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
-import type { ScoreboardRow } from './types';
+import type { ScoreboardRow, ScorePoint } from './types';
 import { bradleyTerry, meanIntervalOfCounts, PairwiseOutcome, percentile, wilsonInterval, winRate } from './statistics';
 
 /**
@@ -67,8 +67,12 @@ export class ScoreboardAggregate {
   readonly runRows = new Map<string, number>();
   /** Pairwise ratings in reading order; null once superseded. */
   readonly pairs: (PairEntry | null)[] = [];
-  /** Rating id → [rating file, contribution] pairs (usually one). */
+  /** Rating id → [rating file, contribution, day] triples (usually one; day: index in `days`, -1 unless stars). */
   readonly contributions = new Map<string, number[]>();
+  /** The days (YYYY-MM-DD) star ratings were given on, and each row's stars per day (for scores over time). */
+  readonly days: string[] = [];
+  private readonly dayIndex = new Map<string, number>();
+  private readonly starsByDay = new Map<number, Map<number, number[]>>();
   /** Id → the last rating file with a line superseding it: a line in an earlier file never counts. */
   readonly supersededIn = new Map<string, RatingFileIndex>();
 
@@ -131,6 +135,7 @@ export class ScoreboardAggregate {
     if (laterFile !== undefined && laterFile > file) return;
     if (r.criterion !== this.criterion) return;
     let contribution: Contribution;
+    let day = -1;
     if (r.kind === 'pairwise') {
       this.pairs.push({
         runA: r.pair.A.runId ?? null,
@@ -150,6 +155,8 @@ export class ScoreboardAggregate {
       if (r.kind === 'stars') {
         code = r.value - 1;
         row.stars[code]++;
+        day = this.dayOf(r.ts);
+        this.starsOn(index, day)[code]++;
       } else {
         code = r.value === 'up' ? 6 : 5;
         row.thumbsTotal++;
@@ -158,8 +165,60 @@ export class ScoreboardAggregate {
       contribution = index * 8 + code;
     }
     const list = this.contributions.get(r.id);
-    if (list) list.push(file, contribution);
-    else this.contributions.set(r.id, [file, contribution]);
+    if (list) list.push(file, contribution, day);
+    else this.contributions.set(r.id, [file, contribution, day]);
+  }
+
+  private dayOf(ts: string): number {
+    const day = typeof ts === 'string' ? ts.slice(0, 10) : '';
+    let index = this.dayIndex.get(day);
+    if (index === undefined) {
+      index = this.days.length;
+      this.days.push(day);
+      this.dayIndex.set(day, index);
+    }
+    return index;
+  }
+
+  private starsOn(row: number, day: number): number[] {
+    let byDay = this.starsByDay.get(row);
+    if (!byDay) this.starsByDay.set(row, (byDay = new Map()));
+    let counts = byDay.get(day);
+    if (!counts) byDay.set(day, (counts = [0, 0, 0, 0, 0]));
+    return counts;
+  }
+
+  /**
+   * Mean stars per day for each version of a prompt (every model together), oldest version and
+   * day first: what `scoreOverTime` computes from the records, from the counts kept here.
+   */
+  scoreOverTime(prompt: string): { version: number; points: ScorePoint[] }[] {
+    const byVersion = new Map<number, Map<string, number[]>>();
+    for (const [index, byDay] of this.starsByDay) {
+      const row = this.rows[index];
+      if (row.prompt !== prompt) continue;
+      let days = byVersion.get(row.version);
+      if (!days) byVersion.set(row.version, (days = new Map()));
+      for (const [day, counts] of byDay) {
+        if (!counts.some((c) => c > 0)) continue;
+        const name = this.days[day];
+        const sum = days.get(name);
+        if (sum) counts.forEach((c, i) => (sum[i] += c));
+        else days.set(name, [...counts]);
+      }
+    }
+    return [...byVersion]
+      .filter(([, days]) => days.size > 0)
+      .sort((a, b) => a[0] - b[0])
+      .map(([version, days]) => ({
+        version,
+        points: [...days]
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([day, counts]) => {
+            const m = meanIntervalOfCounts(counts, 1, [1, 5]);
+            return { day, mean: m.mean!, lo: m.lo, hi: m.hi, n: m.n };
+          }),
+      }));
   }
 
   /** Takes back what rating `id` added from files up to `file`. */
@@ -167,9 +226,9 @@ export class ScoreboardAggregate {
     const list = this.contributions.get(id);
     if (!list) return;
     const kept: number[] = [];
-    for (let i = 0; i < list.length; i += 2) {
+    for (let i = 0; i < list.length; i += 3) {
       if (list[i] > file) {
-        kept.push(list[i], list[i + 1]);
+        kept.push(list[i], list[i + 1], list[i + 2]);
         continue;
       }
       const c = list[i + 1];
@@ -179,8 +238,10 @@ export class ScoreboardAggregate {
       }
       const row = this.rows[Math.floor(c / 8)];
       const code = c % 8;
-      if (code < 5) row.stars[code]--;
-      else {
+      if (code < 5) {
+        row.stars[code]--;
+        this.starsOn(Math.floor(c / 8), list[i + 2])[code]--;
+      } else {
         row.thumbsTotal--;
         if (code === 6) row.thumbsUp--;
       }
@@ -295,9 +356,9 @@ export class ScoreboardAggregate {
     const contribIds: string[] = [];
     const contribData: number[] = [];
     for (const [id, list] of this.contributions) {
-      for (let i = 0; i < list.length; i += 2) {
+      for (let i = 0; i < list.length; i += 3) {
         contribIds.push(id);
-        contribData.push(list[i], list[i + 1]);
+        contribData.push(list[i], list[i + 1], list[i + 2]);
       }
     }
     return {
@@ -308,6 +369,7 @@ export class ScoreboardAggregate {
       pairs: this.pairs.map((p) => (p ? [p.runA, p.runB, p.modelA, p.modelB, p.prompt, p.version, p.scoreA] : null)),
       contribIds,
       contribData: i32(contribData),
+      days: this.days,
       supersededIn: [...this.supersededIn],
     };
   }
@@ -344,14 +406,21 @@ export class ScoreboardAggregate {
         agg.pairs.push({ runA, runB, modelA, modelB, prompt, version, scoreA });
       }
     }
+    if (!Array.isArray(data.days)) throw new Error('bad days');
+    for (const day of data.days) agg.dayOf(day);
     const contrib = fromI32(data.contribData);
-    if (contrib.length !== data.contribIds.length * 2) throw new Error('bad contributions');
+    if (contrib.length !== data.contribIds.length * 3) throw new Error('bad contributions');
     data.contribIds.forEach((id, i) => {
-      const c = contrib[2 * i + 1];
+      const [file, c, day] = [contrib[3 * i], contrib[3 * i + 1], contrib[3 * i + 2]];
       if (c < 0 ? -c > agg.pairs.length : Math.floor(c / 8) >= agg.rows.length || c % 8 > 6) throw new Error('bad contribution');
+      // Stars per day are not stored: they follow from the stars contributions.
+      if (c >= 0 && c % 8 < 5) {
+        if (!(day >= 0 && day < agg.days.length)) throw new Error('bad day');
+        agg.starsOn(Math.floor(c / 8), day)[c % 8]++;
+      }
       const list = agg.contributions.get(id);
-      if (list) list.push(contrib[2 * i], c);
-      else agg.contributions.set(id, [contrib[2 * i], c]);
+      if (list) list.push(file, c, day);
+      else agg.contributions.set(id, [file, c, day]);
     });
     for (const [id, file] of data.supersededIn) agg.supersededIn.set(id, file);
     return agg;
@@ -366,6 +435,7 @@ export interface SerializedAggregate {
   pairs: ([string | null, string | null, string | null, string | null, string, number, number] | null)[];
   contribIds: string[];
   contribData: string;
+  days: string[];
   supersededIn: [string, number][];
 }
 

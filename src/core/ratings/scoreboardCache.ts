@@ -6,6 +6,7 @@ import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
 import { ScoreboardAggregate } from './scoreboardAggregate';
 import type { ScoreboardData } from './scoreboardData';
+import { FacetsAccumulator } from './scoreboardView';
 import { runMonthFiles } from './scoreboardStream';
 
 interface CachedFile<T> {
@@ -103,10 +104,27 @@ export class ScoreboardDataReader {
   /** The board's statistics, kept in step with the appended records (see `ScoreboardData.aggregate`). */
   private aggregate: ScoreboardAggregate | undefined;
   private runFiles: string[] = [];
+  private facets = new FacetsAccumulator();
   readonly workspaceFolders: readonly string[];
 
   constructor(workspaceFolders: string | readonly string[]) {
     this.workspaceFolders = typeof workspaceFolders === 'string' ? [workspaceFolders] : [...workspaceFolders];
+  }
+
+  private add(runs: RunRecord[][], ratings: RatingRecord[][]): void {
+    const aggregate = this.aggregate!;
+    for (const part of runs) {
+      for (const run of part) {
+        aggregate.addRun(run);
+        this.facets.addRun(run);
+      }
+    }
+    ratings.forEach((part, i) => {
+      for (const r of part) {
+        aggregate.addRating(r, i);
+        this.facets.addRating(r);
+      }
+    });
   }
 
   async read(): Promise<ScoreboardData> {
@@ -127,17 +145,15 @@ export class ScoreboardDataReader {
     // microseconds); a file rewritten or removed builds it again from every record.
     if (!this.aggregate || runParts.some((p) => p.whole) || ratingParts.some((p) => p.whole) || this.runFiles.some((f) => !runFiles.includes(f))) {
       this.aggregate = new ScoreboardAggregate();
-      for (const part of runParts) for (const run of part.records) this.aggregate.addRun(run);
-      ratingParts.forEach((part, i) => part.records.forEach((r) => this.aggregate!.addRating(r, i)));
-    } else {
-      for (const part of runParts) for (const run of part.added) this.aggregate.addRun(run);
-      ratingParts.forEach((part, i) => part.added.forEach((r) => this.aggregate!.addRating(r, i)));
-    }
+      this.facets = new FacetsAccumulator();
+      this.add(runParts.map((p) => p.records), ratingParts.map((p) => p.records));
+    } else this.add(runParts.map((p) => p.added), ratingParts.map((p) => p.added));
     this.runFiles = runFiles;
     return {
       runs: this.joined.runs,
       ratings: this.joinedRatings.ratings,
       aggregate: this.aggregate,
+      facets: this.facets.result(),
       problems: [...listing, ...runParts.flatMap((p) => p.problems), ...ratingParts.flatMap((p) => p.problems)],
     };
   }

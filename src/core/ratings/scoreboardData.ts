@@ -1,6 +1,7 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
 import type { ScoreboardAggregate } from './scoreboardAggregate';
+import type { ScoreboardFacets } from './types';
 import { ScoreboardDataReader } from './scoreboardCache';
 
 export interface ScoreboardData {
@@ -14,6 +15,8 @@ export interface ScoreboardData {
    * of a pass over every record.
    */
   aggregate?: ScoreboardAggregate;
+  /** The filters' values over these records, when the reader keeps them (added to per append). */
+  facets?: ScoreboardFacets;
 }
 
 /**

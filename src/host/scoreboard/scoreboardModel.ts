@@ -30,7 +30,7 @@ export function buildScoreboardSnapshot(
 ): ScoreboardSnapshot {
   const started = performance.now();
   // The reader hands back the same arrays while the files are unchanged: a filter or weight change skips this pass.
-  const facets = lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings);
+  const facets = data.facets ?? (lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings));
   lastFacets = { runs: data.runs, ratings: data.ratings, facets };
   // One prompt at a time: speed and cost are scored against that prompt's rows only. The one
   // asked for when it has records, else the one most recently rated or run.
@@ -62,7 +62,7 @@ export function buildScoreboardSnapshot(
   });
   const rec = recommend(rows, scores, weights);
   const versions = filters.versions?.length ? new Set(filters.versions) : null;
-  const overTime = prompt ? scoreOverTime(narrowed.ratings, prompt).filter((s) => !versions || versions.has(s.version)) : [];
+  const overTime = prompt ? (whole ? whole.scoreOverTime(prompt) : scoreOverTime(narrowed.ratings, prompt)).filter((s) => !versions || versions.has(s.version)) : [];
   const problems = data.problems;
   return {
     notice: null,
