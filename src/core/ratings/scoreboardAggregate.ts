@@ -27,6 +27,8 @@ export class AggregateRow {
   ttfts: number[] = [];
   costSum = 0;
   costCount = 0;
+  /** `latencies` and `ttfts` sorted, kept until a run is added. */
+  sorted: { latencies: Float64Array; ttfts: Float64Array } | undefined;
   constructor(readonly prompt: string, readonly version: number, readonly model: string) {}
 }
 
@@ -105,6 +107,7 @@ export class ScoreboardAggregate {
     this.runRows.set(run.id, index);
     const row = this.rows[index];
     row.runs++;
+    row.sorted = undefined;
     if (Array.isArray(run.checks) && run.checks.length) {
       row.checked++;
       if (run.checks.every((c) => c.pass === true || c.passed === true)) row.passed++;
@@ -323,8 +326,7 @@ export class ScoreboardAggregate {
       const pair = pairStats.get(index);
       const stars = meanIntervalOfCounts(row.stars, 1, [1, 5]);
       const thumbs = wilsonInterval(row.thumbsUp, row.thumbsTotal);
-      const latencies = Float64Array.from(row.latencies).sort();
-      const ttfts = Float64Array.from(row.ttfts).sort();
+      const { latencies, ttfts } = (row.sorted ??= { latencies: Float64Array.from(row.latencies).sort(), ttfts: Float64Array.from(row.ttfts).sort() });
       result.push({
         prompt: row.prompt,
         version: row.version,
