@@ -133,6 +133,21 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
       assertSameRows(next.aggregate.finish(), await fromScratch(folders), 'appended in a new process');
       assert.equal(update.counts.ratings, state.nextRating);
       assert.equal(update.counts.runs, state.nextRun);
+      // Stored ids are read back only when needed: one plain rating appended (none needed), saved,
+      // then an edit of a rating from the first round (the stored contributions needed).
+      const ratingsFile = path.join(folders[0], '.prompt-workbench', 'ratings.jsonl');
+      const lines = fs.readFileSync(ratingsFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+      const starsLine = lines.find((l) => l.kind === 'stars' && l.criterion === 'overall');
+      fs.appendFileSync(ratingsFile, jsonl({ ...starsLine, id: 'g_plain', supersedes: null, value: 5 }));
+      assert.equal((await new ScoreboardAggregateReader(folders).update()).mode, 'appended');
+      assertSameRows(new ScoreboardAggregateReader(folders).aggregate.finish(), [], 'nothing before an update');
+      fs.appendFileSync(ratingsFile, jsonl({ ...starsLine, id: 'g_edit', supersedes: starsLine.id, value: 1 }, { ...starsLine, id: 'g_edit2', supersedes: 'g_plain', value: 2 }));
+      const edited = new ScoreboardAggregateReader(folders);
+      assert.equal((await edited.update()).mode, 'appended');
+      assertSameRows(edited.aggregate.finish(), await fromScratch(folders), 'edits of stored and of appended ratings');
+      const reread = new ScoreboardAggregateReader(folders);
+      await reread.update();
+      assertSameRows(reread.aggregate.finish(), await fromScratch(folders), 'and read back');
     });
   }
 

@@ -42,6 +42,8 @@ interface PairEntry {
   version: number;
   /** 1: A won, 0: B won, 0.5: tie. */
   scoreA: number;
+  /** The rows of the runs named (-1: not seen), once looked up; dropped when a run is added. */
+  rows?: [number, number];
 }
 
 /**
@@ -65,12 +67,57 @@ export type RatingFileIndex = number;
 export class ScoreboardAggregate {
   readonly rows: AggregateRow[] = [];
   private readonly byPrompt = new Map<string, Map<number, Map<string, number>>>();
-  /** Every run with a prompt → its row: a pairwise side counts for its run's prompt version. */
-  readonly runRows = new Map<string, number>();
+  /**
+   * Every run with a prompt → its row: a pairwise side counts for its run's prompt version.
+   * Read back from disk only when needed (a run or a pairwise side to place): a million ids
+   * cost seconds to put in a Map, and a board with nothing new needs none of them.
+   */
+  get runRows(): Map<string, number> {
+    if (!this.runRowsMap) {
+      this.runRowsMap = new Map();
+      const stored = this.storedRuns;
+      this.storedRuns = undefined;
+      if (stored) unpackIds(stored.ids).forEach((id, i) => this.runRowsMap!.set(id, stored.rows[i]));
+    }
+    return this.runRowsMap;
+  }
+  private runRowsMap: Map<string, number> | undefined;
+  private storedRuns: { ids: PackedIds; rows: Int32Array } | undefined;
+  /** Whether each pair's cached rows (`PairEntry.rows`) still hold: a run added may change them. */
+  private pairsResolved = true;
   /** Pairwise ratings in reading order; null once superseded. */
   readonly pairs: (PairEntry | null)[] = [];
-  /** Rating id → [rating file, contribution, day] triples (usually one; day: index in `days`, -1 unless stars). */
-  readonly contributions = new Map<string, number[]>();
+  /**
+   * Rating id → [rating file, contribution, day] triples (usually one; day: index in `days`,
+   * -1 unless stars). Read back from disk only when a line supersedes (like `runRows`); until
+   * then the contributions of appended ratings wait in `newContributions`.
+   */
+  get contributions(): Map<string, number[]> {
+    if (!this.contributionsMap) {
+      const map = new Map<string, number[]>();
+      const stored = this.storedContributions;
+      this.storedContributions = undefined;
+      if (stored) {
+        unpackIds(stored.ids).forEach((id, i) => {
+          const list = map.get(id);
+          const triple = [stored.data[3 * i], stored.data[3 * i + 1], stored.data[3 * i + 2]];
+          if (list) list.push(...triple);
+          else map.set(id, triple);
+        });
+      }
+      for (const [id, triples] of this.newContributions) {
+        const list = map.get(id);
+        if (list) list.push(...triples);
+        else map.set(id, triples);
+      }
+      this.newContributions.clear();
+      this.contributionsMap = map;
+    }
+    return this.contributionsMap;
+  }
+  private contributionsMap: Map<string, number[]> | undefined;
+  private storedContributions: { ids: PackedIds; data: Int32Array } | undefined;
+  private readonly newContributions = new Map<string, number[]>();
   /** The days (YYYY-MM-DD) star ratings were given on, and each row's stars per day (for scores over time). */
   readonly days: string[] = [];
   private readonly dayIndex = new Map<string, number>();
@@ -105,6 +152,7 @@ export class ScoreboardAggregate {
     if (!run.prompt) return;
     const index = this.rowIndex(run.prompt.name, run.prompt.version, run.model);
     this.runRows.set(run.id, index);
+    this.pairsResolved = false;
     const row = this.rows[index];
     row.runs++;
     row.sorted = undefined;
@@ -167,9 +215,10 @@ export class ScoreboardAggregate {
       }
       contribution = index * 8 + code;
     }
-    const list = this.contributions.get(r.id);
+    const map = this.contributionsMap ?? this.newContributions;
+    const list = map.get(r.id);
     if (list) list.push(file, contribution, day);
-    else this.contributions.set(r.id, [file, contribution, day]);
+    else map.set(r.id, [file, contribution, day]);
   }
 
   private dayOf(ts: string): number {
@@ -279,9 +328,11 @@ export class ScoreboardAggregate {
       }
       return s.player;
     };
-    const side = (p: PairEntry, runId: string | null, model: string | null): number | undefined => {
-      const runIndex = runId ? this.runRows.get(runId) : undefined;
-      const run = runIndex === undefined ? undefined : this.rows[runIndex];
+    if (!this.pairsResolved) for (const p of this.pairs) if (p) p.rows = undefined;
+    this.pairsResolved = true;
+    const runRowOf = (runId: string | null) => (runId ? (this.runRows.get(runId) ?? -1) : -1);
+    const side = (p: PairEntry, runIndex: number, model: string | null): number | undefined => {
+      const run = runIndex < 0 ? undefined : this.rows[runIndex];
       const name = run?.prompt ?? p.prompt;
       const m = model ?? run?.model;
       if (!m || (onlyPrompt !== undefined && name !== onlyPrompt)) return undefined;
@@ -291,8 +342,9 @@ export class ScoreboardAggregate {
     };
     for (const p of this.pairs) {
       if (!p) continue;
-      const a = side(p, p.runA, p.modelA);
-      const b = side(p, p.runB, p.modelB);
+      p.rows ??= [runRowOf(p.runA), runRowOf(p.runB)];
+      const a = side(p, p.rows[0], p.modelA);
+      const b = side(p, p.rows[1], p.modelB);
       if (a === undefined || b === undefined || a === b || this.rows[a].prompt !== this.rows[b].prompt) continue;
       const sa = statsOf(a);
       const sb = statsOf(b);
@@ -355,9 +407,11 @@ export class ScoreboardAggregate {
 
   /** The aggregate as JSON-ready data (numbers in bulk as base64 typed arrays). */
   serialize(): SerializedAggregate {
-    const contribIds: string[] = [];
-    const contribData: number[] = [];
-    for (const [id, list] of this.contributions) {
+    const stored = this.storedContributions;
+    // (No spread: a million arguments overflow the stack.)
+    const contribIds: string[] = stored ? unpackIds(stored.ids) : [];
+    const contribData: number[] = stored ? Array.from(stored.data) : [];
+    for (const [id, list] of this.contributionsMap ?? this.newContributions) {
       for (let i = 0; i < list.length; i += 3) {
         contribIds.push(id);
         contribData.push(list[i], list[i + 1], list[i + 2]);
@@ -366,10 +420,15 @@ export class ScoreboardAggregate {
     return {
       criterion: this.criterion,
       rows: this.rows.map((r) => [r.prompt, r.version, r.model, r.runs, ...r.stars, r.thumbsUp, r.thumbsTotal, r.checked, r.passed, r.costSum, r.costCount, f64(r.latencies), f64(r.ttfts)]),
-      runIds: [...this.runRows.keys()],
-      runRows: i32([...this.runRows.values()]),
-      pairs: this.pairs.map((p) => (p ? [p.runA, p.runB, p.modelA, p.modelB, p.prompt, p.version, p.scoreA] : null)),
-      contribIds,
+      runIds: this.storedRuns ? this.storedRuns.ids : packIds([...this.runRows.keys()]),
+      runRows: i32(this.storedRuns ? this.storedRuns.rows : [...this.runRows.values()]),
+      pairs: this.pairs.map((p): SerializedAggregate['pairs'][number] => {
+        if (!p) return null;
+        const entry: NonNullable<SerializedAggregate['pairs'][number]> = [p.runA, p.runB, p.modelA, p.modelB, p.prompt, p.version, p.scoreA];
+        if (this.pairsResolved && p.rows) entry.push(p.rows[0], p.rows[1]);
+        return entry;
+      }),
+      contribIds: packIds(contribIds),
       contribData: i32(contribData),
       days: this.days,
       supersededIn: [...this.supersededIn],
@@ -395,35 +454,31 @@ export class ScoreboardAggregate {
     }
     if (agg.rows.length !== data.rows.length) throw new Error('duplicate rows');
     const runRows = fromI32(data.runRows);
-    if (runRows.length !== data.runIds.length) throw new Error('bad run index');
-    data.runIds.forEach((id, i) => {
-      if (typeof id !== 'string' || !(runRows[i] >= 0 && runRows[i] < agg.rows.length)) throw new Error('bad run index');
-      agg.runRows.set(id, runRows[i]);
-    });
+    if (runRows.length !== countIds(data.runIds) || runRows.some((row) => !(row >= 0 && row < agg.rows.length))) throw new Error('bad run index');
+    agg.storedRuns = { ids: data.runIds, rows: runRows };
     for (const p of data.pairs) {
       if (p === null) agg.pairs.push(null);
       else {
-        const [runA, runB, modelA, modelB, prompt, version, scoreA] = p;
+        const [runA, runB, modelA, modelB, prompt, version, scoreA, rowA, rowB] = p;
         if (typeof prompt !== 'string' || typeof version !== 'number' || ![0, 0.5, 1].includes(scoreA)) throw new Error('bad pair');
-        agg.pairs.push({ runA, runB, modelA, modelB, prompt, version, scoreA });
+        const known = (row: unknown): row is number => typeof row === 'number' && row >= -1 && row < agg.rows.length;
+        agg.pairs.push({ runA, runB, modelA, modelB, prompt, version, scoreA, rows: known(rowA) && known(rowB) ? [rowA, rowB] : undefined });
       }
     }
     if (!Array.isArray(data.days)) throw new Error('bad days');
     for (const day of data.days) agg.dayOf(day);
     const contrib = fromI32(data.contribData);
-    if (contrib.length !== data.contribIds.length * 3) throw new Error('bad contributions');
-    data.contribIds.forEach((id, i) => {
-      const [file, c, day] = [contrib[3 * i], contrib[3 * i + 1], contrib[3 * i + 2]];
+    if (contrib.length !== countIds(data.contribIds) * 3) throw new Error('bad contributions');
+    agg.storedContributions = { ids: data.contribIds, data: contrib };
+    for (let i = 0; 3 * i < contrib.length; i++) {
+      const [c, day] = [contrib[3 * i + 1], contrib[3 * i + 2]];
       if (c < 0 ? -c > agg.pairs.length : Math.floor(c / 8) >= agg.rows.length || c % 8 > 6) throw new Error('bad contribution');
       // Stars per day are not stored: they follow from the stars contributions.
       if (c >= 0 && c % 8 < 5) {
         if (!(day >= 0 && day < agg.days.length)) throw new Error('bad day');
         agg.starsOn(Math.floor(c / 8), day)[c % 8]++;
       }
-      const list = agg.contributions.get(id);
-      if (list) list.push(file, c, day);
-      else agg.contributions.set(id, [file, c, day]);
-    });
+    }
     for (const [id, file] of data.supersededIn) agg.supersededIn.set(id, file);
     return agg;
   }
@@ -432,17 +487,34 @@ export class ScoreboardAggregate {
 export interface SerializedAggregate {
   criterion: string;
   rows: unknown[][];
-  runIds: string[];
+  runIds: PackedIds;
   runRows: string;
-  pairs: ([string | null, string | null, string | null, string | null, string, number, number] | null)[];
-  contribIds: string[];
+  /** runA, runB, modelA, modelB, prompt, version, scoreA, then each side's run row (-1: none) when known. */
+  pairs: ([string | null, string | null, string | null, string | null, string, number, number, number?, number?] | null)[];
+  contribIds: PackedIds;
   contribData: string;
   days: string[];
   supersededIn: [string, number][];
 }
 
+/** Ids as one string, one per line (JSON parses one long string much faster than 100,000 short ones); an array if an id holds a line end. */
+type PackedIds = string | string[];
+const packIds = (ids: string[]): PackedIds => (ids.some((id) => id.includes('\n')) ? ids : ids.join('\n'));
+function countIds(packed: PackedIds): number {
+  if (Array.isArray(packed)) return packed.length;
+  if (typeof packed !== 'string') throw new Error('bad ids');
+  if (packed === '') return 0;
+  let n = 1;
+  for (let i = packed.indexOf('\n'); i >= 0; i = packed.indexOf('\n', i + 1)) n++;
+  return n;
+}
+function unpackIds(packed: PackedIds): string[] {
+  if (Array.isArray(packed)) return packed;
+  if (typeof packed !== 'string') throw new Error('bad ids');
+  return packed === '' ? [] : packed.split('\n');
+}
 const f64 = (xs: number[]) => Buffer.from(Float64Array.from(xs).buffer).toString('base64');
-const i32 = (xs: number[]) => Buffer.from(Int32Array.from(xs).buffer).toString('base64');
+const i32 = (xs: ArrayLike<number>) => Buffer.from(Int32Array.from(xs).buffer).toString('base64');
 function bytesOf(text: string, width: number): ArrayBuffer {
   if (typeof text !== 'string') throw new Error('not base64');
   const b = Buffer.from(text, 'base64');
