@@ -6,7 +6,8 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
-import { meanInterval, tooFewToTellApart } from './statistics';
+import { ScoreboardAggregate } from './scoreboardAggregate';
+import { tooFewToTellApart } from './statistics';
 import type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights } from './types';
 
 export type { ScoreboardFacets, ScoreboardFilters, ScorePoint, ScoreWeights } from './types';
@@ -257,27 +258,10 @@ export function paretoFront(points: readonly { x: number | null; y: number | nul
 
 /** Mean stars per day for each version of one prompt (the criterion given), oldest day first. */
 export function scoreOverTime(ratings: readonly RatingRecord[], prompt: string, criterion = 'overall'): { version: number; points: ScorePoint[] }[] {
-  const byVersion = new Map<number, Map<string, number[]>>();
-  for (const r of effectiveRatings(ratings)) {
-    if (r.kind !== 'stars' || r.prompt.name !== prompt || r.criterion !== criterion) continue;
-    let days = byVersion.get(r.prompt.version);
-    if (!days) byVersion.set(r.prompt.version, (days = new Map()));
-    const day = dayOf(r.ts);
-    let values = days.get(day);
-    if (!values) days.set(day, (values = []));
-    values.push(r.value);
-  }
-  return [...byVersion]
-    .sort((a, b) => a[0] - b[0])
-    .map(([version, days]) => ({
-      version,
-      points: [...days]
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([day, values]) => {
-          const m = meanInterval(values, [1, 5]);
-          return { day, mean: m.mean!, lo: m.lo, hi: m.hi, n: values.length };
-        }),
-    }));
+  // The aggregate's stars per day (one owner of the arithmetic), over the ratings that count.
+  const aggregate = new ScoreboardAggregate(criterion);
+  for (const r of effectiveRatings(ratings)) if (r.kind === 'stars' && r.prompt.name === prompt) aggregate.addRating(r);
+  return aggregate.scoreOverTime(prompt);
 }
 
 const CSV_COLUMNS = [
