@@ -106,13 +106,28 @@ async function main() {
     const ratingsFile = path.join(dir, '.prompt-workbench', 'ratings.jsonl');
     const last = fs.readFileSync(ratingsFile, 'utf8').trimEnd().split('\n').pop();
     fs.appendFileSync(ratingsFile, JSON.stringify({ ...JSON.parse(last), id: 'g_bench_appended', supersedes: null }) + '\n');
+    const liveCpu0 = process.cpuUsage();
     t = performance.now();
     const after = await reader.read();
     const reread = performance.now() - t;
     t = performance.now();
     buildScoreboardSnapshot(after, { prompt: 'email-summary' }, () => undefined);
     const recompute = performance.now() - t;
-    console.log(`live update after one appended rating: re-read ${reread.toFixed(1)} ms (first read ${firstRead.toFixed(0)} ms), recompute ${recompute.toFixed(0)} ms (+ the 300 ms debounce)`);
+    const liveCpu = process.cpuUsage(liveCpu0);
+    console.log(`live update after one appended rating: re-read ${reread.toFixed(1)} ms (first read ${firstRead.toFixed(0)} ms), snapshot ${recompute.toFixed(0)} ms = ${(reread + recompute).toFixed(0)} ms wall, ${((liveCpu.user + liveCpu.system) / 1000).toFixed(0)} ms CPU, target under 100 ms (+ the 300 ms debounce)`);
+    // Reopened in the same window: the panels' owner keeps the reader, nothing was appended.
+    const warm = [];
+    const warmCpu = [];
+    for (let i = 0; i < RUNS; i++) {
+      const cpu0 = process.cpuUsage();
+      t = performance.now();
+      const again = await reader.read();
+      buildScoreboardSnapshot(again, { prompt: 'email-summary' }, () => undefined);
+      warm.push(performance.now() - t);
+      const cpu = process.cpuUsage(cpu0);
+      warmCpu.push((cpu.user + cpu.system) / 1000);
+    }
+    console.log(`reopened (same window, warm reader): read + snapshot median ${median(warm).toFixed(0)} ms wall, ${median(warmCpu).toFixed(0)} ms CPU — target under 300 ms`);
     const render = await renderInChromium(JSON.stringify(snapshot), fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-scoreboard-page-')));
     let renderMs = 0;
     if (render) {

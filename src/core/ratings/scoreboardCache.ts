@@ -4,7 +4,9 @@ import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStre
 import { WorkbenchPaths } from '../workspace/paths';
 import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
+import { ScoreboardAggregate } from './scoreboardAggregate';
 import type { ScoreboardData } from './scoreboardData';
+import { FacetsAccumulator } from './scoreboardView';
 import { runMonthFiles } from './scoreboardStream';
 
 interface CachedFile<T> {
@@ -16,6 +18,14 @@ interface CachedFile<T> {
   lines: number;
   records: T[];
   problems: JsonlStreamProblem[];
+}
+
+/** One read of a file: its records so far, and what this read added to the last one's. */
+interface FileRead<T> extends CachedFile<T> {
+  /** The records this read added (all of them when `whole`). */
+  added: T[];
+  /** Whether records read before were dropped: the file was rewritten (not just appended to) or is gone. */
+  whole: boolean;
 }
 
 const MISSING = { size: 0, mtimeMs: 0, end: 0, lines: 0, records: [], problems: [] };
@@ -32,7 +42,7 @@ export class IncrementalJsonl<T> {
 
   constructor(private readonly validate: (value: unknown) => string | undefined) {}
 
-  async read(file: string): Promise<CachedFile<T>> {
+  async read(file: string): Promise<FileRead<T>> {
     let stat: fs.Stats | undefined;
     try {
       stat = await fs.promises.stat(file);
@@ -40,7 +50,7 @@ export class IncrementalJsonl<T> {
       // missing, or not reachable: readJsonlStream says which
     }
     const cached = this.files.get(file);
-    if (stat?.isFile() && cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached;
+    if (stat?.isFile() && cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return { ...cached, added: [], whole: false };
     const appended = stat?.isFile() && cached && stat.size > cached.end && (await endsALine(file, cached.end));
     const base = appended ? cached! : MISSING;
     const records: T[] = [];
@@ -51,8 +61,8 @@ export class IncrementalJsonl<T> {
       reportUnfinished: false,
     });
     if (!result.isFile) {
-      this.files.delete(file);
-      return { ...MISSING, records: [], problems: result.problems };
+      const whole = this.files.delete(file);
+      return { ...MISSING, records: [], problems: result.problems, added: [], whole };
     }
     const entry: CachedFile<T> = {
       size: result.size,
@@ -64,7 +74,7 @@ export class IncrementalJsonl<T> {
       problems: result.problems.length || !appended ? base.problems.concat(result.problems) : base.problems,
     };
     this.files.set(file, entry);
-    return entry;
+    return { ...entry, added: records, whole: !appended && cached !== undefined };
   }
 }
 
@@ -91,10 +101,30 @@ export class ScoreboardDataReader {
   private readonly ratings = new IncrementalJsonl<RatingRecord>(validateRatingRecord);
   private joined: { parts: RunRecord[][]; runs: RunRecord[] } | undefined;
   private joinedRatings: { parts: RatingRecord[][]; ratings: RatingRecord[] } | undefined;
+  /** The board's statistics, kept in step with the appended records (see `ScoreboardData.aggregate`). */
+  private aggregate: ScoreboardAggregate | undefined;
+  private runFiles: string[] = [];
+  private facets = new FacetsAccumulator();
   readonly workspaceFolders: readonly string[];
 
   constructor(workspaceFolders: string | readonly string[]) {
     this.workspaceFolders = typeof workspaceFolders === 'string' ? [workspaceFolders] : [...workspaceFolders];
+  }
+
+  private add(runs: RunRecord[][], ratings: RatingRecord[][]): void {
+    const aggregate = this.aggregate!;
+    for (const part of runs) {
+      for (const run of part) {
+        aggregate.addRun(run);
+        this.facets.addRun(run);
+      }
+    }
+    ratings.forEach((part, i) => {
+      for (const r of part) {
+        aggregate.addRating(r, i);
+        this.facets.addRating(r);
+      }
+    });
   }
 
   async read(): Promise<ScoreboardData> {
@@ -111,9 +141,19 @@ export class ScoreboardDataReader {
     if (!this.joined || !sameParts(this.joined.parts, parts)) this.joined = { parts, runs: parts.length === 1 ? parts[0] : parts.flat() };
     const rParts = ratingParts.map((p) => p.records);
     if (!this.joinedRatings || !sameParts(this.joinedRatings.parts, rParts)) this.joinedRatings = { parts: rParts, ratings: rParts.length === 1 ? rParts[0] : rParts.flat() };
+    // An append (or a new month file) adds its records to the aggregate (one rating:
+    // microseconds); a file rewritten or removed builds it again from every record.
+    if (!this.aggregate || runParts.some((p) => p.whole) || ratingParts.some((p) => p.whole) || this.runFiles.some((f) => !runFiles.includes(f))) {
+      this.aggregate = new ScoreboardAggregate();
+      this.facets = new FacetsAccumulator();
+      this.add(runParts.map((p) => p.records), ratingParts.map((p) => p.records));
+    } else this.add(runParts.map((p) => p.added), ratingParts.map((p) => p.added));
+    this.runFiles = runFiles;
     return {
       runs: this.joined.runs,
       ratings: this.joinedRatings.ratings,
+      aggregate: this.aggregate,
+      facets: this.facets.result(),
       problems: [...listing, ...runParts.flatMap((p) => p.problems), ...ratingParts.flatMap((p) => p.problems)],
     };
   }

@@ -1,5 +1,7 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
+import type { ScoreboardAggregate } from './scoreboardAggregate';
+import type { ScoreboardFacets } from './types';
 import { ScoreboardDataReader } from './scoreboardCache';
 
 export interface ScoreboardData {
@@ -7,6 +9,14 @@ export interface ScoreboardData {
   ratings: RatingRecord[];
   /** Lines skipped in runs/*.jsonl or ratings.jsonl, with file and 1-based line (0: the file itself). */
   problems: Array<{ file: string; line: number; message: string }>;
+  /**
+   * The board's statistics (criterion "overall") over exactly these records, when the reader
+   * keeps them (`ScoreboardDataReader`): the board is then `aggregate.finish(prompt)` instead
+   * of a pass over every record.
+   */
+  aggregate?: ScoreboardAggregate;
+  /** The filters' values over these records, when the reader keeps them (added to per append). */
+  facets?: ScoreboardFacets;
 }
 
 /**

@@ -6,7 +6,8 @@
 import type { RunRecord } from '../runs/runRecord';
 import type { RatingRecord } from './ratingRecord';
 import { effectiveRatings } from './ratingsStore';
-import { meanInterval, tooFewToTellApart } from './statistics';
+import { ScoreboardAggregate } from './scoreboardAggregate';
+import { tooFewToTellApart } from './statistics';
 import type { ScoreboardFacets, ScoreboardFilters, ScoreboardRow, ScorePoint, ScoreWeights } from './types';
 
 export type { ScoreboardFacets, ScoreboardFilters, ScorePoint, ScoreWeights } from './types';
@@ -26,57 +27,74 @@ const dayOf = (ts: string) => ts.slice(0, 10);
 
 /** The values the filters can take, from everything read. */
 export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly RatingRecord[]): ScoreboardFacets {
-  const prompts = new Set<string>();
-  const versions = new Map<string, Set<number>>();
-  const models = new Set<string>();
-  const raters = new Set<string>();
-  const datasets = new Set<string>();
+  const facets = new FacetsAccumulator();
+  for (const run of runs) facets.addRun(run);
+  for (const r of ratings) facets.addRating(r);
+  return facets.result();
+}
+
+/**
+ * The facets one record at a time, so a reader that keeps them adds only the appended
+ * records (every line counts, superseded ones too: nothing is ever taken back).
+ */
+export class FacetsAccumulator {
+  private readonly prompts = new Set<string>();
+  private readonly versions = new Map<string, Set<number>>();
+  private readonly models = new Set<string>();
+  private readonly raters = new Set<string>();
+  private readonly datasets = new Set<string>();
   // Whole ISO times compare as days do: the day is cut out once, at the end (200,000 records).
-  let first: string | null = null;
-  let last: string | null = null;
-  let latestPrompt: string | null = null;
-  let lastPrompt = '';
-  let lastVersions: Set<number> | undefined;
-  const see = (prompt: string, version: number, model: string | null, ts: string) => {
-    if (prompt !== lastPrompt || !lastVersions) {
-      lastPrompt = prompt;
-      prompts.add(prompt);
-      lastVersions = versions.get(prompt);
-      if (!lastVersions) versions.set(prompt, (lastVersions = new Set()));
+  private first: string | null = null;
+  private last: string | null = null;
+  private latestPrompt: string | null = null;
+  private lastPrompt = '';
+  private lastVersions: Set<number> | undefined;
+
+  private see(prompt: string, version: number, model: string | null, ts: string): void {
+    if (prompt !== this.lastPrompt || !this.lastVersions) {
+      this.lastPrompt = prompt;
+      this.prompts.add(prompt);
+      this.lastVersions = this.versions.get(prompt);
+      if (!this.lastVersions) this.versions.set(prompt, (this.lastVersions = new Set()));
     }
-    lastVersions.add(version);
-    if (model) models.add(model);
+    this.lastVersions.add(version);
+    if (model) this.models.add(model);
     if (typeof ts === 'string' && ts.length >= 10) {
-      if (first === null || ts < first) first = ts;
+      if (this.first === null || ts < this.first) this.first = ts;
       // At equal times the later line wins: it was appended after.
-      if (last === null || ts >= last) {
-        last = ts;
-        latestPrompt = prompt;
+      if (this.last === null || ts >= this.last) {
+        this.last = ts;
+        this.latestPrompt = prompt;
       }
     }
-  };
-  for (const run of runs) {
-    if (!run.prompt) continue;
-    see(run.prompt.name, run.prompt.version, run.model, run.ts);
+  }
+
+  addRun(run: RunRecord): void {
+    if (!run.prompt) return;
+    this.see(run.prompt.name, run.prompt.version, run.model, run.ts);
     const dataset = datasetOf(run);
-    if (dataset) datasets.add(dataset);
+    if (dataset) this.datasets.add(dataset);
   }
-  for (const r of ratings) {
-    see(r.prompt.name, r.prompt.version, r.model, r.ts);
-    if (r.kind === 'pairwise') for (const m of [r.pair.A.model, r.pair.B.model]) if (m) models.add(m);
-    if (r.rater) raters.add(r.rater);
+
+  addRating(r: RatingRecord): void {
+    this.see(r.prompt.name, r.prompt.version, r.model, r.ts);
+    if (r.kind === 'pairwise') for (const m of [r.pair.A.model, r.pair.B.model]) if (m) this.models.add(m);
+    if (r.rater) this.raters.add(r.rater);
   }
-  const sorted = (s: Set<string>) => [...s].sort();
-  return {
-    prompts: sorted(prompts),
-    versions: Object.fromEntries([...versions].map(([p, v]) => [p, [...v].sort((a, b) => b - a)])),
-    models: sorted(models),
-    raters: sorted(raters),
-    datasets: sorted(datasets),
-    firstDay: first === null ? null : dayOf(first),
-    lastDay: last === null ? null : dayOf(last),
-    latestPrompt,
-  };
+
+  result(): ScoreboardFacets {
+    const sorted = (s: Set<string>) => [...s].sort();
+    return {
+      prompts: sorted(this.prompts),
+      versions: Object.fromEntries([...this.versions].map(([p, v]) => [p, [...v].sort((a, b) => b - a)])),
+      models: sorted(this.models),
+      raters: sorted(this.raters),
+      datasets: sorted(this.datasets),
+      firstDay: this.first === null ? null : dayOf(this.first),
+      lastDay: this.last === null ? null : dayOf(this.last),
+      latestPrompt: this.latestPrompt,
+    };
+  }
 }
 
 /** `to` as an inclusive upper bound: a bare date means the whole of that day. */
@@ -240,27 +258,10 @@ export function paretoFront(points: readonly { x: number | null; y: number | nul
 
 /** Mean stars per day for each version of one prompt (the criterion given), oldest day first. */
 export function scoreOverTime(ratings: readonly RatingRecord[], prompt: string, criterion = 'overall'): { version: number; points: ScorePoint[] }[] {
-  const byVersion = new Map<number, Map<string, number[]>>();
-  for (const r of effectiveRatings(ratings)) {
-    if (r.kind !== 'stars' || r.prompt.name !== prompt || r.criterion !== criterion) continue;
-    let days = byVersion.get(r.prompt.version);
-    if (!days) byVersion.set(r.prompt.version, (days = new Map()));
-    const day = dayOf(r.ts);
-    let values = days.get(day);
-    if (!values) days.set(day, (values = []));
-    values.push(r.value);
-  }
-  return [...byVersion]
-    .sort((a, b) => a[0] - b[0])
-    .map(([version, days]) => ({
-      version,
-      points: [...days]
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([day, values]) => {
-          const m = meanInterval(values, [1, 5]);
-          return { day, mean: m.mean!, lo: m.lo, hi: m.hi, n: values.length };
-        }),
-    }));
+  // The aggregate's stars per day (one owner of the arithmetic), over the ratings that count.
+  const aggregate = new ScoreboardAggregate(criterion);
+  for (const r of effectiveRatings(ratings)) if (r.kind === 'stars' && r.prompt.name === prompt) aggregate.addRating(r);
+  return aggregate.scoreOverTime(prompt);
 }
 
 const CSV_COLUMNS = [

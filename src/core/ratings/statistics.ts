@@ -63,6 +63,29 @@ export function meanInterval(values: ArrayLike<number>, bounds?: [number, number
     mean += d / (i + 1);
     m2 += d * (x - mean);
   }
+  return intervalOfMoments(n, mean, m2, bounds);
+}
+
+/**
+ * The same interval from a histogram of integer values (`counts[i]` values equal to
+ * `first + i`): stars kept as five counts, so a rating can be added or taken back exactly.
+ */
+export function meanIntervalOfCounts(counts: ArrayLike<number>, first: number, bounds?: [number, number]): MeanInterval {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < counts.length; i++) {
+    n += counts[i];
+    sum += counts[i] * (first + i);
+  }
+  if (n === 0) return { mean: null, lo: null, hi: null, n };
+  const mean = sum / n;
+  let m2 = 0;
+  for (let i = 0; i < counts.length; i++) m2 += counts[i] * (first + i - mean) ** 2;
+  return intervalOfMoments(n, mean, m2, bounds);
+}
+
+/** Mean and 95% interval from n, the mean and the sum of squared deviations (n ≥ 1). */
+function intervalOfMoments(n: number, mean: number, m2: number, bounds?: [number, number]): MeanInterval {
   if (n === 1) return { mean, lo: null, hi: null, n };
   const half = tQuantile975(n - 1) * Math.sqrt(m2 / (n - 1) / n);
   let lo = mean - half;

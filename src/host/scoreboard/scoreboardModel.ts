@@ -1,5 +1,6 @@
 /**
- * The Scoreboard panel's snapshot from the records: filters, core `computeScoreboard`, the
+ * The Scoreboard panel's snapshot from the records: filters, the board (the reader's aggregate, or
+ * core `computeScoreboard` over the narrowed records), the
  * weighted score, ranks, Pareto fronts and scores over time. No `vscode`: bundled into
  * dist/engine.js (loaded on first use) and run as it is by bench/scoreboard-panel.js.
  */
@@ -29,7 +30,7 @@ export function buildScoreboardSnapshot(
 ): ScoreboardSnapshot {
   const started = performance.now();
   // The reader hands back the same arrays while the files are unchanged: a filter or weight change skips this pass.
-  const facets = lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings);
+  const facets = data.facets ?? (lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings));
   lastFacets = { runs: data.runs, ratings: data.ratings, facets };
   // One prompt at a time: speed and cost are scored against that prompt's rows only. The one
   // asked for when it has records, else the one most recently rated or run.
@@ -37,7 +38,10 @@ export function buildScoreboardSnapshot(
   const effectiveFilters: ScoreboardFilters = { ...filters, prompt };
   const weights = (prompt && weightsOf(prompt)) || DEFAULT_WEIGHTS;
   const narrowed = filterScoreboardData(data.runs, data.ratings, effectiveFilters);
-  const board = prompt ? computeScoreboard({ runs: narrowed.runs, ratings: narrowed.ratings, prompt }) : { rows: [] };
+  // Nothing narrowed (no dates, dataset or raters): the reader's aggregate, kept in step with
+  // each append, gives the board without a pass over every record.
+  const whole = narrowed.runs === data.runs && narrowed.ratings === data.ratings && data.aggregate;
+  const board = !prompt ? { rows: [] } : whole ? { rows: whole.finish(prompt) } : computeScoreboard({ runs: narrowed.runs, ratings: narrowed.ratings, prompt });
   const rows = filterRows(board.rows, effectiveFilters);
   const scores = scoreRows(rows, weights);
   const ranked = rows.map((r, i) => ({ bt: r.btScore, i })).filter((x) => x.bt !== null).sort((a, b) => b.bt! - a.bt!);
@@ -58,7 +62,7 @@ export function buildScoreboardSnapshot(
   });
   const rec = recommend(rows, scores, weights);
   const versions = filters.versions?.length ? new Set(filters.versions) : null;
-  const overTime = prompt ? scoreOverTime(narrowed.ratings, prompt).filter((s) => !versions || versions.has(s.version)) : [];
+  const overTime = prompt ? (whole ? whole.scoreOverTime(prompt) : scoreOverTime(narrowed.ratings, prompt)).filter((s) => !versions || versions.has(s.version)) : [];
   const problems = data.problems;
   return {
     notice: null,
