@@ -84,8 +84,15 @@ const TESTS = [
       }
       await page.locator(QUICK_INPUT).fill('');
       await waitFor('3 picked', async () => (await quickTitle(page)).includes('3 of up to 3 picked'));
-      const checked = await page.locator(`${ROWS}[aria-checked="true"] .label-name`).allTextContents();
+      // The list is long (today's lineup): filter it so the suggested model's row is rendered, then read its check.
+      await page.locator(QUICK_INPUT).fill('Claude Haiku 4.5');
+      const checked = await waitFor('the suggested Claude Haiku 4.5 row', async () => {
+        const labels = await page.locator(`${ROWS}[aria-checked="true"] .label-name`).allTextContents();
+        return labels.some((c) => c.includes('Claude Haiku 4.5')) ? labels : undefined;
+      });
       assert(checked.some((c) => c.includes('Claude Haiku 4.5')), `Claude Haiku 4.5 stays checked: ${JSON.stringify(checked)}`);
+      await page.locator(QUICK_INPUT).fill('');
+      await waitFor('3 picked', async () => (await quickTitle(page)).includes('3 of up to 3 picked'));
       await wb.screenshot(page, 'model-picker');
       await page.keyboard.press('Enter');
       await page.locator(QUICK).waitFor({ state: 'hidden', timeout: 10000 });

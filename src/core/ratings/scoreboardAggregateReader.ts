@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic as guardedWriteFileAtomic } from '../workspace/guardedFs';
 import { RunRecord, validateRunRecord } from '../runs/runRecord';
 import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStream';
 import { WorkbenchPaths } from '../workspace/paths';
@@ -67,41 +68,11 @@ async function stillAppendOnly(state: FileState): Promise<boolean> {
 }
 
 /**
- * Writes a file whole or not at all: a temporary file beside it (created exclusively), then a
- * rename over it. Refuses a target, or a folder on the way from `.prompt-workbench`, that is a
- * symbolic link or not what it should be, so the write never lands outside the workspace.
- * (One small function, to swap for the guarded file layer once it is there.)
+ * Writes a file whole or not at all, inside `within`, never through a link: the guarded file
+ * layer's atomic write (temporary file created exclusively, then renamed over the target).
  */
 export async function writeFileAtomic(file: string, data: string, within: string): Promise<void> {
-  const dir = path.dirname(file);
-  const relative = path.relative(within, dir);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`${file} is outside ${within}`);
-  let at = within;
-  for (const part of ['', ...relative.split(path.sep).filter(Boolean)]) {
-    at = path.join(at, part);
-    let stat: fs.Stats | undefined;
-    try {
-      stat = await fs.promises.lstat(at);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (!stat) await fs.promises.mkdir(at);
-    else if (!stat.isDirectory()) throw new Error(`${at} is not a folder (a symbolic link?): not written`);
-  }
-  try {
-    const stat = await fs.promises.lstat(file);
-    if (!stat.isFile()) throw new Error(`${file} is not a regular file (a symbolic link?): not written`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await fs.promises.writeFile(temp, data, { flag: 'wx', mode: 0o600 });
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
+  await guardedWriteFileAtomic(file, data, within);
 }
 
 interface StoredAggregate {

@@ -277,6 +277,10 @@ async function startCodeServer(o = {}) {
     path.join(userDataDir, 'User/settings.json'),
     JSON.stringify({ ...DEFAULT_USER_SETTINGS, ...(o.userSettings || {}) }, null, 2)
   );
+  // The server's own (remote machine) settings: machine-scoped settings such as the Bedrock endpoint
+  // are read from here by the extension host itself, with no wait for the browser's user settings.
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine/settings.json'), JSON.stringify(o.userSettings || {}, null, 2));
   if (o.linkAwsDir) {
     const realAws = path.join(os.homedir(), '.aws');
     if (fs.existsSync(realAws)) fs.symlinkSync(realAws, path.join(home, '.aws'));

@@ -48,21 +48,22 @@ function makeScratchWorkspace(o = {}) {
   // Machine-scoped settings (endpoints, the default model…) count only in user settings: with the
   // server's user data folder they go there, as a person would set them.
   if (o.userDataDir) {
-    const userFile = path.join(o.userDataDir, 'User', 'settings.json');
-    const user = fs.existsSync(userFile) ? JSON.parse(fs.readFileSync(userFile, 'utf8')) : {};
-    for (const key of machineScopedSettings()) {
-      if (key in settings) {
-        user[key] = settings[key];
-        delete settings[key];
+    // The user settings and the server's own (remote machine) settings, where the extension host
+    // reads machine-scoped settings without waiting for the browser's user settings.
+    const machineKeys = machineScopedSettings().filter((key) => key in settings);
+    for (const file of [path.join(o.userDataDir, 'User', 'settings.json'), path.join(o.userDataDir, 'Machine', 'settings.json')]) {
+      const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+      for (const key of machineKeys) current[key] = settings[key];
+      // Rewritten only when it changes, and atomically: a window starting meanwhile must never read a
+      // half-written (empty) file and come up without the endpoint.
+      const text = `${JSON.stringify(current, null, 2)}\n`;
+      if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(`${file}.tmp`, text);
+        fs.renameSync(`${file}.tmp`, file);
       }
     }
-    // Rewritten only when it changes, and atomically: a window starting meanwhile must never read a
-    // half-written (empty) file and come up without the endpoint.
-    const text = `${JSON.stringify(user, null, 2)}\n`;
-    if (!fs.existsSync(userFile) || fs.readFileSync(userFile, 'utf8') !== text) {
-      fs.writeFileSync(`${userFile}.tmp`, text);
-      fs.renameSync(`${userFile}.tmp`, userFile);
-    }
+    for (const key of machineKeys) delete settings[key];
   }
   if (Object.keys(settings).length) {
     fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
