@@ -1,9 +1,6 @@
 export type Engine = typeof import('./engine');
 
-let engine: Promise<Engine> | undefined;
-
-/** Loads dist/engine.js once, on first use (see engine.ts). */
+/** Loads dist/engine.js on first use (see engine.ts); the module cache keeps it loaded after that. */
 export function loadEngine(): Promise<Engine> {
-  engine ??= import('./engine');
-  return engine;
+  return import('./engine');
 }

@@ -20,8 +20,6 @@ import {
 } from '../../core/ratings/scoreboardView';
 import type { ScoreboardSnapshot, ScoreboardViewRow } from '../../shared/scoreboardProtocol';
 
-let lastFacets: { runs: readonly unknown[]; ratings: readonly unknown[]; facets: ReturnType<typeof scoreboardFacets> } | undefined;
-
 export function buildScoreboardSnapshot(
   data: ScoreboardData,
   filters: ScoreboardFilters,
@@ -29,9 +27,8 @@ export function buildScoreboardSnapshot(
   readMs = 0,
 ): ScoreboardSnapshot {
   const started = performance.now();
-  // The reader hands back the same arrays while the files are unchanged: a filter or weight change skips this pass.
-  const facets = data.facets ?? (lastFacets && lastFacets.runs === data.runs && lastFacets.ratings === data.ratings ? lastFacets.facets : scoreboardFacets(data.runs, data.ratings));
-  lastFacets = { runs: data.runs, ratings: data.ratings, facets };
+  // The records reader keeps the facets in step with each append; data from elsewhere gets them in one pass.
+  const facets = data.facets ?? scoreboardFacets(data.runs, data.ratings);
   // One prompt at a time: speed and cost are scored against that prompt's rows only. The one
   // asked for when it has records, else the one most recently rated or run.
   const prompt = filters.prompt && facets.prompts.includes(filters.prompt) ? filters.prompt : (facets.latestPrompt ?? facets.prompts[0] ?? null);
