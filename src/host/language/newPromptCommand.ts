@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
+import { createExclusive } from '../../core/workspace/guardedFs';
 import { uriExists } from '../workspace/uriExists';
 
 const PROMPTS_FOLDER = 'prompts';
@@ -53,8 +54,8 @@ export async function newPrompt(services: WorkbenchServices, name?: unknown): Pr
   }
   const source = promptLanguage.newPromptSource(chosen, services.selection.activeModel);
   try {
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, PROMPTS_FOLDER));
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(source));
+    // The guarded layer: inside the folder, never through a link (a planted prompts/ link or a dangling file link).
+    await createExclusive(file.fsPath, source, folder.uri.fsPath);
   } catch (error) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not write {0}: {1}. Check that the folder is writable.', file.fsPath, (error as Error).message));
     return undefined;

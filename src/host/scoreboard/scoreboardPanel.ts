@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRetrievalEvals } from '../../core/rag/retrievalEvalRecords';
 import type { ScoreboardFilters, ScoreWeights } from '../../core/ratings/scoreboardView';
+import { writeFileAtomic } from '../../core/workspace/guardedFs';
 import { WorkbenchPaths } from '../../core/workspace/paths';
 import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, ScoreboardToHost } from '../../shared/scoreboardProtocol';
 import { COMMAND } from '../commandIds';
@@ -267,7 +269,8 @@ export class ScoreboardPanel implements vscode.Disposable {
       format === 'csv'
         ? engine.scoreboardCsv(rows, snapshot.rows.map((r) => r.combined))
         : JSON.stringify({ rows, combined: snapshot.rows.map((r) => r.combined), filters: snapshot.filters, weights: snapshot.weights, recommendation: snapshot.recommendation }, null, 2) + '\n';
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    // Where the person chose (outside the workspace too), through the guarded layer: whole or not at all, never through a link.
+    await writeFileAtomic(uri.fsPath, text, path.dirname(uri.fsPath));
     if (!target) void vscode.window.showInformationMessage(vscode.l10n.t('Scoreboard exported to {0}.', uri.fsPath));
     return uri;
   }
