@@ -7,14 +7,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { computeScoreboard } from '../../src/core/ratings/scoreboard';
-import { aggregateFile, ScoreboardAggregateReader } from '../../src/core/ratings/scoreboardAggregateReader';
-import { ScoreboardDataReader } from '../../src/core/ratings/scoreboardCache';
-import { readScoreboardData } from '../../src/core/ratings/scoreboardData';
-import { buildScoreboardSnapshot } from '../../src/host/scoreboard/scoreboardModel';
-import { scoreboardFacets, scoreOverTime } from '../../src/core/ratings/scoreboardView';
-import type { ScoreboardRow } from '../../src/core/ratings/types';
-import type { RunRecord } from '../../src/core/runs/runRecord';
+import { computeScoreboard } from '../../../src/core/ratings/scoreboard';
+import { aggregateFile, ScoreboardAggregateReader } from '../../../src/core/ratings/scoreboardAggregateReader';
+import { ScoreboardDataReader } from '../../../src/core/ratings/scoreboardCache';
+import { readScoreboardData } from '../../../src/core/ratings/scoreboardData';
+import { buildScoreboardSnapshot } from '../../../src/host/scoreboard/scoreboardModel';
+import { scoreboardFacets, scoreOverTime } from '../../../src/core/ratings/scoreboardView';
+import type { ScoreboardRow } from '../../../src/core/ratings/types';
+import type { RunRecord } from '../../../src/core/runs/runRecord';
 
 const jsonl = (...records: unknown[]) => records.map((r) => JSON.stringify(r) + '\n').join('');
 
