@@ -17,6 +17,14 @@ const VENDOR = {
   '@aws-sdk/client-pricing': 'vendor/pricing.js',
   // .eml parsing (Summarize Email), loaded when the first MIME message is read.
   mailparser: 'vendor/mailparser.js',
+  // Batch inference uploads and reads results, invocation logs are imported, from S3.
+  '@aws-sdk/client-s3': 'vendor/s3.js',
+  // Prompt Management (publish, import) on the Agents for Amazon Bedrock control plane.
+  '@aws-sdk/client-bedrock-agent': 'vendor/bedrock-agent.js',
+  // OptimizePrompt (Improve Prompt) and Retrieve (Knowledge Bases).
+  '@aws-sdk/client-bedrock-agent-runtime': 'vendor/bedrock-agent-runtime.js',
+  // Model invocation logs from CloudWatch Logs.
+  '@aws-sdk/client-cloudwatch-logs': 'vendor/cloudwatch-logs.js',
 };
 
 /** Rewrites imports of a vendored package to a run-time require of its own bundle. */

@@ -5,6 +5,7 @@
  * records in the workspace (unless --no-record), `workbench.rag` retrieval from the
  * workspace's index, and the LLM judge.
  */
+import type { AwsConnection } from '../core/aws/awsConnection';
 import * as fs from 'node:fs';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { createModelJudge, type Judge } from '../core/datasets/llmJudge';
@@ -41,6 +42,8 @@ export interface ModelRuns {
 
 export class CliRuntime {
   readonly providers: ProviderRegistry;
+  /** How to reach AWS (flags; each service's `AWS_ENDPOINT_URL_<SERVICE>` is read by the SDK itself). */
+  readonly aws: AwsConnection;
   readonly catalog = new ModelCatalog();
   /** Searches the workspace's document index (built on first use): `workbench.rag`, related documents. */
   readonly retrieve: DocumentRetriever;
@@ -52,6 +55,7 @@ export class CliRuntime {
 
   constructor(readonly options: CliRuntimeOptions) {
     const aws = { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl };
+    this.aws = { region: options.region, profile: options.profile, endpoints: options.endpointUrl ? { 'bedrock-runtime': options.endpointUrl } : {} };
     this.providers = new ProviderRegistry({ bedrock: () => new BedrockProvider({ region: aws.region, profile: aws.profile, endpoint: aws.endpointUrl }) });
     this.retrieve = cliRetriever(options.workspace, aws);
     this.runner = new PromptRunner({

@@ -12,7 +12,8 @@ import type { DocumentIndex } from './rag/ragAccess';
 import { loadEngine } from './loadEngine';
 import { ModelSelection } from './models/modelSelection';
 import { PromptInputs } from './run/promptInputs';
-import { readSettings, SETTINGS_SECTION, WorkbenchSettings } from './settings';
+import { awsConnection, readSettings, SETTINGS_SECTION, WorkbenchSettings } from './settings';
+import type { AwsConnection } from '../core/aws/awsConnection';
 import { Ratings } from './ratings/ratings';
 
 export const BEDROCK_API_KEY_SECRET = 'promptWorkbench.bedrock.apiKey';
@@ -169,6 +170,12 @@ export class WorkbenchServices implements vscode.Disposable {
   async bedrockApiKeyValue(): Promise<string | undefined> {
     await this.apiKeyLoaded;
     return this.bedrockApiKey;
+  }
+
+  /** How to reach any AWS service from this window (settings, and the Bedrock API key for Bedrock's own endpoints). */
+  async awsConnection(): Promise<AwsConnection> {
+    await this.apiKeyLoaded;
+    return awsConnection(this.settings, this.bedrockApiKey);
   }
 
   private async loadApiKey(): Promise<void> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { AWS_SERVICES, type AwsConnection, type AwsService } from '../core/aws/awsConnection';
 import type { PriceOverride } from '../core/catalog/modelCatalog';
 import { readGuardrailRef } from '../core/providers/bedrockGuardrail';
 import { readEndpointConfigs, type EndpointConfig } from '../core/providers/openaiEndpoints';
@@ -34,6 +35,7 @@ export const SETTING = {
   privacyMaskNames: 'privacy.maskNames',
   filtersDeny: 'filters.deny',
   emailPrompt: 'email.prompt',
+  awsEndpointUrls: 'aws.endpointUrls',
 } as const;
 
 export const SETTINGS_SECTION = 'promptWorkbench';
@@ -45,6 +47,8 @@ export interface WorkbenchSettings {
   prices: Record<string, PriceOverride>;
   /** Applied to Bedrock calls of prompts without their own `workbench.guardrail`. */
   guardrail?: GuardrailRef;
+  /** Endpoint overrides of the other AWS services (S3, Agents for Amazon Bedrock, CloudWatch Logs); see `awsConnection()`. */
+  awsEndpointUrls: Partial<Record<AwsService, string>>;
   /** Bedrock's control plane (model listing); see `bedrockControlEndpoint()`. */
   bedrockControlEndpointUrl?: string;
   /** OpenAI-compatible endpoints; `problems` explains entries that were skipped. */
@@ -103,6 +107,29 @@ const stringList = (value: unknown, fallback: string[]) => (Array.isArray(value)
 
 const nonEmpty = (value: string | undefined) => (value && value.trim() ? value.trim() : undefined);
 
+/** `promptWorkbench.aws.endpointUrls`: only known services, only http(s) URLs. */
+function endpointUrls(value: unknown): Partial<Record<AwsService, string>> {
+  const result: Partial<Record<AwsService, string>> = {};
+  if (!value || typeof value !== 'object') return result;
+  for (const [service, url] of Object.entries(value as Record<string, unknown>)) {
+    if (!(AWS_SERVICES as readonly string[]).includes(service) || service === 'bedrock-runtime' || service === 'bedrock') continue;
+    if (typeof url === 'string' && /^https?:\/\/\S+$/.test(url.trim())) result[service as AwsService] = url.trim();
+  }
+  return result;
+}
+
+/**
+ * How this window reaches AWS, for any service's client (see core/aws/awsConnection.ts): the
+ * Region, profile and attempts of `promptWorkbench.bedrock.*`, the runtime and control-plane
+ * endpoints, and `promptWorkbench.aws.endpointUrls` for the others.
+ */
+export function awsConnection(settings: WorkbenchSettings, apiKey?: string): AwsConnection {
+  const endpoints: Partial<Record<AwsService, string>> = { ...settings.awsEndpointUrls };
+  if (settings.bedrock.endpointUrl) endpoints['bedrock-runtime'] = settings.bedrock.endpointUrl;
+  if (settings.bedrockControlEndpointUrl) endpoints.bedrock = settings.bedrockControlEndpointUrl;
+  return { region: settings.bedrock.region, profile: settings.bedrock.profile, maxAttempts: settings.bedrock.maxAttempts, ...(apiKey ? { apiKey } : {}), endpoints };
+}
+
 /** The one typed accessor for settings. */
 export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
@@ -118,6 +145,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettin
     prices: c.get<Record<string, PriceOverride>>(SETTING.prices) ?? {},
     guardrail: readGuardrailRef(c.get<unknown>(SETTING.bedrockGuardrail)),
     bedrockControlEndpointUrl: nonEmpty(c.get<string>(SETTING.bedrockControlEndpointUrl)),
+    awsEndpointUrls: endpointUrls(c.get<unknown>(SETTING.awsEndpointUrls)),
     openai: readEndpointConfigs(c.get<unknown>(SETTING.openaiEndpoints)),
     costGuardThresholdUsd: Math.max(0, c.get<number>(SETTING.costGuardThresholdUsd) ?? 0.1),
     shortlistMaxModels: Math.min(6, Math.max(1, Math.round(c.get<number>(SETTING.shortlistMaxModels) ?? 3))),

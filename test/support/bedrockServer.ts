@@ -15,6 +15,7 @@ import { composeAnswer, embedText, estimateTokens, readConversation, splitIntoPi
 import { filterFoundationModels, foundationModels, inferenceProfiles, modelAvailability } from './bedrockCatalog';
 import { getProducts } from './bedrockPriceList';
 import { encodeEventFrame, encodeExceptionFrame } from './eventStream';
+import { SIMULATOR_EXTENSIONS, type SimulatorRequest } from './sim/extensions';
 import { applyGuardrailAnswer, GUARDRAIL_BLOCKED_MESSAGE, guardrailError, guardrailVerdict, type GuardrailConfig } from './bedrockGuardrails';
 
 export interface BedrockServerOptions {
@@ -156,26 +157,44 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     sendJson(res, error.status, { message: error.message }, { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
   }
 
-  async function converse(res: ResponseSink, modelId: string, body: ConverseRequestBody): Promise<void> {
-    const started = Date.now();
+  /** The whole Converse answer (without `metrics`), and how many pieces it streams as. */
+  function converseAnswer(modelId: string, body: ConverseRequestBody): { output: Record<string, unknown>; pieceCount: number } {
     const conversation = readConversation(body);
     const guardrail = guardrailVerdict(body);
     const { pieces, stopReason } = guardrail.blocked
       ? { pieces: splitIntoPieces(GUARDRAIL_BLOCKED_MESSAGE), stopReason: 'guardrail_intervened' }
       : shapeAnswer(composeAnswer(modelId, conversation), body.inferenceConfig);
     const outputTokens = guardrail.blocked ? 0 : pieces.length;
+    const inputTokens = estimateTokens(conversation.allText);
+    return {
+      pieceCount: pieces.length,
+      output: {
+        output: { message: { role: 'assistant', content: [{ text: pieces.join('') }] } },
+        stopReason,
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        ...(guardrail.trace ? { trace: guardrail.trace } : {}),
+      },
+    };
+  }
+
+  async function converse(res: ResponseSink, modelId: string, body: ConverseRequestBody): Promise<void> {
+    const started = Date.now();
+    const { output, pieceCount } = converseAnswer(modelId, body);
     const perToken = slowTokenDelay(modelId, tokenDelayMs);
     // The whole answer costs what streaming it would, so speed comparisons hold for both calls.
-    await sleep(firstTokenDelayMs + perToken * Math.max(0, pieces.length - 1));
-    const inputTokens = estimateTokens(conversation.allText);
-    sendJson(res, 200, {
-      output: { message: { role: 'assistant', content: [{ text: pieces.join('') }] } },
-      stopReason,
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-      metrics: { latencyMs: Date.now() - started },
-      ...(guardrail.trace ? { trace: guardrail.trace } : {}),
-    });
+    await sleep(firstTokenDelayMs + perToken * Math.max(0, pieceCount - 1));
+    sendJson(res, 200, { ...output, metrics: { latencyMs: Date.now() - started } });
   }
+
+  const extensions = SIMULATOR_EXTENSIONS.map((factory) =>
+    factory({
+      converse: (modelId, body) => {
+        const failure = scriptedError(modelId, throttledOnce) ?? guardrailError(body);
+        return failure ? { error: failure } : { output: converseAnswer(modelId, body as ConverseRequestBody).output };
+      },
+      log,
+    }),
+  );
 
   async function converseStream(res: ResponseSink, record: RecordedRequest, modelId: string, body: ConverseRequestBody): Promise<void> {
     if (modelId.includes('sim-nostream')) {
@@ -279,10 +298,23 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     sendError(res, { status: 400, type: 'ValidationException', message: 'The input must contain either converse or invokeModel.' });
   }
 
-  async function route(res: ResponseSink, record: RecordedRequest): Promise<void> {
+  async function route(res: ResponseSink, record: RecordedRequest, rawBody: Buffer): Promise<void> {
     const url = new URL(record.path, 'http://localhost');
     const segments = url.pathname.split('/').filter(Boolean);
     const body = (record.body ?? {}) as Record<string, unknown>;
+    const request: SimulatorRequest = {
+      method: record.method,
+      url,
+      segments,
+      body,
+      rawBody,
+      headers: record.headers,
+      region: regionOf(record.headers),
+      setModelId: (modelId) => (record.modelId = modelId),
+      sendJson: (status, payload, headers) => sendJson(res, status, payload, headers),
+      sendError: (error) => sendError(res, error),
+    };
+    for (const extension of extensions) if (await extension.route(request)) return;
     if (record.method === 'POST' && segments.length === 3 && segments[0] === 'model') {
       const modelId = (record.modelId = decodeURIComponent(segments[1]));
       const operation = segments[2];
@@ -330,7 +362,8 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
   async function handle(req: IncomingRequest, res: ResponseSink): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
     let body: unknown;
@@ -342,7 +375,7 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', body, headers, httpVersion: req.httpVersion };
     requests.push(record);
     try {
-      await route(res, record);
+      await route(res, record, raw);
     } catch (error) {
       sendError(res, { status: 500, type: 'InternalServerException', message: `The local Bedrock simulator failed: ${String(error)}` });
     }
@@ -392,6 +425,7 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
     requests,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const extension of extensions) void extension.close?.();
         front.close(() => resolve());
         // Clients keep HTTP/2 sessions and keep-alive sockets open; end them so close() returns.
         for (const socket of sockets) socket.destroy();

@@ -4,6 +4,7 @@
  * (context window, prices) that the listing lacks. The control-plane SDK is its own lazily
  * loaded bundle: only types are imported here.
  */
+import { sdkClientConfig } from '../aws/awsConnection';
 import type * as ControlSdk from '@aws-sdk/client-bedrock';
 import type { BedrockClientConfig, FoundationModelSummary, InferenceProfileSummary } from '@aws-sdk/client-bedrock';
 import { describeBedrockError } from '../providers/bedrockErrors';
@@ -118,15 +119,7 @@ export function describeListingError(err: unknown, options: BedrockCatalogOption
 /** The control-plane SDK and a client configured from the options (SigV4 through the SDK chain, or a bearer API key). */
 export async function controlClient(options: BedrockCatalogOptions): Promise<{ sdk: typeof ControlSdk; client: ControlSdk.BedrockClient }> {
   const sdk = await (options.loadSdk ?? (() => import('@aws-sdk/client-bedrock')))();
-  const config: BedrockClientConfig = {};
-  if (options.region) config.region = options.region;
-  if (options.profile) config.profile = options.profile;
-  if (options.endpoint) config.endpoint = options.endpoint;
-  if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
-  if (options.apiKey) {
-    config.token = { token: options.apiKey };
-    config.authSchemePreference = ['httpBearerAuth'];
-  }
+  const config: BedrockClientConfig = sdkClientConfig('bedrock', options);
   return { sdk, client: new sdk.BedrockClient(config) };
 }
 

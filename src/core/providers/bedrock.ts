@@ -14,6 +14,7 @@ import type {
   Message,
   SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
+import { sdkClientConfig } from '../aws/awsConnection';
 import { describeBedrockError } from './bedrockErrors';
 import { guardrailOutcome } from './bedrockGuardrail';
 import { readApplyGuardrailResponse, type GuardrailCheck, type GuardrailSource } from '../privacy/applyGuardrail';
@@ -151,16 +152,7 @@ export class BedrockProvider implements ModelProvider {
     if (!this.sdkAndClient) {
       const loadSdk = this.options.loadSdk ?? (() => import('@aws-sdk/client-bedrock-runtime'));
       this.sdkAndClient = loadSdk().then((sdk) => {
-        const config: BedrockRuntimeClientConfig = {};
-        if (this.options.region) config.region = this.options.region;
-        if (this.options.profile) config.profile = this.options.profile;
-        if (this.options.endpoint) config.endpoint = this.options.endpoint;
-        if (this.options.maxAttempts !== undefined) config.maxAttempts = this.options.maxAttempts;
-        if (this.options.apiKey) {
-          // SDK 3.1164 resolves `token` for its httpBearerAuth scheme; the preference makes it win over SigV4.
-          config.token = { token: this.options.apiKey };
-          config.authSchemePreference = ['httpBearerAuth'];
-        }
+        const config: BedrockRuntimeClientConfig = sdkClientConfig('bedrock-runtime', this.options);
         return { sdk, client: new sdk.BedrockRuntimeClient(config) };
       });
       // A failed load (e.g. a broken install) is retried on the next call, not cached forever.
