@@ -33,6 +33,17 @@ export interface RunRecord {
   datasetRunId?: string;
   /** Outcomes of the automatic checks; the scoreboard's pass rate counts runs whose checks all passed. */
   checks?: RecordedCheck[];
+  /** Served from the response cache (`.prompt-workbench/cache/`): the answer of run `cachedFrom`, no model call made. */
+  cached?: true;
+  cachedFrom?: string;
+  /** Answered by this Bedrock batch inference job (no latency or TTFT: a batch answer has none). */
+  batchJobId?: string;
+  /** Where the call happened: absent for the workbench and CLI, `production` for imported invocation logs. */
+  source?: 'production';
+  /** The release (`.prompt-workbench/releases.jsonl`) a production call was matched to. */
+  releaseId?: string;
+  /** The provider's request id (Bedrock's `x-amzn-requestid`, an invocation log's `requestId`): imports are idempotent by it. */
+  requestId?: string;
 }
 
 /** A check outcome as recorded: ours are `CheckOutcome`s; other tools may add fields. */

@@ -27,6 +27,21 @@ export class WorkbenchPaths {
     return path.join(this.root, 'retrieval-evals.jsonl');
   }
 
+  /** Approved releases and their later states (core/releases/releaseRecord.ts). */
+  get releasesFile(): string {
+    return path.join(this.root, 'releases.jsonl');
+  }
+
+  /** Bedrock batch inference jobs started from this workspace. */
+  get batchJobsFile(): string {
+    return path.join(this.root, 'batch-jobs.jsonl');
+  }
+
+  /** Caches that can be rebuilt (the response cache, the scoreboard aggregate); git-ignored. */
+  get cacheDir(): string {
+    return path.join(this.root, 'cache');
+  }
+
   versionsDir(promptName: string): string {
     return path.join(this.root, 'versions', promptName);
   }
