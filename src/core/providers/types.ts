@@ -8,8 +8,25 @@
 export type Role = 'system' | 'user' | 'model' | 'tool';
 
 export interface TextPart { text: string }
-export interface MediaPart { media: { url: string; contentType?: string } }
-export type Part = TextPart | MediaPart | Record<string, unknown>;
+/** An image or document: a `data:` URL (what rendering produces from a workspace file) or a workspace path. */
+export interface MediaPart { media: { url: string; contentType?: string; name?: string } }
+/** A model's request to call a tool (in a `model` message). */
+export interface ToolRequestPart { toolRequest: { ref: string; name: string; input: unknown } }
+/** The answer to a tool call (in a `tool` message); `status: 'error'` when the tool failed. */
+export interface ToolResponsePart { toolResponse: { ref: string; name: string; output: unknown; status?: 'success' | 'error' } }
+/** Bedrock prompt caching: everything before this point is cached (`{{cachePoint}}`, `workbench.cache`). */
+export interface CachePointPart { cachePoint: { type: 'default' } }
+export type Part = TextPart | MediaPart | ToolRequestPart | ToolResponsePart | CachePointPart | Record<string, unknown>;
+
+/** A tool the model may call: dotprompt `tools:` names resolved to a definition with a JSON Schema. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** Which tool the model must use: any it likes (`auto`), at least one (`any`), or this one. */
+export type ToolChoice = 'auto' | 'any' | { tool: string };
 
 export interface ChatMessage {
   role: Role;
@@ -33,6 +50,9 @@ export interface ModelRequest {
   config: GenerationConfig;
   /** An Amazon Bedrock guardrail to apply (ignored by other providers). */
   guardrail?: GuardrailRef;
+  /** Tools the model may call, and how it must choose. */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
 }
 
 /** A Bedrock guardrail by id (or ARN) and version (`"1"`, `"DRAFT"`). */
@@ -75,7 +95,9 @@ export interface ModelError {
 export type StreamEvent =
   | { type: 'start' }
   | { type: 'text'; text: string }
-  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | { type: 'usage'; inputTokens: number; outputTokens: number; cacheReadInputTokens?: number; cacheWriteInputTokens?: number }
+  /** The model asks for a tool call (complete: the arguments are parsed JSON). */
+  | { type: 'toolRequest'; ref: string; name: string; input: unknown }
   | { type: 'stop'; stopReason: string; guardrail?: GuardrailOutcome }
   | { type: 'error'; error: ModelError; partial: boolean };
 
