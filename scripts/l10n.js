@@ -105,10 +105,28 @@ function extractCode() {
     const file = path.join(out, 'bundle.l10n.json');
     const bundle = readJson(file, {});
     // The exporter keeps {message, comment} objects for strings with comments: the key is the message.
-    return Object.fromEntries(Object.entries(bundle).map(([k, v]) => [k, typeof v === 'string' ? v : v.message]));
+    const code = Object.fromEntries(Object.entries(bundle).map(([k, v]) => [k, typeof v === 'string' ? v : v.message]));
+    return { ...code, ...extractVocabulary() };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The sentences of the `.prompt` vocabulary (completion and hover texts): table fields, not
+ * `l10n.t` calls, because the tables are module constants read before a bundle is loaded; the
+ * language service translates them when it shows them (`l10n.t(entry.doc)`).
+ */
+const VOCABULARY_FILE = 'src/core/prompt/language/promptVocabulary.ts';
+function extractVocabulary() {
+  const source = fs.readFileSync(path.join(ROOT, VOCABULARY_FILE), 'utf8');
+  const out = {};
+  const literal = /\b(?:summary|doc):\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\$]|\\.)*`)/g;
+  for (const match of source.matchAll(literal)) {
+    const text = new Function(`return ${match[1]};`)();
+    out[text] = text;
+  }
+  return out;
 }
 
 const placeholdersOf = (s) => [...new Set(String(s).match(/\{\d+\}/g) || [])].sort().join(',');
@@ -153,4 +171,4 @@ function main() {
 }
 
 if (require.main === module) main();
-module.exports = { extractManifest, extractCode, check, problems, manifestStrings };
+module.exports = { extractManifest, extractCode, extractVocabulary, check, problems, manifestStrings };

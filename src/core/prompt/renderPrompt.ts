@@ -78,7 +78,7 @@ export class PromptError extends Error {
   /** "email-summary.prompt line 4: YAML: …", from the first error. */
   static fromDiagnostics(label: string, diagnostics: PromptDiagnostic[]): PromptError {
     const first = diagnostics.find((diagnostic) => diagnostic.severity === 'error') ?? diagnostics[0];
-    return new PromptError(first ? `${label} line ${first.range.startLine + 1}: ${first.message}` : `${label}: cannot be rendered`, diagnostics);
+    return new PromptError(first ? l10n.t('{0} line {1}: {2}', label, first.range.startLine + 1, first.message) : l10n.t('{0}: cannot be rendered', label), diagnostics);
   }
 }
 

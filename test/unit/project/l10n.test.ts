@@ -13,6 +13,10 @@ import { parseCheckSpec } from '../../../src/core/datasets/checkSpecs';
 import { semanticDiagnostics } from '../../../src/core/prompt/language/semanticChecks';
 import { piiKindName } from '../../../src/core/privacy/piiMasker';
 import { describeBedrockError } from '../../../src/core/providers/bedrockErrors';
+import * as vocabulary from '../../../src/core/prompt/language/promptVocabulary';
+import { promptCompletions } from '../../../src/core/prompt/language/completions';
+import { promptHover } from '../../../src/core/prompt/language/hover';
+import { PromptError } from '../../../src/core/prompt/renderPrompt';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 interface L10nScript {
@@ -96,5 +100,32 @@ describe('localization', function () {
       l10nRuntime.config({ contents: {} });
     }
     assert.deepEqual(await run(), english, 'English again without a bundle');
+  });
+
+  it('the .prompt vocabulary (completion and hover texts) and the render error prefix are translated, English without a bundle', () => {
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const tables = Object.values(vocabulary).filter((value): value is readonly vocabulary.VocabularyEntry[] => Array.isArray(value));
+    const untranslated = tables.flat().flatMap((entry) => [entry.summary, entry.doc]).filter((text) => !zh[text]);
+    assert.deepEqual(untranslated, [], 'every vocabulary sentence has a Chinese translation (run node scripts/l10n.js)');
+    const text = '---\nmodel: bedrock/amazon.nova-lite-v1:0\nver\n---\nHi {{name}}\n';
+    const context = { catalog: new ModelCatalog(), providers: ['bedrock'], fileName: 'x.prompt' };
+    const show = () => ({
+      version: promptCompletions(text, { line: 2, col: 3 }, context).find((item) => item.label === 'version')?.detail,
+      hover: promptHover(text, { line: 1, col: 2 }, context)?.markdown ?? '',
+      error: PromptError.fromDiagnostics('x.prompt', [{ severity: 'error', message: 'm', range: { startLine: 3, startCol: 0, endLine: 3, endCol: 1 } } as never]).message,
+    });
+    const english = show();
+    assert.equal(english.version, 'Version number (1, 2, 3 …)');
+    assert.equal(english.error, 'x.prompt line 4: m');
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = show();
+      assert.equal(chinese.version, '版本号（1、2、3 …）');
+      assert.match(chinese.hover, /模型/, chinese.hover);
+      assert.equal(chinese.error, 'x.prompt 第 4 行：m');
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.deepEqual(show(), english, 'English again without a bundle');
   });
 });

@@ -60,8 +60,8 @@ function fromVocabulary(entries: readonly VocabularyEntry[], kind: CompletionKin
     .map((entry, index) => ({
       label: entry.name,
       kind,
-      detail: entry.summary,
-      documentation: entry.doc,
+      detail: l10n.t(entry.summary),
+      documentation: l10n.t(entry.doc),
       insertText: entry.snippet ?? entry.name,
       snippet: entry.snippet !== undefined,
       sortText: String(index).padStart(3, '0'),
@@ -152,8 +152,8 @@ function templateCompletions(surface: Surface, offset: number, position: CursorP
     const helperItems = TEMPLATE_HELPERS.filter((helper) => helper.block === Boolean(sigil)).map((helper, index) => ({
       label: helper.name,
       kind: 'helper' as const,
-      detail: helper.summary,
-      documentation: helper.doc,
+      detail: l10n.t(helper.summary),
+      documentation: l10n.t(helper.doc),
       insertText: helper.snippet ?? helper.name,
       snippet: helper.snippet !== undefined,
       sortText: `1${String(index).padStart(3, '0')}`,

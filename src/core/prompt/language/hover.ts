@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { parseModelId } from '../../providers/modelId';
 import type { DiagnosticRange } from '../promptDiagnostics';
 import type { DeclaredInput } from './declaredInputs';
@@ -42,7 +43,7 @@ function frontmatterHover(analysis: PromptAnalysis, position: { line: number; co
     const input = analysis.inputs?.inputs.find((candidate) => candidate.keyRange && sameStart(candidate.keyRange, scalar.range));
     if (input) return { markdown: describeInput(input), range: scalar.range };
   }
-  return doc ? { markdown: `**${scalar.path.join('.')}**\n\n${doc}`, range: scalar.range } : undefined;
+  return doc ? { markdown: `**${scalar.path.join('.')}**\n\n${l10n.t(doc)}`, range: scalar.range } : undefined;
 }
 
 function templateHover(analysis: PromptAnalysis, offset: number, context: LanguageContext): PromptHover | undefined {
@@ -57,14 +58,14 @@ function templateHover(analysis: PromptAnalysis, offset: number, context: Langua
   if (/^\s*>\s*$/.test(leading)) {
     const file = context.partials ? resolvePartial(word.word, context.partials.files) : undefined;
     const markdown = file
-      ? `**Partial** \`${word.word}\`\n\nFrom \`${file}\` next to this prompt.`
-      : `**Partial** \`${word.word}\`\n\nNot found: looked for \`${partialCandidates(word.word).join('` and `')}\` next to this prompt.`;
+      ? `**${l10n.t('Partial')}** \`${word.word}\`\n\n${l10n.t('From {0} next to this prompt.', `\`${file}\``)}`
+      : `**${l10n.t('Partial')}** \`${word.word}\`\n\n${l10n.t('Not found: looked for {0} next to this prompt.', `\`${partialCandidates(word.word).join('`, `')}\``)}`;
     return { markdown, range };
   }
   if (text[word.end] === '=' || isInsideString(leading)) return undefined; // a hash key or a string literal
   const isHead = /^\s*[#^/]?\s*$/.test(leading);
   const helper = TEMPLATE_HELPERS.find((candidate) => candidate.name === word.word);
-  if (isHead && helper) return { markdown: `**${helper.name}** (helper)\n\n${helper.doc}`, range };
+  if (isHead && helper) return { markdown: `**${helper.name}** (${l10n.t('helper')})\n\n${l10n.t(helper.doc)}`, range };
 
   const name = word.word.startsWith('@root.') ? word.word.split('.')[1] : word.word.split('.')[0];
   if (!name || name.startsWith('@') || name === 'this' || name.startsWith('.')) return undefined;
@@ -72,18 +73,18 @@ function templateHover(analysis: PromptAnalysis, offset: number, context: Langua
   if (input) return { markdown: describeInput(input), range };
   if (analysis.parsed.variables.includes(name) || !analysis.inputs) {
     const defaultValue = analysis.parsed.inputDefaults[name];
-    const declared = analysis.inputs ? 'Not declared in `input.schema`.' : 'This prompt has no `input.schema`: the input is whatever a run passes.';
-    const defaultLine = defaultValue !== undefined ? `\n\nDefault: \`${JSON.stringify(defaultValue)}\`` : '';
-    return { markdown: `**${name}** (input)\n\n${declared}${defaultLine}`, range };
+    const declared = analysis.inputs ? l10n.t('Not declared in `input.schema`.') : l10n.t('This prompt has no `input.schema`: the input is whatever a run passes.');
+    const defaultLine = defaultValue !== undefined ? `\n\n${l10n.t('Default: {0}', `\`${JSON.stringify(defaultValue)}\``)}` : '';
+    return { markdown: `**${name}** (${l10n.t('input')})\n\n${declared}${defaultLine}`, range };
   }
   return undefined;
 }
 
 /** An input's type, whether it is required, its description and default, in Markdown. */
 export function describeInput(input: DeclaredInput): string {
-  const lines = [`**${input.name}**: \`${input.type}\` (${input.optional ? 'optional' : 'required'} input)`];
+  const lines = [`**${input.name}**: \`${input.type}\` (${input.optional ? l10n.t('optional input') : l10n.t('required input')})`];
   if (input.description) lines.push(input.description);
-  if (input.hasDefault) lines.push(`Default: \`${truncate(JSON.stringify(input.defaultValue) ?? 'null', 200)}\``);
+  if (input.hasDefault) lines.push(l10n.t('Default: {0}', `\`${truncate(JSON.stringify(input.defaultValue) ?? 'null', 200)}\``));
   return lines.join('\n\n');
 }
 
@@ -92,27 +93,33 @@ export function describeModel(rawId: string, context: LanguageContext): string {
   const info = context.catalog.find(rawId);
   const { qualified, modelId } = parseModelId(rawId);
   if (!info) {
-    return `\`${qualified}\`\n\nNot in the model catalog: its context window and price are unknown. Custom and imported models work when the provider knows the id.`;
+    return `\`${qualified}\`\n\n${l10n.t('Not in the model catalog: its context window and price are unknown. Custom and imported models work when the provider knows the id.')}`;
   }
-  const profile = info.id !== qualified ? `\n\nCross-region inference profile \`${modelId}\` of \`${info.id}\`.` : '';
+  const profile = info.id !== qualified ? `\n\n${l10n.t('Cross-region inference profile {0} of {1}.', `\`${modelId}\``, `\`${info.id}\``)}` : '';
   const listed = context.catalog.pricesOf?.(rawId);
   const prices = listed
-    ? `${formatUsd(listed.inputPerMTokens)} input${info.kind === 'text' ? ` · ${formatUsd(listed.outputPerMTokens)} output` : ''}${listed.cacheReadPerMTokens !== undefined ? ` · ${formatUsd(listed.cacheReadPerMTokens)} cache read` : ''}${listed.batchInputPerMTokens !== undefined ? ` · ${formatUsd(listed.batchInputPerMTokens)} / ${formatUsd(listed.batchOutputPerMTokens ?? 0)} batch` : ''}`
-    : 'unknown';
-  const known = (n: number): string => (n > 0 ? `${n.toLocaleString('en-US')} tokens` : 'unknown');
+    ? [
+        l10n.t('{0} input', formatUsd(listed.inputPerMTokens)),
+        ...(info.kind === 'text' ? [l10n.t('{0} output', formatUsd(listed.outputPerMTokens))] : []),
+        ...(listed.cacheReadPerMTokens !== undefined ? [l10n.t('{0} cache read', formatUsd(listed.cacheReadPerMTokens))] : []),
+        ...(listed.batchInputPerMTokens !== undefined ? [l10n.t('{0} / {1} batch', formatUsd(listed.batchInputPerMTokens), formatUsd(listed.batchOutputPerMTokens ?? 0))] : []),
+      ].join(' · ')
+    : l10n.t('unknown');
+  const known = (n: number): string => (n > 0 ? l10n.t('{0} tokens', n.toLocaleString('en-US')) : l10n.t('unknown'));
+  const yesNo = (value: boolean | undefined): string => (value ? l10n.t('yes') : l10n.t('no'));
   const lifecycle = info.lifecycle;
   const rows = [
-    ['Context window', known(info.contextWindow)],
-    ...(info.kind === 'text' ? [['Longest answer', known(info.maxOutputTokens)]] : [['Kind', 'embedding model (cannot answer prompts)']]),
-    ['Price per million tokens', prices],
-    ...(listed ? [['Price source', priceSourceText(listed)]] : []),
-    ['Streaming · images', `${info.streaming ? 'yes' : 'no'} · ${info.images ? 'yes' : 'no'}`],
+    [l10n.t('Context window'), known(info.contextWindow)],
+    ...(info.kind === 'text' ? [[l10n.t('Longest answer'), known(info.maxOutputTokens)]] : [[l10n.t('Kind'), l10n.t('embedding model (cannot answer prompts)')]]),
+    [l10n.t('Price per million tokens'), prices],
+    ...(listed ? [[l10n.t('Price source'), priceSourceText(listed)]] : []),
+    [l10n.t('Streaming · images'), `${yesNo(info.streaming)} · ${yesNo(info.images)}`],
     ...(lifecycle?.status === 'LEGACY'
-      ? [['Lifecycle', `**Legacy**${lifecycle.endOfLife ? ` · end of life ${lifecycle.endOfLife}` : ''}${lifecycle.successor ? ` · move to \`${lifecycle.successor}\`` : ''}`]]
+      ? [[l10n.t('Lifecycle'), [`**${l10n.t('Legacy')}**`, ...(lifecycle.endOfLife ? [l10n.t('end of life {0}', lifecycle.endOfLife)] : []), ...(lifecycle.successor ? [l10n.t('move to {0}', `\`${lifecycle.successor}\``)] : [])].join(' · ')]]
       : []),
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${value} |`)].join('\n');
-  return `**${info.name}** · ${info.vendor}\n\n\`${info.id}\`${profile}\n\n${table}\n\nPrices are on-demand list prices, from the AWS Price List when it can be read; override them in the \`promptWorkbench.prices\` setting.`;
+  return `**${info.name}** · ${info.vendor}\n\n\`${info.id}\`${profile}\n\n${table}\n\n${l10n.t('Prices are on-demand list prices, from the AWS Price List when it can be read; override them in the {0} setting.', '`promptWorkbench.prices`')}`;
 }
 
 function isInsideString(leading: string): boolean {
