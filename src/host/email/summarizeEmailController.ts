@@ -28,6 +28,8 @@ interface LastRun {
   outcome: RunOutcome;
   prompt: { name: string; version: number; contentHash: string };
   hits: RagHit[];
+  /** Restores the masked details for display (closes over the mapping, kept in memory only). */
+  restore: (text: string) => string;
 }
 
 /**
@@ -152,7 +154,7 @@ export class SummarizeEmailController implements vscode.Disposable {
       const output = engine.unmask(outcome.output, mapping);
       const structured = engine.parseStructuredSummary(outcome.output);
       const restore = (t: string) => engine.unmask(t, mapping);
-      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits };
+      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits, restore };
       panel.update({
         status: outcome.error ? 'failed' : 'done',
         progress: null,
@@ -201,8 +203,9 @@ export class SummarizeEmailController implements vscode.Disposable {
         return;
       case 'compare':
         if (!this.last) return;
-        // The Compare panel renders the same prompt with the same (masked) inputs.
-        await vscode.commands.executeCommand(COMMAND.compareModels, this.last.promptUri, { inputs: this.last.inputs });
+        // The Compare panel renders the same prompt with the same (masked) inputs; it shows the
+        // answers with the details restored, as this panel does (display only).
+        await vscode.commands.executeCommand(COMMAND.compareModels, this.last.promptUri, { inputs: this.last.inputs, display: this.last.restore });
         return;
       case 'openDocument': {
         const hit = this.last?.hits[message.index];
