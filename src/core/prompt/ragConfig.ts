@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type HandlebarsModule from 'handlebars';
 import type { RagHit, RagQuery } from '../rag/types';
 
@@ -48,9 +49,13 @@ const MAX_TOP_K = 50;
 
 type KeyType = 'integer' | 'number' | 'string' | 'string[]';
 
-/** The keys of `workbench.rag`, for validation, completion and hover. */
+/**
+ * The keys of `workbench.rag`, for validation, completion and hover. Their `summary` and `doc`
+ * are plain literals (scripts/l10n.js exports them with the rest of the .prompt vocabulary;
+ * completions translate them when shown), so the numbers in topK's doc are written out.
+ */
 export const RAG_CONFIG_KEYS: readonly { name: keyof RagPromptConfig; type: KeyType; summary: string; doc: string; snippet: string }[] = [
-  { name: 'topK', type: 'integer', summary: 'How many chunks to retrieve', doc: `How many chunks of the workspace's documents to retrieve (1–${MAX_TOP_K}; default ${DEFAULT_RAG_TOP_K}).`, snippet: 'topK: ${1:4}' },
+  { name: 'topK', type: 'integer', summary: 'How many chunks to retrieve', doc: "How many chunks of the workspace's documents to retrieve (1–50; default 4).", snippet: 'topK: ${1:4}' },
   { name: 'query', type: 'string', summary: 'What to search for (a template)', doc: 'The search text, a Handlebars template over the inputs, e.g. `"{{question}}"`. Default: every input value, joined.', snippet: 'query: "{{${1:question}}}"' },
   { name: 'minScore', type: 'number', summary: 'Drop chunks scoring below this', doc: 'Chunks whose fused score is below this are left out (0 keeps all).', snippet: 'minScore: ${1:0.1}' },
   { name: 'folders', type: 'string[]', summary: 'Only documents under these folders', doc: 'Workspace-relative folders, e.g. `[docs]`: only chunks of files under one of them.', snippet: 'folders: [${1:docs}]' },
@@ -60,6 +65,9 @@ export const RAG_CONFIG_KEYS: readonly { name: keyof RagPromptConfig; type: KeyT
 export interface RagConfigProblem {
   /** The key the problem is about (`topK` …); none for the value as a whole. */
   key?: string;
+  /** The key is not a setting of `workbench.rag` (a warning, with a suggestion). */
+  unknownKey?: boolean;
+  /** In the display language (the bundle the host hands @vscode/l10n). */
   message: string;
 }
 
@@ -71,7 +79,7 @@ export function readRagConfig(value: unknown): { config?: RagPromptConfig; probl
   if (value === undefined || value === null || value === false) return { problems: [] };
   if (value === true) return { config: { topK: DEFAULT_RAG_TOP_K }, problems: [] };
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return { problems: [{ message: 'workbench.rag must be a mapping such as {topK: 4, query: "{{question}}"}' }] };
+    return { problems: [{ message: l10n.t('workbench.rag must be a mapping such as {0}', '{topK: 4, query: "{{question}}"}') }] };
   }
   const problems: RagConfigProblem[] = [];
   const config: RagPromptConfig = { topK: DEFAULT_RAG_TOP_K };
@@ -79,22 +87,22 @@ export function readRagConfig(value: unknown): { config?: RagPromptConfig; probl
   for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
     const spec = RAG_CONFIG_KEYS.find((entry) => entry.name === key);
     if (!spec) {
-      problems.push({ key, message: `workbench.rag.${key} is not a setting; known: ${known.join(', ')}` });
+      problems.push({ key, unknownKey: true, message: l10n.t('workbench.rag.{0} is not a setting; known: {1}', key, known.join(', ')) });
       continue;
     }
     const problem = checkType(spec.type, raw);
     if (problem) {
-      problems.push({ key, message: `workbench.rag.${key} must be ${problem}` });
+      problems.push({ key, message: l10n.t('workbench.rag.{0} must be {1}', key, problem) });
       continue;
     }
     if (key === 'topK') {
       const topK = raw as number;
-      if (topK < 1 || topK > MAX_TOP_K) problems.push({ key, message: `workbench.rag.topK must be from 1 to ${MAX_TOP_K}, found ${topK}` });
+      if (topK < 1 || topK > MAX_TOP_K) problems.push({ key, message: l10n.t('workbench.rag.topK must be from 1 to {0}, found {1}', MAX_TOP_K, topK) });
       else config.topK = topK;
     } else if (key === 'query') {
       const query = raw as string;
       const broken = templateProblem(query);
-      if (broken) problems.push({ key, message: `workbench.rag.query: ${broken}` });
+      if (broken) problems.push({ key, message: l10n.t('workbench.rag.query: {0}', broken) });
       else config.query = query;
     } else if (key === 'minScore') {
       config.minScore = raw as number;
@@ -110,13 +118,13 @@ export function readRagConfig(value: unknown): { config?: RagPromptConfig; probl
 function checkType(type: KeyType, value: unknown): string | undefined {
   switch (type) {
     case 'integer':
-      return Number.isInteger(value) ? undefined : 'a whole number';
+      return Number.isInteger(value) ? undefined : l10n.t('a whole number');
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'a number';
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : l10n.t('a number');
     case 'string':
-      return typeof value === 'string' ? undefined : 'a text (a template such as "{{question}}")';
+      return typeof value === 'string' ? undefined : l10n.t('a text (a template such as {0})', '"{{question}}"');
     case 'string[]':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'a list of texts, e.g. [docs]';
+      return Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : l10n.t('a list of texts, e.g. {0}', '[docs]');
   }
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ComparisonEvent, ComparisonResult, ComparisonRunner } from '../../core/runs/comparisonRunner';
 import type { ComparisonSummary } from '../../core/runs/runHistory';
 import { WorkbenchPaths } from '../../core/workspace/paths';
+import { displayStream, type DisplayStream } from '../../core/privacy/displayStream';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { loadEngine } from '../loadEngine';
 import { confirmComparisonCost } from '../run/costGuard';
@@ -19,6 +20,11 @@ export interface CompareModelsOptions {
   inputs?: Record<string, unknown>;
   /** The models, overriding the prompt's `model` + `workbench.compare` and the shortlist. */
   models?: string[];
+  /**
+   * How answers are shown, for display only (the email panel restores the details it masked):
+   * what the models get and what is recorded stay as rendered. Host-side only (a function).
+   */
+  display?: (text: string) => string;
 }
 
 /** What the command resolves with once every column has ended, or why nothing ran. */
@@ -37,6 +43,9 @@ interface PanelEntry {
   key: string;
   comparison?: ComparisonRunner;
   rerun?: RerunSpec;
+  /** The comparison's `display` (kept for Re-run), and each streaming column's restorer. */
+  display?: (text: string) => string;
+  streams?: Map<number, DisplayStream>;
 }
 
 /**
@@ -106,7 +115,10 @@ export class ComparisonController implements vscode.Disposable {
       notice: null,
       sources: sourcesOf(prepared),
     };
+    const display = options.display ?? reuse?.display;
     const entry = this.showLive(uri.toString(), state, reuse);
+    entry.display = display;
+    entry.streams = display ? new Map() : undefined;
     entry.comparison = comparison;
     entry.rerun = { promptUri: uri, inputs: prepared.inputs, models: comparison.models };
     this.latest = comparison;
@@ -210,16 +222,23 @@ export class ComparisonController implements vscode.Disposable {
     // A panel reused for a newer comparison ignores the stopped one's last events.
     if (entry.comparison !== source) return;
     const { panel } = entry;
+    const { display, streams } = entry;
     if (event.type === 'column-start') {
+      if (display) streams?.set(event.column, displayStream(display));
       panel.setColumn(streamingColumn(event.column, event.model, event.startedAt));
     } else if (event.type === 'stream') {
-      if (event.event.type === 'text') panel.appendText(event.column, event.event.text);
+      if (event.event.type !== 'text') return;
+      const stream = streams?.get(event.column);
+      panel.appendText(event.column, stream ? stream.push(event.event.text) : event.event.text);
     } else if (event.type === 'first-token') {
       const column = panel.current.columns[event.column];
       if (column) panel.updateColumn(event.column, { metrics: { ...column.metrics, ttftMs: event.ttftMs } });
     } else {
       const column = panel.current.columns[event.column];
-      if (column) panel.setColumn(finishedColumn(column, event.outcome));
+      streams?.delete(event.column);
+      // The whole answer restored at once (the record keeps it as the model wrote it).
+      const outcome = display ? { ...event.outcome, output: display(event.outcome.output) } : event.outcome;
+      if (column) panel.setColumn(finishedColumn(column, outcome));
       if (event.outcome.recordFile) this.recorded.fire();
     }
   }
