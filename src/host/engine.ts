@@ -41,3 +41,6 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Releases (src/core/releases/): Approve for Production, the Releases view, Publish to Bedrock Prompt Management. */
+export { readReleases, changeReleaseState, releasesByPrompt } from '../core/releases/releaseStore';
+export { approveScoreboardRow, versionText } from '../core/releases/releaseApproval';
