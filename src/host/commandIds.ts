@@ -37,4 +37,7 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  approveRelease: 'promptWorkbench.approveRelease',
+  rollBackRelease: 'promptWorkbench.rollBackRelease',
+  refreshReleases: 'promptWorkbench.refreshReleases',
 } as const;

@@ -44,3 +44,4 @@ export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
 /** Releases (src/core/releases/): Approve for Production, the Releases view, Publish to Bedrock Prompt Management. */
 export { readReleases, changeReleaseState, releasesByPrompt } from '../core/releases/releaseStore';
 export { approveScoreboardRow, versionText } from '../core/releases/releaseApproval';
+export { streamScoreboard } from '../core/ratings/scoreboardStream';
