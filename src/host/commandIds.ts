@@ -40,4 +40,7 @@ export const COMMAND = {
   approveRelease: 'promptWorkbench.approveRelease',
   rollBackRelease: 'promptWorkbench.rollBackRelease',
   refreshReleases: 'promptWorkbench.refreshReleases',
+  publishRelease: 'promptWorkbench.publishRelease',
+  verifyRelease: 'promptWorkbench.verifyRelease',
+  importFromBedrock: 'promptWorkbench.importFromBedrock',
 } as const;

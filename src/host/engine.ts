@@ -45,3 +45,6 @@ export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
 export { readReleases, changeReleaseState, releasesByPrompt } from '../core/releases/releaseStore';
 export { approveScoreboardRow, versionText } from '../core/releases/releaseApproval';
 export { streamScoreboard } from '../core/ratings/scoreboardStream';
+export { publishRelease, importPrompt, releaseDefinition, releaseText } from '../core/releases/promptManagement';
+export { verifyRelease, verifyReportMarkdown } from '../core/releases/verifyRelease';
+export { verifyReleaseOnDataset } from '../core/releases/verifyRelease';

@@ -10,7 +10,12 @@ import { evaluateChecks, type CheckSubject } from '../datasets/checks';
 import type { CheckOutcome } from '../datasets/checkSpecs';
 import type { DatasetCase } from '../datasets/datasetFile';
 import type { BedrockPromptDefinition } from './bedrockPromptMapping';
-import { promptVersionArn } from './promptManagement';
+import * as path from 'node:path';
+import { readDataset, resolveDatasetPath } from '../datasets/datasetFile';
+import { promptDocument } from '../prompt/promptDocument';
+import type { PromptRunner } from '../runs/promptRunner';
+import { promptVersionArn, releaseDefinition, releaseText } from './promptManagement';
+import { readReleases } from './releaseStore';
 import type { Release } from './releaseRecord';
 
 type RuntimeSdk = typeof import('@aws-sdk/client-bedrock-runtime');
@@ -132,4 +137,40 @@ export function verifyReportMarkdown(report: VerifyReport): string {
     lines.push('', `${l10n.t('Through the file')}:`, '', quote(c.fileOutput), '', `${l10n.t('Through Bedrock')}:`, '', quote(c.publishedOutput));
   }
   return lines.join('\n') + '\n';
+}
+
+export interface VerifyOnDatasetOptions {
+  connection: AwsConnection;
+  /** The one run pipeline (records the file's runs like any other run). */
+  runner: Pick<PromptRunner, 'prepare' | 'run'>;
+  /** The dataset file; default the version's `workbench.dataset`. */
+  dataset?: string;
+  /** Allowed outside paths for the dataset (the CLI's --allow-outside). */
+  allowOutside?: readonly string[];
+  signal?: AbortSignal;
+  loadSdk?: () => Promise<RuntimeSdk>;
+}
+
+/** Verify a published release on a dataset: the editor's Verify command and `release verify` both come here. */
+export async function verifyReleaseOnDataset(workspaceFolder: string, releaseId: string, options: VerifyOnDatasetOptions): Promise<VerifyReport> {
+  const { releases } = await readReleases(workspaceFolder);
+  const release = releases.find((r) => r.id === releaseId);
+  if (!release) throw new Error(l10n.t('There is no release {0} in .prompt-workbench/releases.jsonl.', releaseId));
+  const { text } = await releaseText(workspaceFolder, release);
+  const promptFile = path.resolve(workspaceFolder, release.prompt.path ?? `${release.prompt.name}.prompt`);
+  const document = promptDocument(text, promptFile);
+  const spec = options.dataset ?? (typeof document.parsed.workbench.dataset === 'string' ? document.parsed.workbench.dataset : undefined);
+  if (!spec) throw new Error(l10n.t('{0} v{1} names no dataset (workbench.dataset): give one to verify with.', release.prompt.name, release.prompt.version));
+  const dataset = await readDataset(resolveDatasetPath(spec, promptFile, workspaceFolder), { policy: { root: workspaceFolder, allowOutside: options.allowOutside } });
+  const definition = await releaseDefinition(workspaceFolder, release);
+  const signal = options.signal ?? new AbortController().signal;
+  return verifyRelease(release, definition, dataset.cases, {
+    connection: options.connection,
+    loadSdk: options.loadSdk,
+    signal,
+    runFile: async (inputs) => {
+      const outcome = await options.runner.run(await options.runner.prepare(document, inputs), { model: release.model, signal });
+      return { output: outcome.output, error: outcome.error?.message ?? null };
+    },
+  });
 }

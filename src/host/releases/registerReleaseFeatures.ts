@@ -12,7 +12,7 @@ import { RELEASES_VIEW_ID, ReleasesTreeProvider } from './releasesTree';
 export function registerReleaseFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
   const tree = new ReleasesTreeProvider(services.log);
   const view = vscode.window.createTreeView(RELEASES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const commands = new ReleaseCommands(tree, services.log);
+  const commands = new ReleaseCommands(tree, services);
   // Approvals come from this window, other windows, the CLI and git pulls.
   const watcher = vscode.workspace.createFileSystemWatcher('**/.prompt-workbench/releases.jsonl');
   const changed = () => tree.refresh();
@@ -27,5 +27,8 @@ export function registerReleaseFeatures(context: vscode.ExtensionContext, servic
     register(COMMAND.approveRelease, (args?: unknown) => commands.approve(args && typeof args === 'object' ? args : {})),
     register(COMMAND.rollBackRelease, (arg?: unknown) => commands.rollBack(arg as never)),
     register(COMMAND.refreshReleases, () => tree.refresh()),
+    register(COMMAND.publishRelease, (arg?: unknown) => commands.publish(arg as never)),
+    register(COMMAND.verifyRelease, (arg?: unknown, options?: { dataset?: unknown; show?: unknown }) => commands.verify(arg as never, options ?? {})),
+    register(COMMAND.importFromBedrock, (args?: unknown) => commands.importFromBedrock(args && typeof args === 'object' ? args : {})),
   );
 }

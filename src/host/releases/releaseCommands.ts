@@ -5,6 +5,9 @@ import { loadEngine } from '../loadEngine';
 import { raterName } from '../ratings/raterName';
 import { workingPrompts } from '../versions/versionsTree';
 import type { ReleaseNode, ReleasesTreeProvider } from './releasesTree';
+import type { WorkbenchServices } from '../services';
+import type { PublishedPrompt } from '../../core/releases/releaseRecord';
+import type { VerifyReport } from '../../core/releases/verifyRelease';
 
 /** What Approve for Production is given: a scoreboard row's identity (the webview's button, scripts, tests). */
 export interface ApproveArgs {
@@ -21,8 +24,12 @@ export type ReleaseArg = ReleaseNode | { releaseId?: unknown; note?: unknown } |
 export class ReleaseCommands {
   constructor(
     private readonly tree: ReleasesTreeProvider,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly services: WorkbenchServices,
   ) {}
+
+  private get log(): vscode.LogOutputChannel {
+    return this.services.log;
+  }
 
   private folder(): vscode.WorkspaceFolder | undefined {
     return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -104,4 +111,89 @@ export class ReleaseCommands {
       return undefined;
     }
   }
+
+  /** Publish to Bedrock Prompt Management: the release's version as a prompt version; ARN and version recorded. */
+  async publish(arg: ReleaseArg): Promise<PublishedPrompt | undefined> {
+    const node = await this.resolve(arg, vscode.l10n.t('Publish which release?'));
+    if (!node) return undefined;
+    const folder = node.folder.uri.fsPath;
+    try {
+      const engine = await loadEngine();
+      const connection = await this.services.awsConnection();
+      const published = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Publishing {0} v{1} to Bedrock Prompt Management…', node.release.prompt.name, node.release.prompt.version) }, () =>
+        raterNameOr(folder).then((by) => engine.publishRelease(folder, node.release.id, by, { connection })),
+      );
+      this.log.info(`Release ${node.release.id} published as ${published.promptArn}:${published.promptVersion}`);
+      this.tree.refresh();
+      void vscode.window.showInformationMessage(vscode.l10n.t('Published as {0} version {1}.', published.promptArn, published.promptVersion));
+      return published;
+    } catch (err) {
+      this.log.error(`Publish of ${node.release.id}: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not publish the release: {0}', (err as Error).message));
+      return undefined;
+    }
+  }
+
+  /** Verify: the published version against the file on the dataset; the report opens as a Markdown preview. */
+  async verify(arg: ReleaseArg, options: { dataset?: unknown; show?: unknown } = {}): Promise<VerifyReport | undefined> {
+    const node = await this.resolve(arg, vscode.l10n.t('Verify which published release?'));
+    if (!node) return undefined;
+    const folder = node.folder.uri.fsPath;
+    try {
+      const engine = await loadEngine();
+      const connection = await this.services.awsConnection();
+      const runner = await this.services.runnerFor(folder);
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying {0} v{1} against Bedrock…', node.release.prompt.name, node.release.prompt.version), cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return engine.verifyReleaseOnDataset(folder, node.release.id, { connection, runner, dataset: typeof options.dataset === 'string' ? options.dataset : undefined, signal: abort.signal });
+        },
+      );
+      if (options.show !== false) {
+        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: engine.verifyReportMarkdown(report) });
+        await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+      }
+      return report;
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not verify the release: {0}', (err as Error).message));
+      return undefined;
+    }
+  }
+
+  /** Import from Bedrock: a prompt version as a new .prompt file (never over an existing file). */
+  async importFromBedrock(args: { identifier?: unknown; version?: unknown; target?: unknown } = {}): Promise<vscode.Uri | undefined> {
+    const folder = this.folder();
+    if (!folder) return undefined;
+    const identifier =
+      typeof args.identifier === 'string'
+        ? args.identifier
+        : await vscode.window.showInputBox({ title: vscode.l10n.t('Import from Bedrock'), prompt: vscode.l10n.t('The prompt ARN or id (arn:aws:bedrock:…:prompt/ID)'), ignoreFocusOut: true });
+    if (!identifier) return undefined;
+    const version =
+      typeof args.version === 'string'
+        ? args.version
+        : await vscode.window.showInputBox({ title: vscode.l10n.t('Import from Bedrock'), prompt: vscode.l10n.t('The prompt version (empty: the draft)'), ignoreFocusOut: true });
+    if (version === undefined) return undefined;
+    const target =
+      typeof args.target === 'string'
+        ? vscode.Uri.file(args.target)
+        : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder.uri, 'imported.prompt'), filters: { Prompt: ['prompt'] } });
+    if (!target) return undefined;
+    try {
+      const engine = await loadEngine();
+      await engine.importPrompt(folder.uri.fsPath, identifier.trim(), version.trim() || undefined, target.fsPath, { connection: await this.services.awsConnection() });
+      if (typeof args.target !== 'string') await vscode.window.showTextDocument(target);
+      return target;
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not import the prompt: {0}', (err as Error).message));
+      return undefined;
+    }
+  }
 }
+
+async function raterNameOr(folder: string): Promise<string> {
+  return (await raterName(folder)) ?? 'unknown';
+}
+
