@@ -37,4 +37,10 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  approveRelease: 'promptWorkbench.approveRelease',
+  rollBackRelease: 'promptWorkbench.rollBackRelease',
+  refreshReleases: 'promptWorkbench.refreshReleases',
+  publishRelease: 'promptWorkbench.publishRelease',
+  verifyRelease: 'promptWorkbench.verifyRelease',
+  importFromBedrock: 'promptWorkbench.importFromBedrock',
 } as const;

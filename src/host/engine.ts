@@ -41,3 +41,10 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Releases (src/core/releases/): Approve for Production, the Releases view, Publish to Bedrock Prompt Management. */
+export { readReleases, changeReleaseState, releasesByPrompt } from '../core/releases/releaseStore';
+export { approveScoreboardRow, versionText } from '../core/releases/releaseApproval';
+export { streamScoreboard } from '../core/ratings/scoreboardStream';
+export { publishRelease, importPrompt, releaseDefinition, releaseText } from '../core/releases/promptManagement';
+export { verifyRelease, verifyReportMarkdown } from '../core/releases/verifyRelease';
+export { verifyReleaseOnDataset } from '../core/releases/verifyRelease';

@@ -234,6 +234,11 @@ export class ScoreboardPanel implements vscode.Disposable {
       case 'export':
         await this.export(message.format);
         break;
+      case 'approve':
+        if (typeof message.prompt === 'string' && Number.isInteger(message.version) && typeof message.model === 'string') {
+          await vscode.commands.executeCommand(COMMAND.approveRelease, { prompt: message.prompt, version: message.version, model: message.model });
+        }
+        break;
       case 'evaluateRetrieval':
         await vscode.commands.executeCommand(COMMAND.evaluateRetrieval);
         await this.refresh();
