@@ -155,7 +155,12 @@ export class PromptRunner {
     // Inputs typed `media` hold workspace paths; the template gets the files as data: URLs (the record keeps the paths).
     const mediaRoot = this.deps.workspaceFolder ?? (file ? path.dirname(file) : process.cwd());
     const mediaBases = [options.mediaBase, file ? path.dirname(file) : undefined].filter((base): base is string => Boolean(base));
-    vars = await resolveMediaInputs(vars, parsed.ok ? mediaInputNames(parsed.inputSchema) : [], { root: mediaRoot, bases: [...mediaBases, mediaRoot] });
+    const mediaNames = parsed.ok ? mediaInputNames(parsed.inputSchema) : [];
+    if (mediaNames.length > 0) {
+      // `input.default` may name the file too (the renderer applies defaults, but would get the bare path).
+      const withDefaults = { ...Object.fromEntries(mediaNames.map((name) => [name, parsed.inputDefaults[name]])), ...vars };
+      vars = await resolveMediaInputs(withDefaults, mediaNames, { root: mediaRoot, bases: [...mediaBases, mediaRoot] });
+    }
     const rendered = await renderPrompt(source, vars, renderOptions);
     const model = this.resolveModel(rendered.model, options.model);
     const guardrail = readGuardrailRef(parsed.workbench.guardrail) ?? this.deps.guardrail;
