@@ -3,8 +3,10 @@
  * server, OpenAI itself. Streams over server-sent events with Node's own `fetch`, so it
  * needs no dependency and loads in no time.
  */
+import * as l10n from '@vscode/l10n';
 import { describeEndpointError, EndpointHttpError, EndpointStreamError } from './openaiErrors';
 import { readServerSentEvents } from './sse';
+import { countMedia } from '../media/mediaFormats';
 import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
 
 export interface OpenAiCompatibleOptions {
@@ -50,9 +52,19 @@ function partsOf(content: Part[]): ChatContentPart[] {
     const text = (part as { text?: unknown }).text;
     const url = (part as { media?: { url?: unknown } }).media?.url;
     if (typeof text === 'string' && text.length > 0) parts.push({ type: 'text', text });
-    else if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url } });
+    else if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url: url.replace(/^(data:[^;,]+);name=[^;,]*/i, '$1') } }); // plain data URL: servers do not expect our name parameter
   }
   return parts;
+}
+
+/**
+ * Chat completions take images (as data URLs) but no documents: a prompt that sends a PDF
+ * or a spreadsheet is refused here, before anything is sent, with a sentence saying so.
+ */
+export function documentRefusal(request: ModelRequest, model: string): string | undefined {
+  const { documents } = countMedia(request.messages);
+  if (documents === 0) return undefined;
+  return l10n.t('{0} is an OpenAI-compatible endpoint, which takes images but not documents; this prompt sends {1} document(s). Run it on an Amazon Bedrock model that reads documents, or paste the text into an input.', model, documents);
 }
 
 /** Our messages as chat completions wants them: `model` → `assistant`, text alone as a plain string. */
@@ -180,6 +192,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     let attempts = 1;
     const cancelled = (): StreamEvent => ({ type: 'error', error: { kind: 'cancelled', message: `The request to ${this.id}/${request.modelId} was cancelled.`, code: 'AbortError' }, partial: text.length > 0 });
     if (signal.aborted) return yield cancelled();
+    const refusal = documentRefusal(request, `${this.id}/${request.modelId}`);
+    if (refusal) return yield { type: 'error', error: { kind: 'validation', message: refusal, code: 'DocumentsUnsupported' }, partial: false };
     // Aborts the HTTP request when the caller aborts or stops iterating early (the `finally`).
     const controller = new AbortController();
     let onAbort = (): void => undefined;

@@ -14,6 +14,11 @@ export interface RunMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Bedrock prompt caching: input tokens read from the cache and written to it (absent when none). */
+  cacheReadInputTokens?: number | null;
+  cacheWriteInputTokens?: number | null;
+  /** What the cache saved on this call against the same tokens at the input price (negative when a write cost more). */
+  cacheSavingsUsd?: number | null;
   /** Where the prices behind `costUsd` came from, kept so a later price change never rewrites the record. */
   priceSource?: { source: PriceSource; asOf: string | null } | null;
 }

@@ -17,6 +17,8 @@ import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
 import { runModel } from './runModel';
+import { mediaInputNames, resolveMediaInputs } from '../media/mediaInputs';
+import { unsupportedMedia, withoutCachePoints } from '../media/mediaSupport';
 import { EMPTY_METRICS, type RunMetrics } from './column';
 import { estimateComparisonCost, estimateCost, type CostEstimate } from './costEstimate';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
@@ -118,6 +120,8 @@ export interface PrepareOptions {
   model?: string;
   /** Chunks the caller retrieved for these inputs, recorded with the run (the email panel's related documents). */
   retrieved?: RetrievedChunkRef[];
+  /** A folder where media inputs' relative paths are looked up before the workspace folder (a dataset's own). */
+  mediaBase?: string;
 }
 
 /** Prepares and runs `.prompt` files on models: the one path of the editor, the CLI, datasets and the email panel. */
@@ -147,6 +151,15 @@ export class PromptRunner {
       }
       vars = { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) };
       retrieval = { retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
+    }
+    // Inputs typed `media` hold workspace paths; the template gets the files as data: URLs (the record keeps the paths).
+    const mediaRoot = this.deps.workspaceFolder ?? (file ? path.dirname(file) : process.cwd());
+    const mediaBases = [options.mediaBase, file ? path.dirname(file) : undefined].filter((base): base is string => Boolean(base));
+    const mediaNames = parsed.ok ? mediaInputNames(parsed.inputSchema) : [];
+    if (mediaNames.length > 0) {
+      // `input.default` may name the file too (the renderer applies defaults, but would get the bare path).
+      const withDefaults = { ...Object.fromEntries(mediaNames.map((name) => [name, parsed.inputDefaults[name]])), ...vars };
+      vars = await resolveMediaInputs(withDefaults, mediaNames, { root: mediaRoot, bases: [...mediaBases, mediaRoot] });
     }
     const rendered = await renderPrompt(source, vars, renderOptions);
     const model = this.resolveModel(rendered.model, options.model);
@@ -190,14 +203,21 @@ export class PromptRunner {
       if (event.type === 'stop' && event.guardrail && (guardrailRef || event.guardrail.intervened)) guardrail = { ...(guardrailRef ?? LOCAL_FILTER_REF), ...event.guardrail };
       options.onEvent?.(event);
     };
-    const result = provider
-      ? await runModel(provider, { modelId, messages: prepared.messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
-          signal: options.signal,
-          onEvent,
-          onFirstToken: options.onFirstToken,
-          price: (i, o) => this.deps.catalog.costUsd(model, i, o),
-        })
-      : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
+    // A model the catalog says cannot read these images or documents is not called: its column says why, the others run.
+    const unsupported = unsupportedMedia(this.deps.catalog, model, prepared.messages);
+    const messages = this.deps.catalog.find(model)?.promptCache === false ? withoutCachePoints(prepared.messages) : prepared.messages;
+    const request = { modelId, messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}), ...(prepared.cacheTools ? { cacheTools: true } : {}) };
+    const result = unsupported
+      ? refusedBeforeCall(unsupported, options.onEvent)
+      : provider
+        ? await runModel(provider, request, {
+            signal: options.signal,
+            onEvent,
+            onFirstToken: options.onFirstToken,
+            price: (i, o, cache) => this.deps.catalog.costUsd(model, i, o, cache),
+            cacheSavings: (cache) => this.deps.catalog.cacheSavingsUsd(model, cache),
+          })
+        : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
 
     const outcome: RunOutcome = {
       runId,
@@ -231,6 +251,9 @@ export class PromptRunner {
         stopReason: result.stopReason,
         // The record keeps where its cost's prices came from; a later price never rewrites it.
         metrics: withPriceSource(result.metrics, this.deps.catalog, model),
+        ...(result.metrics.cacheReadInputTokens || result.metrics.cacheWriteInputTokens
+          ? { usage: { cacheReadInputTokens: result.metrics.cacheReadInputTokens ?? 0, cacheWriteInputTokens: result.metrics.cacheWriteInputTokens ?? 0 } }
+          : {}),
         error: result.error,
         partial: result.partial,
         ...(guardrail ? { guardrail } : {}),
@@ -259,6 +282,13 @@ export class PromptRunner {
 /** The prompt identity a run carries (without its path). */
 export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'contentHash'>): PromptIdentity {
   return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
+}
+
+function refusedBeforeCall(message: string, onEvent?: (e: StreamEvent) => void) {
+  const error: ModelError = { kind: 'validation', message };
+  onEvent?.({ type: 'error', error, partial: false });
+  const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
+  return { output: '', stopReason: null, error, partial: false, metrics };
 }
 
 function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {

@@ -1,5 +1,6 @@
 import type { ModelError, ModelProvider, ModelRequest, StreamEvent } from '../providers/types';
 import type { RunMetrics } from './column';
+import type { CacheUsage } from '../catalog/modelCatalog';
 
 export type { RunMetrics } from './column';
 
@@ -19,7 +20,9 @@ export interface RunModelOptions {
   /** Called once, when the first text arrives, with the time to first token (the one measurement of it). */
   onFirstToken?: (ttftMs: number) => void;
   now?: () => number;
-  price?: (inputTokens: number | null, outputTokens: number | null) => number | null;
+  price?: (inputTokens: number | null, outputTokens: number | null, cache?: CacheUsage) => number | null;
+  /** What prompt caching saved on this call (catalog.cacheSavingsUsd), when the call read or wrote the cache. */
+  cacheSavings?: (cache: CacheUsage) => number | null;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
   let stopReason: string | null = null;
   let inputTokens: number | null = null;
   let outputTokens: number | null = null;
+  const cache: CacheUsage = { readTokens: 0, writeTokens: 0 };
   let error: ModelError | null = null;
   let partial = false;
   try {
@@ -48,6 +52,8 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
       } else if (event.type === 'usage') {
         inputTokens = event.inputTokens;
         outputTokens = event.outputTokens;
+        cache.readTokens = event.cacheReadInputTokens ?? 0;
+        cache.writeTokens = event.cacheWriteInputTokens ?? 0;
       } else if (event.type === 'stop') {
         stopReason = event.stopReason;
       } else if (event.type === 'error') {
@@ -63,6 +69,8 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
     options.onEvent?.({ type: 'error', error, partial });
   }
   const latencyMs = now() - started;
+  const cached = cache.readTokens > 0 || cache.writeTokens > 0;
+  const savings = cached ? options.cacheSavings?.(cache) : null;
   return {
     output,
     stopReason,
@@ -73,7 +81,10 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
       latencyMs: Math.round(latencyMs),
       inputTokens,
       outputTokens,
-      costUsd: options.price ? options.price(inputTokens, outputTokens) : null,
+      costUsd: options.price ? options.price(inputTokens, outputTokens, cached ? cache : undefined) : null,
+      ...(cache.readTokens > 0 ? { cacheReadInputTokens: cache.readTokens } : {}),
+      ...(cache.writeTokens > 0 ? { cacheWriteInputTokens: cache.writeTokens } : {}),
+      ...(typeof savings === 'number' ? { cacheSavingsUsd: savings } : {}),
     },
   };
 }

@@ -22,6 +22,8 @@ export interface RunRecord {
   output: string;
   stopReason: string | null;
   metrics: RunMetrics;
+  /** Bedrock prompt caching on this call (also in `metrics`, where panels read it): input tokens read from and written to the cache. */
+  usage?: { cacheReadInputTokens: number; cacheWriteInputTokens: number };
   error: ModelError | null;
   partial: boolean;
   /** The Bedrock guardrail the call applied: its id and version, whether it intervened, and why. */

@@ -6,6 +6,7 @@
  * in order before the built-in routes, and the first that returns true has answered it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { mediaAndCacheSimulator } from './mediaAndCache';
 import { promptManagementSimulator } from './promptManagement';
 
 export interface SimulatorError {
@@ -32,6 +33,8 @@ export interface SimulatorRequest {
   /** Shown in the simulator's log line and kept in `server.requests`. */
   setModelId(modelId: string): void;
   sendJson(status: number, payload: unknown, headers?: Record<string, string>): void;
+  /** A ConverseStream answer: status 200, `application/vnd.amazon.eventstream`, these frames in order (eventStream.ts encodes them). */
+  sendEventStream(frames: Uint8Array[]): void;
   sendError(error: SimulatorError): void;
 }
 
@@ -54,6 +57,7 @@ export type SimulatorExtensionFactory = (services: SimulatorServices) => Simulat
 /** Add one line per feature here. */
 export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   promptManagementSimulator, // Bedrock Prompt Management and Converse with a prompt ARN (releases)
+  mediaAndCacheSimulator, // image/document blocks and cache points in Converse (media)
 ];
 
 export type { IncomingHttpHeaders };
