@@ -48,6 +48,8 @@ export interface DatasetRunnerOptions {
   onProgress?: (progress: DatasetProgress) => void;
   judge?: Judge;
   judgeModel?: string;
+  /** Answer from the response cache when the same request was answered before (default true; `--no-cache` turns it off). */
+  cache?: boolean;
 }
 
 export interface DatasetRunResult {
@@ -169,6 +171,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
       datasetCaseId: c.id,
       datasetRunId,
       evaluate,
+      cache: options.cache !== false,
     });
   } catch (err) {
     return { ...notRun(c.id, model), status: 'failed', error: { kind: 'unknown', message: `The model call failed: ${(err as Error).message}` } };
@@ -183,6 +186,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
     metrics: { latencyMs: outcome.metrics.latencyMs, costUsd: outcome.metrics.costUsd, ttftMs: outcome.metrics.ttftMs, outputTokens: outcome.metrics.outputTokens },
     error,
     checks: outcome.checks ?? null,
+    ...(outcome.cachedFrom ? { cachedFrom: outcome.cachedFrom } : {}),
   };
 }
 

@@ -16,7 +16,8 @@ import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
-import { runModel } from './runModel';
+import { runModel, type ModelRunResult } from './runModel';
+import type { ResponseCache } from '../cache/responseCache';
 import { EMPTY_METRICS, type RunMetrics } from './column';
 import { estimateComparisonCost, estimateCost, type CostEstimate } from './costEstimate';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
@@ -41,6 +42,8 @@ export interface RunOutcome {
   recordFile?: string;
   /** The automatic checks' outcomes, when the run was evaluated (a dataset run). */
   checks?: CheckOutcome[];
+  /** Answered from the response cache: the run whose answer this is (no model call was made). */
+  cachedFrom?: string;
 }
 
 export type RunGuardrail = GuardrailRef & GuardrailOutcome;
@@ -65,6 +68,8 @@ export interface PromptRunnerDeps {
   denyList?: readonly DenyFilter[];
   /** Retrieves chunks for prompts with `workbench.rag`; without it their `context` is empty. */
   retrieve?: DocumentRetriever;
+  /** The workspace's response cache (made on first use); runs use it when `RunOptions.cache` says so. */
+  responseCache?: () => ResponseCache | undefined;
 }
 
 export interface RunOptions {
@@ -82,6 +87,8 @@ export interface RunOptions {
   datasetRunId?: string;
   /** Checks the answer before the record is written, so the record carries their outcomes (`checks`). */
   evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
+  /** Answer from (and fill) the response cache: datasets, `eval` and the judge by default; Run and Compare when turned on. */
+  cache?: boolean;
 }
 
 /** Who a run's prompt is: what raters and records need, without reading run files back. */
@@ -190,12 +197,15 @@ export class PromptRunner {
       if (event.type === 'stop' && event.guardrail && (guardrailRef || event.guardrail.intervened)) guardrail = { ...(guardrailRef ?? LOCAL_FILTER_REF), ...event.guardrail };
       options.onEvent?.(event);
     };
+    const store = options.cache ? this.deps.responseCache?.() : undefined;
     const result = provider
       ? await runModel(provider, { modelId, messages: prepared.messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
           signal: options.signal,
           onEvent,
           onFirstToken: options.onFirstToken,
           price: (i, o) => this.deps.catalog.costUsd(model, i, o),
+          // The local filters block or rewrite answers, so they are part of what the answer depends on.
+          ...(store ? { cache: { store, runId, extra: { deny: (this.deps.denyList ?? []).map((f) => [f.pattern, f.disabled ? 'off' : 'on']) } } } : {}),
         })
       : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
 
@@ -209,6 +219,7 @@ export class PromptRunner {
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
+      ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
     };
     if (options.evaluate) {
       const checks = await options.evaluate(outcome);
@@ -238,6 +249,7 @@ export class PromptRunner {
         datasetCaseId: options.datasetCaseId ?? null,
         ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
         ...(outcome.checks ? { checks: outcome.checks } : {}),
+        ...(result.cachedFrom ? { cached: true as const, cachedFrom: result.cachedFrom } : {}),
       };
       const file_ = paths.runsFile(ts);
       try {
@@ -261,7 +273,7 @@ export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'con
   return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
 }
 
-function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {
+function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void): ModelRunResult {
   const error: ModelError = {
     kind: 'validation',
     message: l10n.t('No provider is called “{0}”. Model ids look like provider/modelId, with provider one of: {1}.', providerId, known.join(', ')),
