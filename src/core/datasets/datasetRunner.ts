@@ -43,6 +43,8 @@ export interface DatasetRunnerOptions {
   workspaceFolder?: string;
   /** Resume this dataset run: pairs it already recorded are not run again. */
   resumeId?: string;
+  /** With `resumeId`: run only these pairs again (`pairKey`s: rerun what failed), keeping every other result of that run. */
+  rerun?: ReadonlySet<string>;
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (progress: DatasetProgress) => void;
@@ -100,9 +102,10 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   const report = (cell?: DatasetCellResult) => options.onProgress?.({ done, total: pairs.length, ...(cell ? { cell } : {}) });
   const todo: typeof pairs = [];
   for (const pair of pairs) {
-    const previous = earlier.get(pairKey(pair.c.id, pair.model));
-    if (previous) {
-      cells[pair.index] = previous;
+    const key = pairKey(pair.c.id, pair.model);
+    const previous = earlier.get(key);
+    if (options.rerun ? !options.rerun.has(key) : previous) {
+      if (previous) cells[pair.index] = previous;
       done++;
     } else todo.push(pair);
   }
