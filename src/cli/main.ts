@@ -24,7 +24,9 @@ Usage:
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
   prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
   prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
-                    [--judge-model ID] [--resume DATASET_RUN_ID] [--json]
+                    [--judge-model ID] [--resume DATASET_RUN_ID] [--no-cache] [--json]
+                    [--rerun-failed [DATASET_RUN_ID]]
+                    [--baseline RUN_ID|FILE.json|GIT_REV] [--max-drop 0.05] [--must-pass ID,…] [--report FILE.md]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
@@ -58,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'email') return runEmailCommand(argv.slice(1));
   if (argv[0] === 'release') return runReleaseCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: withOptionalValue(argv, '--rerun-failed', 'latest', /^d_/),
     allowPositionals: true,
     options: {
       ...RUNTIME_OPTIONS,
@@ -71,6 +73,12 @@ async function main(argv: string[]): Promise<number> {
       'min-pass': { type: 'string' },
       concurrency: { type: 'string' },
       resume: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'rerun-failed': { type: 'string' },
+      baseline: { type: 'string' },
+      'max-drop': { type: 'string' },
+      'must-pass': { type: 'string' },
+      report: { type: 'string' },
       'judge-model': { type: 'string' },
       'min-stars': { type: 'string' },
       out: { type: 'string' },
@@ -100,7 +108,8 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError('eval: name a .prompt file.');
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
-    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws,
+      cache: !values['no-cache'], rerunFailed: values['rerun-failed'], baseline: values.baseline, maxDrop: values['max-drop'], mustPass: values['must-pass'], report: values.report });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
@@ -245,3 +254,14 @@ main(process.argv.slice(2)).then(
     }
   },
 );
+
+/** `--flag [VALUE]`: a flag whose value may be left out gets `fallback` (a following word counts as its value only if it looks like one). */
+function withOptionalValue(argv: string[], flag: string, fallback: string, looksLikeValue: RegExp): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== flag) out.push(argv[i]);
+    else if (i + 1 < argv.length && looksLikeValue.test(argv[i + 1])) out.push(`${flag}=${argv[++i]}`);
+    else out.push(`${flag}=${fallback}`);
+  }
+  return out;
+}

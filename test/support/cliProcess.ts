@@ -14,8 +14,12 @@ export const CLI_PATH = path.resolve(__dirname, '../../..', 'dist', 'cli.js');
 
 export interface CliResult {
   status: number | null;
+  /** The same exit code as `status`. */
+  code: number | null;
   stdout: string;
   stderr: string;
+  /** Whole process time, from spawn to exit. */
+  ms: number;
   /** stdout parsed as one JSON document (what `--json` prints); throws with stdout and stderr when it is not. */
   json<T = unknown>(): T;
 }
@@ -32,6 +36,7 @@ export interface CliRunOptions {
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
   if (!fs.existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: build first (node esbuild.js).`);
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, env: { ...base, AWS_EC2_METADATA_DISABLED: 'true', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -44,6 +49,8 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
       clearTimeout(timer);
       resolve({
         status,
+        code: status,
+        ms: performance.now() - started,
         stdout,
         stderr,
         json<T>() {

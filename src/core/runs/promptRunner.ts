@@ -16,7 +16,8 @@ import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
-import { runModel } from './runModel';
+import { runModel, type ModelRunResult } from './runModel';
+import type { ResponseCache } from '../cache/responseCache';
 import { mediaInputNames, resolveMediaInputs } from '../media/mediaInputs';
 import { unsupportedMedia, withoutCachePoints } from '../media/mediaSupport';
 import { EMPTY_METRICS, type RunMetrics } from './column';
@@ -43,6 +44,8 @@ export interface RunOutcome {
   recordFile?: string;
   /** The automatic checks' outcomes, when the run was evaluated (a dataset run). */
   checks?: CheckOutcome[];
+  /** Answered from the response cache: the run whose answer this is (no model call was made). */
+  cachedFrom?: string;
 }
 
 export type RunGuardrail = GuardrailRef & GuardrailOutcome;
@@ -67,6 +70,8 @@ export interface PromptRunnerDeps {
   denyList?: readonly DenyFilter[];
   /** Retrieves chunks for prompts with `workbench.rag`; without it their `context` is empty. */
   retrieve?: DocumentRetriever;
+  /** The workspace's response cache (made on first use); runs use it when `RunOptions.cache` says so. */
+  responseCache?: () => ResponseCache | undefined;
 }
 
 export interface RunOptions {
@@ -84,6 +89,8 @@ export interface RunOptions {
   datasetRunId?: string;
   /** Checks the answer before the record is written, so the record carries their outcomes (`checks`). */
   evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
+  /** Answer from (and fill) the response cache: datasets, `eval` and the judge by default; Run and Compare when turned on. */
+  cache?: boolean;
 }
 
 /** Who a run's prompt is: what raters and records need, without reading run files back. */
@@ -207,6 +214,7 @@ export class PromptRunner {
     const unsupported = unsupportedMedia(this.deps.catalog, model, prepared.messages);
     const messages = this.deps.catalog.find(model)?.promptCache === false ? withoutCachePoints(prepared.messages) : prepared.messages;
     const request = { modelId, messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}), ...(prepared.cacheTools ? { cacheTools: true } : {}) };
+    const store = options.cache ? this.deps.responseCache?.() : undefined;
     const result = unsupported
       ? refusedBeforeCall(unsupported, options.onEvent)
       : provider
@@ -216,6 +224,8 @@ export class PromptRunner {
             onFirstToken: options.onFirstToken,
             price: (i, o, cache) => this.deps.catalog.costUsd(model, i, o, cache),
             cacheSavings: (cache) => this.deps.catalog.cacheSavingsUsd(model, cache),
+            // The local filters block or rewrite answers, so they are part of what the answer depends on.
+            ...(store ? { cache: { store, runId, extra: { deny: (this.deps.denyList ?? []).map((f) => [f.pattern, f.disabled ? 'off' : 'on']) } } } : {}),
           })
         : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
 
@@ -229,6 +239,7 @@ export class PromptRunner {
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
+      ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
     };
     if (options.evaluate) {
       const checks = await options.evaluate(outcome);
@@ -261,6 +272,7 @@ export class PromptRunner {
         datasetCaseId: options.datasetCaseId ?? null,
         ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
         ...(outcome.checks ? { checks: outcome.checks } : {}),
+        ...(result.cachedFrom ? { cached: true as const, cachedFrom: result.cachedFrom } : {}),
       };
       const file_ = paths.runsFile(ts);
       try {
@@ -284,14 +296,14 @@ export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'con
   return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
 }
 
-function refusedBeforeCall(message: string, onEvent?: (e: StreamEvent) => void) {
+function refusedBeforeCall(message: string, onEvent?: (e: StreamEvent) => void): ModelRunResult {
   const error: ModelError = { kind: 'validation', message };
   onEvent?.({ type: 'error', error, partial: false });
   const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
   return { output: '', stopReason: null, error, partial: false, metrics };
 }
 
-function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {
+function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void): ModelRunResult {
   const error: ModelError = {
     kind: 'validation',
     message: l10n.t('No provider is called “{0}”. Model ids look like provider/modelId, with provider one of: {1}.', providerId, known.join(', ')),
