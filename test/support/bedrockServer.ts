@@ -313,6 +313,11 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       setModelId: (modelId) => (record.modelId = modelId),
       sendJson: (status, payload, headers) => sendJson(res, status, payload, headers),
       sendError: (error) => sendError(res, error),
+      sendEventStream: (frames) => {
+        res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
+        for (const frame of frames) res.write(frame);
+        res.end('');
+      },
     };
     for (const extension of extensions) if (await extension.route(request)) return;
     if (record.method === 'POST' && segments.length === 3 && segments[0] === 'model') {

@@ -13,12 +13,13 @@ import type {
   InferenceConfiguration,
   Message,
   SystemContentBlock,
+  ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
 import { sdkClientConfig } from '../aws/awsConnection';
 import { describeBedrockError } from './bedrockErrors';
 import { guardrailOutcome } from './bedrockGuardrail';
 import { readApplyGuardrailResponse, type GuardrailCheck, type GuardrailSource } from '../privacy/applyGuardrail';
-import type { GuardrailRef, ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+import type { GuardrailRef, ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent, ToolRequestPart, ToolResponsePart } from './types';
 
 export interface BedrockProviderOptions {
   /** Falls back to the SDK's chain (AWS_REGION, the profile's region…). */
@@ -63,9 +64,41 @@ function contentBlocks(parts: Part[]): ContentBlock[] {
       if (text.length > 0) blocks.push({ text });
     } else if (typeof (part as { media?: { url?: unknown } }).media?.url === 'string') {
       blocks.push(imageBlock((part as { media: { url: string } }).media.url));
+    } else if ((part as ToolRequestPart).toolRequest) {
+      const { ref, name, input } = (part as ToolRequestPart).toolRequest;
+      blocks.push({ toolUse: { toolUseId: ref, name, input: (input ?? {}) as DocumentValue } });
+    } else if ((part as ToolResponsePart).toolResponse) {
+      const { ref, output, status } = (part as ToolResponsePart).toolResponse;
+      // Converse takes a JSON object as `json`; anything else travels as its JSON text.
+      const content = output && typeof output === 'object' && !Array.isArray(output) ? [{ json: output as DocumentValue }] : [{ text: typeof output === 'string' ? output : JSON.stringify(output) }];
+      blocks.push({ toolResult: { toolUseId: ref, content, ...(status ? { status } : {}) } });
     }
   }
   return blocks;
+}
+
+/** The request's tools as Converse's `toolConfig` (undefined without tools). */
+export function toConverseToolConfig(request: Pick<ModelRequest, 'tools' | 'toolChoice'>): ToolConfiguration | undefined {
+  if (!request.tools?.length) return undefined;
+  const config: ToolConfiguration = {
+    tools: request.tools.map((tool) => ({ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.inputSchema as DocumentValue } } })),
+  };
+  const choice = request.toolChoice;
+  if (choice === 'auto') config.toolChoice = { auto: {} };
+  else if (choice === 'any') config.toolChoice = { any: {} };
+  else if (choice && typeof choice === 'object') config.toolChoice = { tool: { name: choice.tool } };
+  return config;
+}
+
+/** A tool call's arguments as streamed (JSON text, possibly empty for no arguments). */
+function parseToolInput(text: string): unknown {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The model sent arguments that are not JSON: passed on as text, and the schema check says so.
+    return text;
+  }
 }
 
 /**
@@ -116,6 +149,8 @@ export function toConverseInput(request: ModelRequest): ConverseInput {
   if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as DocumentValue;
   // The trace says which policy acted, so an intervention can be explained, not just reported.
   if (request.guardrail) input.guardrailConfig = { guardrailIdentifier: request.guardrail.id, guardrailVersion: request.guardrail.version, trace: 'enabled' };
+  const toolConfig = toConverseToolConfig(request);
+  if (toolConfig) input.toolConfig = toolConfig;
   return input;
 }
 
@@ -230,6 +265,9 @@ export class BedrockProvider implements ModelProvider {
         started = true;
         text = (whole.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
         if (text) yield { type: 'text', text };
+        for (const block of whole.output?.message?.content ?? []) {
+          if (block.toolUse?.toolUseId && block.toolUse.name) yield { type: 'toolRequest', ref: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input ?? {} };
+        }
         if (whole.usage) yield { type: 'usage', inputTokens: whole.usage.inputTokens ?? 0, outputTokens: whole.usage.outputTokens ?? 0 };
         const wholeStop = whole.stopReason ?? 'end_turn';
         return yield { type: 'stop', stopReason: wholeStop, ...(request.guardrail ? { guardrail: guardrailOutcome(wholeStop, whole.trace) } : {}) };
@@ -238,6 +276,8 @@ export class BedrockProvider implements ModelProvider {
       started = true;
       let stopReason = 'end_turn';
       let trace: unknown;
+      // Tool calls stream as a start (id, name), input JSON in pieces, then a stop.
+      const toolBlocks = new Map<number, { ref: string; name: string; input: string }>();
       const events = response.stream?.[Symbol.asyncIterator]();
       while (events) {
         const next: IteratorResult<ConverseStreamOutput> | typeof ABORTED = await Promise.race([events.next(), aborted]);
@@ -249,6 +289,21 @@ export class BedrockProvider implements ModelProvider {
         if (deltaText) {
           text += deltaText;
           yield { type: 'text', text: deltaText };
+        }
+        const toolStart = event.contentBlockStart?.start?.toolUse;
+        if (toolStart?.toolUseId && toolStart.name) toolBlocks.set(event.contentBlockStart?.contentBlockIndex ?? 0, { ref: toolStart.toolUseId, name: toolStart.name, input: '' });
+        const toolDelta = event.contentBlockDelta?.delta?.toolUse?.input;
+        if (toolDelta !== undefined) {
+          const block = toolBlocks.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
+          if (block) block.input += toolDelta;
+        }
+        if (event.contentBlockStop) {
+          const index = event.contentBlockStop.contentBlockIndex ?? 0;
+          const block = toolBlocks.get(index);
+          if (block) {
+            toolBlocks.delete(index);
+            yield { type: 'toolRequest', ref: block.ref, name: block.name, input: parseToolInput(block.input) };
+          }
         }
         if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
         if (event.metadata?.usage) yield { type: 'usage', inputTokens: event.metadata.usage.inputTokens ?? 0, outputTokens: event.metadata.usage.outputTokens ?? 0 };

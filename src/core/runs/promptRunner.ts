@@ -11,12 +11,15 @@ import type { DenyFilter } from '../privacy/denyList';
 import { guardProvider, LOCAL_FILTER_REF } from '../privacy/guardedProvider';
 import { parseModelId } from '../providers/modelId';
 import { ProviderRegistry } from '../providers/providerRegistry';
-import type { GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
+import type { ChatMessage, GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
+import { resolvePromptTools, type PromptTools } from '../tools/toolDefinitions';
+import { runConversation, type ToolAnswerer } from '../tools/toolLoop';
+import type { ConversationTurn, ToolCallRecord } from '../tools/types';
+import { workspaceRootOf } from '../workspace/guardedFs';
 import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
 import { VersionStore } from '../versions/versionStore';
-import { runModel } from './runModel';
 import { EMPTY_METRICS, type RunMetrics } from './column';
 import { estimateComparisonCost, estimateCost, type CostEstimate } from './costEstimate';
 import { hashInputs, RUN_SCHEMA, RunRecord } from './runRecord';
@@ -41,6 +44,19 @@ export interface RunOutcome {
   recordFile?: string;
   /** The automatic checks' outcomes, when the run was evaluated (a dataset run). */
   checks?: CheckOutcome[];
+  /** The tool calls the model made and how each was answered (none for a plain answer). */
+  toolCalls?: ToolCallRecord[];
+  /** The exchange this run added (model turns, tool answers), as people read it. */
+  turns?: ConversationTurn[];
+  /** Sentences about problems that did not stop the run (bad tool arguments, an unknown tool, the turn limit). */
+  notices?: string[];
+  /** The text of the model's last turn. */
+  lastTurnText?: string;
+  /** The whole conversation after this run, as sent plus the exchange: what a reply continues (kept in memory, not recorded). */
+  conversation?: ChatMessage[];
+  /** Which turn of a conversation this run answers (0: the prompt itself) and the conversation's id (its first run's id). */
+  turn?: number;
+  conversationId?: string;
 }
 
 export type RunGuardrail = GuardrailRef & GuardrailOutcome;
@@ -82,6 +98,10 @@ export interface RunOptions {
   datasetRunId?: string;
   /** Checks the answer before the record is written, so the record carries their outcomes (`checks`). */
   evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
+  /** Answers the model's tool calls (a person in a panel, a dataset's results); default: the saved mocks. */
+  answerTool?: ToolAnswerer;
+  /** Called as each tool call is answered. */
+  onToolCall?: (call: ToolCallRecord) => void;
 }
 
 /** Who a run's prompt is: what raters and records need, without reading run files back. */
@@ -111,6 +131,11 @@ export interface PreparedRun extends RenderedPrompt {
   ragQuery?: string;
   /** What running it on `model` may cost, at most (src/core/runs/costEstimate.ts). */
   cost: CostEstimate;
+  /** The tools the prompt offers (`tools:`, `workbench.tools`, `.prompt-workbench/tools/`), its tool choice and turn limit. */
+  tools?: PromptTools;
+  /** A reply in a conversation: its turn (1, 2 …) and the conversation's id (the first run's id). */
+  conversationTurn?: number;
+  conversationId?: string;
 }
 
 export interface PrepareOptions {
@@ -118,6 +143,8 @@ export interface PrepareOptions {
   model?: string;
   /** Chunks the caller retrieved for these inputs, recorded with the run (the email panel's related documents). */
   retrieved?: RetrievedChunkRef[];
+  /** Earlier turns of the conversation (a dataset case's `messages`): dotprompt's `history`. */
+  history?: ChatMessage[];
 }
 
 /** Prepares and runs `.prompt` files on models: the one path of the editor, the CLI, datasets and the email panel. */
@@ -148,7 +175,9 @@ export class PromptRunner {
       vars = { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) };
       retrieval = { retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
     }
-    const rendered = await renderPrompt(source, vars, renderOptions);
+    const rendered = await renderPrompt(source, vars, { ...renderOptions, ...(options.history?.length ? { history: options.history } : {}) });
+    const toolsFolder = this.deps.workspaceFolder ?? (file ? workspaceRootOf(file) : undefined);
+    const tools = parsed.ok ? await resolvePromptTools(parsed.frontmatter, parsed.workbench, toolsFolder) : undefined;
     const model = this.resolveModel(rendered.model, options.model);
     const guardrail = readGuardrailRef(parsed.workbench.guardrail) ?? this.deps.guardrail;
     const relative = file && this.deps.workspaceFolder ? new WorkbenchPaths(this.deps.workspaceFolder).relative(file) : (file ?? null);
@@ -161,6 +190,30 @@ export class PromptRunner {
       ...(guardrail ? { guardrail } : {}),
       ...retrieval,
       cost: estimateCost(this.deps.catalog, model, rendered.messages, rendered.config),
+      ...(tools && (tools.tools.length > 0 || tools.problems.length > 0) ? { tools } : {}),
+    };
+  }
+
+  /**
+   * The next turn of a conversation: the prompt as it ran, the exchange so far, and the person's
+   * reply. Tool calls left unanswered (the turn limit) are answered with a sentence first, since
+   * a model must get an answer to every call before the next user turn.
+   */
+  reply(prepared: PreparedRun, previous: Pick<RunOutcome, 'conversation' | 'runId' | 'conversationId'>, text: string): PreparedRun {
+    const conversation = [...(previous.conversation ?? prepared.messages)];
+    const lastMessage = conversation[conversation.length - 1];
+    const unanswered = lastMessage?.role === 'model' ? lastMessage.content.flatMap((p) => ('toolRequest' in p && p.toolRequest ? [p.toolRequest as { ref: string; name: string }] : [])) : [];
+    if (unanswered.length > 0) {
+      const output = l10n.t('Not called: the conversation reached its turn limit.');
+      conversation.push({ role: 'tool', content: unanswered.map((r) => ({ toolResponse: { ref: r.ref, name: r.name, output, status: 'error' as const } })) });
+    }
+    conversation.push({ role: 'user', content: [{ text }] });
+    return {
+      ...prepared,
+      messages: conversation,
+      conversationTurn: (prepared.conversationTurn ?? 0) + 1,
+      conversationId: previous.conversationId ?? prepared.conversationId ?? previous.runId,
+      cost: estimateCost(this.deps.catalog, prepared.model, conversation, prepared.config),
     };
   }
 
@@ -190,14 +243,28 @@ export class PromptRunner {
       if (event.type === 'stop' && event.guardrail && (guardrailRef || event.guardrail.intervened)) guardrail = { ...(guardrailRef ?? LOCAL_FILTER_REF), ...event.guardrail };
       options.onEvent?.(event);
     };
+    const tools = prepared.tools;
+    const request = {
+      modelId,
+      messages: prepared.messages,
+      config: prepared.config,
+      ...(guardrailRef ? { guardrail: guardrailRef } : {}),
+      ...(tools?.tools.length ? { tools: tools.tools, ...(tools.toolChoice ? { toolChoice: tools.toolChoice } : {}) } : {}),
+    };
     const result = provider
-      ? await runModel(provider, { modelId, messages: prepared.messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}) }, {
+      ? await runConversation(provider, request, {
           signal: options.signal,
           onEvent,
           onFirstToken: options.onFirstToken,
           price: (i, o) => this.deps.catalog.costUsd(model, i, o),
+          maxTurns: tools?.maxTurns ?? 1,
+          answerTool: options.answerTool,
+          onToolCall: options.onToolCall,
+          workspaceFolder: this.deps.workspaceFolder ?? (prepared.file ? workspaceRootOf(prepared.file) : undefined),
         })
       : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
+    const notices = [...(tools?.problems ?? []), ...result.notices];
+    const conversationTurn = prepared.conversationTurn;
 
     const outcome: RunOutcome = {
       runId,
@@ -209,6 +276,12 @@ export class PromptRunner {
       partial: result.partial,
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
+      ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
+      ...(result.toolCalls.length > 0 || conversationTurn ? { turns: result.turns } : {}),
+      ...(notices.length > 0 ? { notices } : {}),
+      lastTurnText: result.lastTurnText,
+      conversation: [...prepared.messages, ...result.exchange],
+      ...(conversationTurn ? { turn: conversationTurn, conversationId: prepared.conversationId ?? runId } : {}),
     };
     if (options.evaluate) {
       const checks = await options.evaluate(outcome);
@@ -238,6 +311,10 @@ export class PromptRunner {
         datasetCaseId: options.datasetCaseId ?? null,
         ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
         ...(outcome.checks ? { checks: outcome.checks } : {}),
+        ...(outcome.toolCalls ? { toolCalls: outcome.toolCalls } : {}),
+        ...(outcome.turns ? { turns: conversationTurn ? [{ role: 'user' as const, text: lastUserText(prepared.messages) }, ...outcome.turns] : outcome.turns } : {}),
+        ...(outcome.notices ? { notices: outcome.notices } : {}),
+        ...(outcome.conversationId ? { conversation: { id: outcome.conversationId, turn: outcome.turn ?? 0 } } : {}),
       };
       const file_ = paths.runsFile(ts);
       try {
@@ -261,6 +338,12 @@ export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'con
   return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
 }
 
+/** The text of the last user message (a conversation's reply). */
+function lastUserText(messages: readonly ChatMessage[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  return (last?.content ?? []).map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+}
+
 function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void) {
   const error: ModelError = {
     kind: 'validation',
@@ -268,7 +351,7 @@ function unknownProvider(providerId: string, known: string[], onEvent?: (e: Stre
   };
   onEvent?.({ type: 'error', error, partial: false });
   const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
-  return { output: '', stopReason: null, error, partial: false, metrics };
+  return { output: '', stopReason: null, error, partial: false, metrics, toolRequests: [], exchange: [], toolCalls: [], turns: [], notices: [], lastTurnText: '' };
 }
 
 export { PromptError };

@@ -10,6 +10,8 @@ export interface ModelRunResult {
   error: ModelError | null;
   /** True when the answer stopped early and `output` holds only what arrived before. */
   partial: boolean;
+  /** The tool calls the model asked for, in order (none when it just answered). */
+  toolRequests: { ref: string; name: string; input: unknown }[];
 }
 
 export interface RunModelOptions {
@@ -37,6 +39,7 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
   let outputTokens: number | null = null;
   let error: ModelError | null = null;
   let partial = false;
+  const toolRequests: ModelRunResult['toolRequests'] = [];
   try {
     for await (const event of provider.stream(request, options.signal)) {
       if (event.type === 'text') {
@@ -48,6 +51,8 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
       } else if (event.type === 'usage') {
         inputTokens = event.inputTokens;
         outputTokens = event.outputTokens;
+      } else if (event.type === 'toolRequest') {
+        toolRequests.push({ ref: event.ref, name: event.name, input: event.input });
       } else if (event.type === 'stop') {
         stopReason = event.stopReason;
       } else if (event.type === 'error') {
@@ -68,6 +73,7 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
     stopReason,
     error,
     partial,
+    toolRequests,
     metrics: {
       ttftMs: ttftMs === null ? null : Math.round(ttftMs),
       latencyMs: Math.round(latencyMs),

@@ -6,6 +6,7 @@
  * in order before the built-in routes, and the first that returns true has answered it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { toolsSimulator } from './tools';
 
 export interface SimulatorError {
   status: number;
@@ -31,6 +32,8 @@ export interface SimulatorRequest {
   /** Shown in the simulator's log line and kept in `server.requests`. */
   setModelId(modelId: string): void;
   sendJson(status: number, payload: unknown, headers?: Record<string, string>): void;
+  /** A ConverseStream answer: status 200, `application/vnd.amazon.eventstream`, these frames in order (eventStream.ts encodes them). */
+  sendEventStream(frames: Uint8Array[]): void;
   sendError(error: SimulatorError): void;
 }
 
@@ -51,6 +54,6 @@ export interface SimulatorExtension {
 export type SimulatorExtensionFactory = (services: SimulatorServices) => SimulatorExtension;
 
 /** Add one line per feature here. */
-export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [];
+export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [toolsSimulator];
 
 export type { IncomingHttpHeaders };
