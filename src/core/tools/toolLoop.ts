@@ -70,6 +70,14 @@ export class NoAnswerError extends Error {
   override readonly name = 'NoAnswerError';
 }
 
+/** Resolves with `stop` when the signal aborts (never, otherwise). */
+function stoppedBy(signal: AbortSignal): Promise<ToolAnswer> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve({ stop: true });
+    else signal.addEventListener('abort', () => resolve({ stop: true }), { once: true });
+  });
+}
+
 function textOf(parts: readonly Part[]): string {
   return parts.map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
 }
@@ -140,7 +148,8 @@ export async function runConversation(provider: ModelProvider, request: ModelReq
         const pending: PendingToolCall = { ...request_, turn, known: check.known, mocks: mockChoices(mocks, request_.input) };
         let answer: ToolAnswer;
         try {
-          answer = await (options.answerTool ?? answerFromMocks)(pending);
+          // A person may take a while: stopping the run must not wait for them.
+          answer = await Promise.race([(options.answerTool ?? answerFromMocks)(pending), stoppedBy(options.signal)]);
         } catch (err) {
           noAnswer = (err as Error).message;
           break;

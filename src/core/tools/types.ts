@@ -56,3 +56,29 @@ export interface ConversationTurn {
   /** A model turn's tool calls, a tool turn's answers. */
   toolCalls?: ToolCallRecord[];
 }
+
+/** An earlier turn of a conversation shown above the current answer. */
+export interface EarlierTurn {
+  /** What the person said to start it (null: the prompt itself). */
+  user: string | null;
+  answer: string;
+  runId: string | null;
+  toolCalls: ToolCallRecord[];
+}
+
+/** A column's conversation as a panel shows it: tool calls, the call waiting for an answer, earlier turns. */
+export interface ColumnConversation {
+  /** The turn the column's answer belongs to (0: the prompt itself; 1, 2 … replies). */
+  turn: number;
+  /** The reply that started this turn (null for the prompt itself). */
+  reply: string | null;
+  earlier: EarlierTurn[];
+  /** This turn's answered tool calls. */
+  toolCalls: ToolCallRecord[];
+  /** A call waiting for the person's answer. */
+  pending: PendingToolCall | null;
+  /** Problems that did not stop the run. */
+  notices: string[];
+}
+
+export const EMPTY_CONVERSATION: Readonly<ColumnConversation> = Object.freeze({ turn: 0, reply: null, earlier: [], toolCalls: [], pending: null, notices: [] });
