@@ -27,6 +27,8 @@ export interface CachedAnswer {
   metrics: RunMetrics;
   /** The run that produced it (`cachedFrom` of the records it answers). */
   runId: string;
+  /** The tool calls the model asked for (a tool-using turn is replayed with them). */
+  toolRequests?: { ref: string; name: string; input: unknown }[];
 }
 
 interface StoredEntry extends CachedAnswer {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { schemaValidator } from '../util/jsonSchema';
 import type { RunMetrics } from '../runs/runModel';
 import { checkName, type CheckOutcome, type CheckSpec } from './checkSpecs';
 import type { Judge } from './llmJudge';
@@ -22,25 +22,6 @@ export interface EvaluateOptions {
   /** The judge model for checks that name none. */
   judgeModel?: string;
   signal?: AbortSignal;
-}
-
-// One validator for the whole process: compiling a schema is the slow part, so compiled ones are cached by text.
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction | string>();
-
-function schemaValidator(schema: Record<string, unknown>): ValidateFunction | string {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, strict: false });
-    try {
-      validate = ajv.compile(schema);
-    } catch (err) {
-      validate = `the JSON Schema is not valid: ${(err as Error).message}`;
-    }
-    compiled.set(key, validate);
-  }
-  return validate;
 }
 
 /** Answers often wrap JSON in a Markdown fence: a check of the JSON looks inside it. */

@@ -96,6 +96,8 @@ export interface RenderPromptOptions {
   path?: string;
   /** The source already parsed (a `PromptDocument`'s), so that it is not parsed again. */
   parsed?: ParsedPrompt;
+  /** Earlier turns of the conversation: dotprompt's `history` (placed at `{{history}}`, else before the last user message). */
+  history?: ChatMessage[];
 }
 
 /** Renders a `.prompt` source with the given inputs: the one render path of the project. */
@@ -114,7 +116,7 @@ export async function renderPrompt(source: string, vars: Record<string, unknown>
 
   let rendered: DotpromptRenderedPrompt;
   try {
-    rendered = await createPromptEngine({ partials, schemas: { [MEDIA_TYPE]: MEDIA_SCHEMA }, helpers: { [CACHE_POINT_HELPER]: cachePointHelper } }).render(source.replace(/^\uFEFF/, ''), { input });
+    rendered = await createPromptEngine({ partials, schemas: { [MEDIA_TYPE]: MEDIA_SCHEMA }, helpers: { [CACHE_POINT_HELPER]: cachePointHelper } }).render(source.replace(/^\uFEFF/, ''), { input, ...(options.history ? { messages: options.history as NonNullable<DataArgument['messages']> } : {}) });
   } catch (error) {
     const message = `Rendering failed: ${error instanceof Error ? error.message : String(error)}`;
     throw PromptError.fromDiagnostics(label, [{ severity: 'error', code: 'render-failed', message, range: templateRange(parsed) }]);

@@ -15,13 +15,14 @@ import type {
   TokenUsage,
   Message,
   SystemContentBlock,
+  ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
 import { sdkClientConfig } from '../aws/awsConnection';
 import { describeBedrockError } from './bedrockErrors';
 import { guardrailOutcome } from './bedrockGuardrail';
 import { readApplyGuardrailResponse, type GuardrailCheck, type GuardrailSource } from '../privacy/applyGuardrail';
 import { checkMediaCounts, converseDocumentName, countMedia, decodeMediaUrl, sizeProblem, type DecodedMedia } from '../media/mediaFormats';
-import type { CachePointPart, GuardrailRef, ChatMessage, GenerationConfig, MediaPart, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+import type { CachePointPart, GuardrailRef, ChatMessage, GenerationConfig, MediaPart, ModelError, ModelProvider, ModelRequest, Part, StreamEvent, ToolRequestPart, ToolResponsePart } from './types';
 
 export interface BedrockProviderOptions {
   /** Falls back to the SDK's chain (AWS_REGION, the profile's region…). */
@@ -76,9 +77,41 @@ function contentBlocks(parts: Part[], documentNames: Set<string>): ContentBlock[
     } else if ((part as Partial<CachePointPart>).cachePoint && blocks.length > 0 && !('cachePoint' in blocks[blocks.length - 1])) {
       // A cache point caches what comes before it: one at the very start, or twice in a row, is meaningless.
       blocks.push(CACHE_POINT);
+    } else if ((part as ToolRequestPart).toolRequest) {
+      const { ref, name, input } = (part as ToolRequestPart).toolRequest;
+      blocks.push({ toolUse: { toolUseId: ref, name, input: (input ?? {}) as DocumentValue } });
+    } else if ((part as ToolResponsePart).toolResponse) {
+      const { ref, output, status } = (part as ToolResponsePart).toolResponse;
+      // Converse takes a JSON object as `json`; anything else travels as its JSON text.
+      const content = output && typeof output === 'object' && !Array.isArray(output) ? [{ json: output as DocumentValue }] : [{ text: typeof output === 'string' ? output : JSON.stringify(output) }];
+      blocks.push({ toolResult: { toolUseId: ref, content, ...(status ? { status } : {}) } });
     }
   }
   return blocks;
+}
+
+/** The request's tools as Converse's `toolConfig` (undefined without tools). */
+export function toConverseToolConfig(request: Pick<ModelRequest, 'tools' | 'toolChoice'>): ToolConfiguration | undefined {
+  if (!request.tools?.length) return undefined;
+  const config: ToolConfiguration = {
+    tools: request.tools.map((tool) => ({ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.inputSchema as DocumentValue } } })),
+  };
+  const choice = request.toolChoice;
+  if (choice === 'auto') config.toolChoice = { auto: {} };
+  else if (choice === 'any') config.toolChoice = { any: {} };
+  else if (choice && typeof choice === 'object') config.toolChoice = { tool: { name: choice.tool } };
+  return config;
+}
+
+/** A tool call's arguments as streamed (JSON text, possibly empty for no arguments). */
+function parseToolInput(text: string): unknown {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The model sent arguments that are not JSON: passed on as text, and the schema check says so.
+    return text;
+  }
 }
 
 /**
@@ -142,6 +175,8 @@ export function toConverseInput(request: ModelRequest): ConverseInput {
   if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as DocumentValue;
   // The trace says which policy acted, so an intervention can be explained, not just reported.
   if (request.guardrail) input.guardrailConfig = { guardrailIdentifier: request.guardrail.id, guardrailVersion: request.guardrail.version, trace: 'enabled' };
+  const toolConfig = toConverseToolConfig(request);
+  if (toolConfig) input.toolConfig = toolConfig;
   // `workbench.cache: tools`: the tool definitions (a long, unchanging prefix) end with a cache point.
   if (request.cacheTools && input.toolConfig?.tools?.length) input.toolConfig.tools.push(CACHE_POINT);
   return input;
@@ -269,6 +304,9 @@ export class BedrockProvider implements ModelProvider {
         started = true;
         text = (whole.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
         if (text) yield { type: 'text', text };
+        for (const block of whole.output?.message?.content ?? []) {
+          if (block.toolUse?.toolUseId && block.toolUse.name) yield { type: 'toolRequest', ref: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input ?? {} };
+        }
         if (whole.usage) yield usageEvent(whole.usage);
         const wholeStop = whole.stopReason ?? 'end_turn';
         return yield { type: 'stop', stopReason: wholeStop, ...(request.guardrail ? { guardrail: guardrailOutcome(wholeStop, whole.trace) } : {}) };
@@ -277,6 +315,8 @@ export class BedrockProvider implements ModelProvider {
       started = true;
       let stopReason = 'end_turn';
       let trace: unknown;
+      // Tool calls stream as a start (id, name), input JSON in pieces, then a stop.
+      const toolBlocks = new Map<number, { ref: string; name: string; input: string }>();
       const events = response.stream?.[Symbol.asyncIterator]();
       while (events) {
         const next: IteratorResult<ConverseStreamOutput> | typeof ABORTED = await Promise.race([events.next(), aborted]);
@@ -288,6 +328,21 @@ export class BedrockProvider implements ModelProvider {
         if (deltaText) {
           text += deltaText;
           yield { type: 'text', text: deltaText };
+        }
+        const toolStart = event.contentBlockStart?.start?.toolUse;
+        if (toolStart?.toolUseId && toolStart.name) toolBlocks.set(event.contentBlockStart?.contentBlockIndex ?? 0, { ref: toolStart.toolUseId, name: toolStart.name, input: '' });
+        const toolDelta = event.contentBlockDelta?.delta?.toolUse?.input;
+        if (toolDelta !== undefined) {
+          const block = toolBlocks.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
+          if (block) block.input += toolDelta;
+        }
+        if (event.contentBlockStop) {
+          const index = event.contentBlockStop.contentBlockIndex ?? 0;
+          const block = toolBlocks.get(index);
+          if (block) {
+            toolBlocks.delete(index);
+            yield { type: 'toolRequest', ref: block.ref, name: block.name, input: parseToolInput(block.input) };
+          }
         }
         if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
         if (event.metadata?.usage) yield usageEvent(event.metadata.usage);

@@ -11,7 +11,11 @@ import type { DenyFilter } from '../privacy/denyList';
 import { guardProvider, LOCAL_FILTER_REF } from '../privacy/guardedProvider';
 import { parseModelId } from '../providers/modelId';
 import { ProviderRegistry } from '../providers/providerRegistry';
-import type { GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
+import type { ChatMessage, GuardrailOutcome, GuardrailRef, ModelError, StreamEvent } from '../providers/types';
+import { resolvePromptTools, type PromptTools } from '../tools/toolDefinitions';
+import { runConversation, type ConversationResult, type ToolAnswerer } from '../tools/toolLoop';
+import type { ConversationTurn, ToolCallRecord } from '../tools/types';
+import { workspaceRootOf } from '../workspace/guardedFs';
 import { newId } from '../workspace/ids';
 import { appendJsonLine } from '../workspace/jsonl';
 import { WorkbenchPaths } from '../workspace/paths';
@@ -46,6 +50,19 @@ export interface RunOutcome {
   checks?: CheckOutcome[];
   /** Answered from the response cache: the run whose answer this is (no model call was made). */
   cachedFrom?: string;
+  /** The tool calls the model made and how each was answered (none for a plain answer). */
+  toolCalls?: ToolCallRecord[];
+  /** The exchange this run added (model turns, tool answers), as people read it. */
+  turns?: ConversationTurn[];
+  /** Sentences about problems that did not stop the run (bad tool arguments, an unknown tool, the turn limit). */
+  notices?: string[];
+  /** The text of the model's last turn. */
+  lastTurnText?: string;
+  /** The whole conversation after this run, as sent plus the exchange: what a reply continues (kept in memory, not recorded). */
+  conversation?: ChatMessage[];
+  /** Which turn of a conversation this run answers (0: the prompt itself) and the conversation's id (its first run's id). */
+  turn?: number;
+  conversationId?: string;
 }
 
 export type RunGuardrail = GuardrailRef & GuardrailOutcome;
@@ -91,6 +108,10 @@ export interface RunOptions {
   evaluate?: (outcome: RunOutcome) => Promise<CheckOutcome[] | undefined>;
   /** Answer from (and fill) the response cache: datasets, `eval` and the judge by default; Run and Compare when turned on. */
   cache?: boolean;
+  /** Answers the model's tool calls (a person in a panel, a dataset's results); default: the saved mocks. */
+  answerTool?: ToolAnswerer;
+  /** Called as each tool call is answered. */
+  onToolCall?: (call: ToolCallRecord) => void;
 }
 
 /** Who a run's prompt is: what raters and records need, without reading run files back. */
@@ -120,6 +141,11 @@ export interface PreparedRun extends RenderedPrompt {
   ragQuery?: string;
   /** What running it on `model` may cost, at most (src/core/runs/costEstimate.ts). */
   cost: CostEstimate;
+  /** The tools the prompt offers (`tools:`, `workbench.tools`, `.prompt-workbench/tools/`), its tool choice and turn limit. */
+  tools?: PromptTools;
+  /** A reply in a conversation: its turn (1, 2 …) and the conversation's id (the first run's id). */
+  conversationTurn?: number;
+  conversationId?: string;
 }
 
 export interface PrepareOptions {
@@ -129,6 +155,8 @@ export interface PrepareOptions {
   retrieved?: RetrievedChunkRef[];
   /** A folder where media inputs' relative paths are looked up before the workspace folder (a dataset's own). */
   mediaBase?: string;
+  /** Earlier turns of the conversation (a dataset case's `messages`): dotprompt's `history`. */
+  history?: ChatMessage[];
 }
 
 /** Prepares and runs `.prompt` files on models: the one path of the editor, the CLI, datasets and the email panel. */
@@ -168,7 +196,9 @@ export class PromptRunner {
       const withDefaults = { ...Object.fromEntries(mediaNames.map((name) => [name, parsed.inputDefaults[name]])), ...vars };
       vars = await resolveMediaInputs(withDefaults, mediaNames, { root: mediaRoot, bases: [...mediaBases, mediaRoot] });
     }
-    const rendered = await renderPrompt(source, vars, renderOptions);
+    const rendered = await renderPrompt(source, vars, { ...renderOptions, ...(options.history?.length ? { history: options.history } : {}) });
+    const toolsFolder = this.deps.workspaceFolder ?? (file ? workspaceRootOf(file) : undefined);
+    const tools = parsed.ok ? await resolvePromptTools(parsed.frontmatter, parsed.workbench, toolsFolder) : undefined;
     const model = this.resolveModel(rendered.model, options.model);
     const guardrail = readGuardrailRef(parsed.workbench.guardrail) ?? this.deps.guardrail;
     const relative = file && this.deps.workspaceFolder ? new WorkbenchPaths(this.deps.workspaceFolder).relative(file) : (file ?? null);
@@ -181,6 +211,30 @@ export class PromptRunner {
       ...(guardrail ? { guardrail } : {}),
       ...retrieval,
       cost: estimateCost(this.deps.catalog, model, rendered.messages, rendered.config),
+      ...(tools && (tools.tools.length > 0 || tools.problems.length > 0) ? { tools } : {}),
+    };
+  }
+
+  /**
+   * The next turn of a conversation: the prompt as it ran, the exchange so far, and the person's
+   * reply. Tool calls left unanswered (the turn limit) are answered with a sentence first, since
+   * a model must get an answer to every call before the next user turn.
+   */
+  reply(prepared: PreparedRun, previous: Pick<RunOutcome, 'conversation' | 'runId' | 'conversationId'>, text: string): PreparedRun {
+    const conversation = [...(previous.conversation ?? prepared.messages)];
+    const lastMessage = conversation[conversation.length - 1];
+    const unanswered = lastMessage?.role === 'model' ? lastMessage.content.flatMap((p) => ('toolRequest' in p && p.toolRequest ? [p.toolRequest as { ref: string; name: string }] : [])) : [];
+    if (unanswered.length > 0) {
+      const output = l10n.t('Not called: the conversation reached its turn limit.');
+      conversation.push({ role: 'tool', content: unanswered.map((r) => ({ toolResponse: { ref: r.ref, name: r.name, output, status: 'error' as const } })) });
+    }
+    conversation.push({ role: 'user', content: [{ text }] });
+    return {
+      ...prepared,
+      messages: conversation,
+      conversationTurn: (prepared.conversationTurn ?? 0) + 1,
+      conversationId: previous.conversationId ?? prepared.conversationId ?? previous.runId,
+      cost: estimateCost(this.deps.catalog, prepared.model, conversation, prepared.config),
     };
   }
 
@@ -213,12 +267,20 @@ export class PromptRunner {
     // A model the catalog says cannot read these images or documents is not called: its column says why, the others run.
     const unsupported = unsupportedMedia(this.deps.catalog, model, prepared.messages);
     const messages = this.deps.catalog.find(model)?.promptCache === false ? withoutCachePoints(prepared.messages) : prepared.messages;
-    const request = { modelId, messages, config: prepared.config, ...(guardrailRef ? { guardrail: guardrailRef } : {}), ...(prepared.cacheTools ? { cacheTools: true } : {}) };
+    const tools = prepared.tools;
+    const request = {
+      modelId,
+      messages,
+      config: prepared.config,
+      ...(guardrailRef ? { guardrail: guardrailRef } : {}),
+      ...(prepared.cacheTools ? { cacheTools: true } : {}),
+      ...(tools?.tools.length ? { tools: tools.tools, ...(tools.toolChoice ? { toolChoice: tools.toolChoice } : {}) } : {}),
+    };
     const store = options.cache ? this.deps.responseCache?.() : undefined;
     const result = unsupported
       ? refusedBeforeCall(unsupported, options.onEvent)
       : provider
-        ? await runModel(provider, request, {
+        ? await runConversation(provider, request, {
             signal: options.signal,
             onEvent,
             onFirstToken: options.onFirstToken,
@@ -226,8 +288,14 @@ export class PromptRunner {
             cacheSavings: (cache) => this.deps.catalog.cacheSavingsUsd(model, cache),
             // The local filters block or rewrite answers, so they are part of what the answer depends on.
             ...(store ? { cache: { store, runId, extra: { deny: (this.deps.denyList ?? []).map((f) => [f.pattern, f.disabled ? 'off' : 'on']) } } } : {}),
+            maxTurns: tools?.maxTurns ?? 1,
+            answerTool: options.answerTool,
+            onToolCall: options.onToolCall,
+            workspaceFolder: this.deps.workspaceFolder ?? (prepared.file ? workspaceRootOf(prepared.file) : undefined),
           })
         : unknownProvider(providerId, this.deps.providers.known(), options.onEvent);
+    const notices = [...(tools?.problems ?? []), ...result.notices];
+    const conversationTurn = prepared.conversationTurn;
 
     const outcome: RunOutcome = {
       runId,
@@ -240,6 +308,12 @@ export class PromptRunner {
       ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
       ...(guardrail ? { guardrail } : {}),
       ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
+      ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
+      ...(result.toolCalls.length > 0 || conversationTurn ? { turns: result.turns } : {}),
+      ...(notices.length > 0 ? { notices } : {}),
+      lastTurnText: result.lastTurnText,
+      conversation: [...prepared.messages, ...result.exchange],
+      ...(conversationTurn ? { turn: conversationTurn, conversationId: prepared.conversationId ?? runId } : {}),
     };
     if (options.evaluate) {
       const checks = await options.evaluate(outcome);
@@ -273,6 +347,10 @@ export class PromptRunner {
         ...(options.datasetRunId ? { datasetRunId: options.datasetRunId } : {}),
         ...(outcome.checks ? { checks: outcome.checks } : {}),
         ...(result.cachedFrom ? { cached: true as const, cachedFrom: result.cachedFrom } : {}),
+        ...(outcome.toolCalls ? { toolCalls: outcome.toolCalls } : {}),
+        ...(outcome.turns ? { turns: conversationTurn ? [{ role: 'user' as const, text: lastUserText(prepared.messages) }, ...outcome.turns] : outcome.turns } : {}),
+        ...(outcome.notices ? { notices: outcome.notices } : {}),
+        ...(outcome.conversationId ? { conversation: { id: outcome.conversationId, turn: outcome.turn ?? 0 } } : {}),
       };
       const file_ = paths.runsFile(ts);
       try {
@@ -296,21 +374,27 @@ export function identityOf(prepared: Pick<PreparedRun, 'name' | 'version' | 'con
   return { name: prepared.name, version: prepared.version, contentHash: prepared.contentHash };
 }
 
-function refusedBeforeCall(message: string, onEvent?: (e: StreamEvent) => void): ModelRunResult {
+/** The text of the last user message (a conversation's reply). */
+function lastUserText(messages: readonly ChatMessage[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  return (last?.content ?? []).map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+}
+
+function refusedBeforeCall(message: string, onEvent?: (e: StreamEvent) => void): ConversationResult {
   const error: ModelError = { kind: 'validation', message };
   onEvent?.({ type: 'error', error, partial: false });
   const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
-  return { output: '', stopReason: null, error, partial: false, metrics };
+  return { output: '', stopReason: null, error, partial: false, metrics, toolRequests: [], exchange: [], toolCalls: [], turns: [], notices: [], lastTurnText: '' };
 }
 
-function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void): ModelRunResult {
+function unknownProvider(providerId: string, known: string[], onEvent?: (e: StreamEvent) => void): ConversationResult {
   const error: ModelError = {
     kind: 'validation',
     message: l10n.t('No provider is called “{0}”. Model ids look like provider/modelId, with provider one of: {1}.', providerId, known.join(', ')),
   };
   onEvent?.({ type: 'error', error, partial: false });
   const metrics: RunMetrics = { ...EMPTY_METRICS, latencyMs: 0 };
-  return { output: '', stopReason: null, error, partial: false, metrics };
+  return { output: '', stopReason: null, error, partial: false, metrics, toolRequests: [], exchange: [], toolCalls: [], turns: [], notices: [], lastTurnText: '' };
 }
 
 export { PromptError };

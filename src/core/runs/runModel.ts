@@ -12,6 +12,8 @@ export interface ModelRunResult {
   error: ModelError | null;
   /** True when the answer stopped early and `output` holds only what arrived before. */
   partial: boolean;
+  /** The tool calls the model asked for, in order (none when it just answered). */
+  toolRequests: { ref: string; name: string; input: unknown }[];
   /** Set when the answer came from the response cache: the run that produced it (no call made). */
   cachedFrom?: string;
 }
@@ -61,6 +63,7 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
   let error: ModelError | null = null;
   let partial = false;
   let blocked = false;
+  const toolRequests: ModelRunResult['toolRequests'] = [];
   try {
     for await (const event of provider.stream(request, options.signal)) {
       if (event.type === 'text') {
@@ -74,6 +77,8 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
         outputTokens = event.outputTokens;
         cache.readTokens = event.cacheReadInputTokens ?? 0;
         cache.writeTokens = event.cacheWriteInputTokens ?? 0;
+      } else if (event.type === 'toolRequest') {
+        toolRequests.push({ ref: event.ref, name: event.name, input: event.input });
       } else if (event.type === 'stop') {
         stopReason = event.stopReason;
         blocked = event.guardrail?.intervened === true;
@@ -104,9 +109,9 @@ export async function runModel(provider: ModelProvider, request: ModelRequest, o
   };
   // Only a whole answer is worth answering with again: never an error, a cancel or a guardrail's block.
   if (cacheKey && !error && !partial && !blocked && stopReason !== null && !options.signal.aborted) {
-    await options.cache!.store.put(cacheKey, { answer: output, stopReason, usage: { inputTokens, outputTokens }, metrics, runId: options.cache!.runId });
+    await options.cache!.store.put(cacheKey, { answer: output, stopReason, usage: { inputTokens, outputTokens }, metrics, runId: options.cache!.runId, ...(toolRequests.length > 0 ? { toolRequests } : {}) });
   }
-  return { output, stopReason, error, partial, metrics };
+  return { output, stopReason, error, partial, toolRequests, metrics };
 }
 
 /** A cached answer told as the stream it once was (one text event), with its original metrics. */
@@ -116,7 +121,8 @@ function replay(hit: CachedAnswer, options: RunModelOptions): ModelRunResult {
     options.onFirstToken?.(0);
     options.onEvent?.({ type: 'text', text: hit.answer });
   }
+  for (const call of hit.toolRequests ?? []) options.onEvent?.({ type: 'toolRequest', ...call });
   if (hit.usage.inputTokens !== null && hit.usage.outputTokens !== null) options.onEvent?.({ type: 'usage', inputTokens: hit.usage.inputTokens, outputTokens: hit.usage.outputTokens });
   if (hit.stopReason) options.onEvent?.({ type: 'stop', stopReason: hit.stopReason });
-  return { output: hit.answer, stopReason: hit.stopReason, error: null, partial: false, metrics: { ...hit.metrics }, cachedFrom: hit.runId };
+  return { output: hit.answer, stopReason: hit.stopReason, error: null, partial: false, toolRequests: hit.toolRequests ?? [], metrics: { ...hit.metrics }, cachedFrom: hit.runId };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GenerationConfig, ModelError } from '../providers/types';
 import type { RunMetrics } from './runModel';
 import type { CheckOutcome } from '../datasets/checkSpecs';
+import type { ConversationTurn, ToolCallRecord } from '../tools/types';
 
 export const RUN_SCHEMA = 'prompt-workbench.run/1';
 
@@ -44,6 +45,14 @@ export interface RunRecord {
   source?: 'production';
   /** The release (`.prompt-workbench/releases.jsonl`) a production call was matched to. */
   releaseId?: string;
+  /** The tool calls of the run: name, arguments, result, who answered, and any problem with the call. */
+  toolCalls?: ToolCallRecord[];
+  /** The exchange the run added after the prompt's messages (a reply's user turn first), tool calls included. */
+  turns?: ConversationTurn[];
+  /** Problems that did not stop the run: a tool definition that could not be used, bad arguments, the turn limit. */
+  notices?: string[];
+  /** A reply in a conversation: the conversation (its first run's id) and this run's turn (1, 2 …). */
+  conversation?: { id: string; turn: number };
   /** The provider's request id (Bedrock's `x-amzn-requestid`, an invocation log's `requestId`): imports are idempotent by it. */
   requestId?: string;
 }

@@ -14,6 +14,9 @@ import { OutputActions } from './outputActions';
 import { renderWithInputs } from './renderWithInputs';
 import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { openSource, sourcesOf } from '../rag/openSource';
+import { replyingColumn } from '../../core/runs/column';
+import { EMPTY_CONVERSATION } from '../../core/tools/types';
+import { ToolAnswerDesk } from '../run/toolAnswers';
 
 export interface CompareModelsOptions {
   /** Input values (over the prompt's defaults and its selected sample set); those missing are asked for. */
@@ -46,6 +49,8 @@ interface PanelEntry {
   /** The comparison's `display` (kept for Re-run), and each streaming column's restorer. */
   display?: (text: string) => string;
   streams?: Map<number, DisplayStream>;
+  /** Tool calls waiting for the person, one per column at most. */
+  desk: ToolAnswerDesk;
 }
 
 /**
@@ -101,6 +106,7 @@ export class ComparisonController implements vscode.Disposable {
       prepared,
       models,
       onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
+      answerTool: (column, call) => entry.desk.answerer(column)(call),
     });
     const state: ComparePanelState = {
       comparisonId: comparison.comparisonId,
@@ -114,8 +120,11 @@ export class ComparisonController implements vscode.Disposable {
       endpointNotice: comparison.models.map((m) => this.services.endpointNotice(m)).find((n) => n) ?? null,
       notice: null,
       sources: sourcesOf(prepared),
+      usesTools: Boolean(prepared.tools?.tools.length),
+      autoMocks: (reuse ?? this.entries.get(uri.toString()))?.panel.current.autoMocks ?? false,
     };
     const display = options.display ?? reuse?.display;
+    if (prepared.tools) state.columns = state.columns.map((c) => ({ ...c, conversation: { ...EMPTY_CONVERSATION, notices: [...prepared.tools!.problems] } }));
     const entry = this.showLive(uri.toString(), state, reuse);
     entry.display = display;
     entry.streams = display ? new Map() : undefined;
@@ -208,10 +217,18 @@ export class ComparisonController implements vscode.Disposable {
   }
 
   private track(panel: ComparePanel, key: string): PanelEntry {
-    const entry: PanelEntry = { panel, key };
+    const desk = new ToolAnswerDesk(
+      (column, call) => {
+        const current = panel.current.columns[column];
+        if (current) panel.updateColumn(column, { conversation: { ...(current.conversation ?? EMPTY_CONVERSATION), pending: call } });
+      },
+      () => panel.current.autoMocks === true,
+    );
+    const entry: PanelEntry = { panel, key, desk };
     this.entries.set(key, entry);
     panel.onMessage((message) => this.onPanelMessage(entry, message));
     panel.onDidDispose(() => {
+      desk.cancel();
       entry.comparison?.stopAll();
       if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     });
@@ -225,7 +242,15 @@ export class ComparisonController implements vscode.Disposable {
     const { display, streams } = entry;
     if (event.type === 'column-start') {
       if (display) streams?.set(event.column, displayStream(display));
-      panel.setColumn(streamingColumn(event.column, event.model, event.startedAt));
+      const current = panel.current.columns[event.column];
+      const fresh = streamingColumn(event.column, event.model, event.startedAt);
+      // A turn of a conversation keeps its earlier turns and the reply; the prompt's tools keep their notices.
+      const conversation = current?.conversation ? { ...current.conversation, toolCalls: [], pending: null, notices: event.turn > 0 ? [] : current.conversation.notices } : undefined;
+      panel.setColumn(conversation ? { ...fresh, conversation } : fresh);
+    } else if (event.type === 'tool-call') {
+      const current = panel.current.columns[event.column];
+      const conversation = current?.conversation ?? EMPTY_CONVERSATION;
+      if (current) panel.updateColumn(event.column, { conversation: { ...conversation, toolCalls: [...conversation.toolCalls, event.call] } });
     } else if (event.type === 'stream') {
       if (event.event.type !== 'text') return;
       const stream = streams?.get(event.column);
@@ -270,7 +295,31 @@ export class ComparisonController implements vscode.Disposable {
       case 'openSource':
         void openSource(entry.panel.current.workspaceFolder, message);
         break;
+      case 'answerTool':
+      case 'answerToolWithMock':
+        entry.desk.answer(message);
+        break;
+      case 'autoMocks':
+        entry.panel.setState({ ...entry.panel.current, autoMocks: message.on });
+        if (message.on) entry.desk.answerWaitingFromMocks();
+        break;
+      case 'reply':
+        void this.reply(entry, message.text);
+        break;
     }
+  }
+
+  /** Sends the person's reply to every finished column at once; each continues its own conversation. */
+  private async reply(entry: PanelEntry, text: string): Promise<void> {
+    const comparison = entry.comparison;
+    const reply = text.trim();
+    if (!comparison || !reply || entry.panel.current.origin !== 'live') return;
+    const now = Date.now();
+    entry.panel.current.columns.forEach((column) => {
+      if (column.status !== 'streaming' && column.runId) entry.panel.setColumn(replyingColumn(column, reply, now));
+    });
+    this.services.log.info(`Reply in ${comparison.comparisonId}: ${reply.length} characters to ${comparison.models.length} columns`);
+    await comparison.reply(reply);
   }
 
   /** The same prompt file (as it is now), the same inputs and models, in the same panel. */

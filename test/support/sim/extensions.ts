@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { mediaAndCacheSimulator } from './mediaAndCache';
 import { promptManagementSimulator } from './promptManagement';
+import { toolsSimulator } from './tools';
 
 export interface SimulatorError {
   status: number;
@@ -58,6 +59,7 @@ export type SimulatorExtensionFactory = (services: SimulatorServices) => Simulat
 export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   promptManagementSimulator, // Bedrock Prompt Management and Converse with a prompt ARN (releases)
   mediaAndCacheSimulator, // image/document blocks and cache points in Converse (media)
+  toolsSimulator,
 ];
 
 export type { IncomingHttpHeaders };
