@@ -10,6 +10,7 @@ import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datase
 import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
 import { describeInputFields } from '../core/prompt/inputFields';
 import { formatUsd } from '../core/format/units';
+import { runBatchEval } from './batchCommands';
 import { callJson, CliError, CliRuntime, modelList, readPromptFile } from './runtime';
 
 export { CliError };
@@ -36,6 +37,8 @@ export interface EvalOptions {
   json: boolean;
   record: boolean;
   aws: { region?: string; profile?: string; endpointUrl?: string };
+  /** `--batch --s3 URI --role-arn ARN [--wait]`: run as Bedrock batch inference jobs (batchCommands.ts). */
+  batch?: { s3?: string; roleArn?: string; wait: boolean };
 }
 
 /**
@@ -80,6 +83,10 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const models = modelList(options.models);
   if (!models.length) models.push(parsed.model ?? '');
   if (!models[0]) throw new CliError('eval: name the models with --models ID,ID,… (the prompt names no model).');
+  if (options.batch) {
+    if (!options.record) throw new CliError('eval --batch: batch results arrive later as run records, so --no-record cannot be used with it.');
+    return runBatchEval({ runtime, workspace: options.workspace, prompt, dataset, models, promptChecks: promptChecks.checks, ...options.batch, json: options.json, judgeModel: options.judgeModel });
+  }
   const rerun = options.rerunFailed ? await failedPairs(options.rerunFailed, options.workspace, promptPath) : undefined;
   if (rerun) {
     models.splice(0, models.length, ...rerun.models);

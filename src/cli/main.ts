@@ -8,6 +8,7 @@ import { parseModelId } from '../core/providers/modelId';
 import type { PreparedRun, RunOutcome } from '../core/runs/promptRunner';
 import { printScoreboard } from './scoreboardCommand';
 import { runEvalCommand, runExportFineTuneCommand } from './evalCommands';
+import { runBatchCommand } from './batchCommands';
 import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
@@ -27,6 +28,9 @@ Usage:
                     [--judge-model ID] [--resume DATASET_RUN_ID] [--no-cache] [--json]
                     [--rerun-failed [DATASET_RUN_ID]]
                     [--baseline RUN_ID|FILE.json|GIT_REV] [--max-drop 0.05] [--must-pass ID,…] [--report FILE.md]
+  prompt-workbench eval FILE --dataset PATH --models ID,… --batch --s3 s3://bucket/prefix
+                    --role-arn ARN [--wait] [--json]     (Bedrock batch inference: half price, results later)
+  prompt-workbench batch list|status JOB|fetch JOB|stop JOB [--json]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
@@ -88,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
       k: { type: 'string' },
       mode: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      batch: { type: 'boolean', default: false },
+      s3: { type: 'string' },
+      'role-arn': { type: 'string' },
+      wait: { type: 'boolean', default: false },
     },
   });
   const [command, file] = positionals;
@@ -109,7 +117,12 @@ async function main(argv: string[]): Promise<number> {
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
     return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws,
-      cache: !values['no-cache'], rerunFailed: values['rerun-failed'], baseline: values.baseline, maxDrop: values['max-drop'], mustPass: values['must-pass'], report: values.report });
+      cache: !values['no-cache'], rerunFailed: values['rerun-failed'], baseline: values.baseline, maxDrop: values['max-drop'], mustPass: values['must-pass'], report: values.report,
+      ...(values.batch ? { batch: { s3: values.s3, roleArn: values['role-arn'], wait: values.wait } } : {}) });
+  }
+  if (command === 'batch') {
+    const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    return runBatchCommand(positionals[1], positionals[2], { workspace: values.workspace ?? '.', json: values.json, judgeModel: values['judge-model'], aws });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });

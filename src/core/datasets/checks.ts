@@ -9,7 +9,8 @@ import { formatUsd } from '../format/units';
 /** What a check looks at: one model's answer to one case. */
 export interface CheckSubject {
   output: string;
-  metrics: Pick<RunMetrics, 'latencyMs' | 'costUsd'>;
+  /** `latencyMs` is null for a batch answer (it has none). */
+  metrics: Pick<RunMetrics, 'costUsd'> & { latencyMs: number | null };
   inputs: Record<string, unknown>;
   reference?: string;
   /** The model that answered: the judge of an `llmJudge` check without its own model, when no default is given. */
@@ -95,6 +96,7 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
     }
     case 'latencyMs': {
       const v = subject.metrics.latencyMs;
+      if (v === null) return { check, pass: false, detail: l10n.t('no latency to check: a batch job answer has none (run the dataset live to check latency)') };
       return { check, pass: v <= spec.max, detail: `${v} ms ${v <= spec.max ? '≤' : '>'} ${spec.max} ms` };
     }
     case 'costUsd': {

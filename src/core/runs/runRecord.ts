@@ -22,7 +22,8 @@ export interface RunRecord {
   inputs?: Record<string, unknown>;
   output: string;
   stopReason: string | null;
-  metrics: RunMetrics;
+  /** `latencyMs` (like `ttftMs`) is null for a batch answer: it has none, and 0 would lie to the scoreboard. */
+  metrics: RecordedMetrics;
   /** Bedrock prompt caching on this call (also in `metrics`, where panels read it): input tokens read from and written to the cache. */
   usage?: { cacheReadInputTokens: number; cacheWriteInputTokens: number };
   error: ModelError | null;
@@ -56,6 +57,9 @@ export interface RunRecord {
   /** The provider's request id (Bedrock's `x-amzn-requestid`, an invocation log's `requestId`): imports are idempotent by it. */
   requestId?: string;
 }
+
+/** Metrics as recorded: a live call's, or a batch answer's with no latency. */
+export type RecordedMetrics = Omit<RunMetrics, 'latencyMs'> & { latencyMs: number | null };
 
 /** A check outcome as recorded: ours are `CheckOutcome`s; other tools may add fields. */
 export type RecordedCheck = Partial<CheckOutcome> & { pass?: boolean; [field: string]: unknown };

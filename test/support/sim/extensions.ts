@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { mediaAndCacheSimulator } from './mediaAndCache';
 import { promptManagementSimulator } from './promptManagement';
 import { toolsSimulator } from './tools';
+import { batchSimulator } from './batch';
 
 export interface SimulatorError {
   status: number;
@@ -60,6 +61,7 @@ export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   promptManagementSimulator, // Bedrock Prompt Management and Converse with a prompt ARN (releases)
   mediaAndCacheSimulator, // image/document blocks and cache points in Converse (media)
   toolsSimulator,
+  batchSimulator,
 ];
 
 export type { IncomingHttpHeaders };
