@@ -14,6 +14,7 @@ import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 import { quietSdkNodeVersionNotice } from './sdkNotice';
 import { formatUsd } from '../core/format/units';
 import { runModelsCommand } from './modelsCommand';
+import { runImproveCommand } from './improveCommand';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -24,6 +25,8 @@ Usage:
   prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
   prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
                     [--judge-model ID] [--resume DATASET_RUN_ID] [--json]
+  prompt-workbench improve FILE [--source bedrock|failures] [--judge-model ID] [--candidates N]
+                    [--models ID,…] [--dataset PATH] [--save RANK] [--json]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
@@ -76,6 +79,9 @@ async function main(argv: string[]): Promise<number> {
       embedder: { type: 'string' },
       k: { type: 'string' },
       mode: { type: 'string' },
+      source: { type: 'string' },
+      candidates: { type: 'string' },
+      save: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,6 +104,11 @@ async function main(argv: string[]): Promise<number> {
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
     return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+  }
+  if (command === 'improve') {
+    if (!file) throw new UsageError('improve: name a .prompt file.');
+    const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    return runImproveCommand({ file, workspace: path.resolve(values.workspace ?? '.'), source: values.source, judgeModel: values['judge-model'], candidates: values.candidates, models: values.models, dataset: values.dataset, save: values.save, concurrency: values.concurrency, json: values.json, record: !values['no-record'], aws });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });

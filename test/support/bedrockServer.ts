@@ -313,6 +313,14 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       setModelId: (modelId) => (record.modelId = modelId),
       sendJson: (status, payload, headers) => sendJson(res, status, payload, headers),
       sendError: (error) => sendError(res, error),
+      sendEventStream: async (frames, streamOptions) => {
+        res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
+        for (const [index, frame] of frames.entries()) {
+          if (index > 0 && streamOptions?.delayMs) await sleep(streamOptions.delayMs);
+          res.write(frame);
+        }
+        res.end('');
+      },
     };
     for (const extension of extensions) if (await extension.route(request)) return;
     if (record.method === 'POST' && segments.length === 3 && segments[0] === 'model') {

@@ -6,6 +6,7 @@
  * in order before the built-in routes, and the first that returns true has answered it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { optimizePromptSimulator } from './optimizePrompt';
 
 export interface SimulatorError {
   status: number;
@@ -32,6 +33,8 @@ export interface SimulatorRequest {
   setModelId(modelId: string): void;
   sendJson(status: number, payload: unknown, headers?: Record<string, string>): void;
   sendError(error: SimulatorError): void;
+  /** Answers 200 with an AWS event stream (`application/vnd.amazon.eventstream`), `delayMs` between frames. */
+  sendEventStream(frames: Uint8Array[], options?: { delayMs?: number }): Promise<void>;
 }
 
 /** The simulator's own abilities an extension may reuse. */
@@ -51,6 +54,6 @@ export interface SimulatorExtension {
 export type SimulatorExtensionFactory = (services: SimulatorServices) => SimulatorExtension;
 
 /** Add one line per feature here. */
-export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [];
+export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [optimizePromptSimulator];
 
 export type { IncomingHttpHeaders };
