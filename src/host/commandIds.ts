@@ -37,4 +37,6 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  improvePrompt: 'promptWorkbench.improvePrompt',
+  saveImproveCandidate: 'promptWorkbench.saveImproveCandidate',
 } as const;

@@ -41,3 +41,9 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Improve Prompt (src/host/improve/): one round, its two sources, and Save as New Version. */
+export { improveRound } from '../core/improve/improveRound';
+export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
+export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
+export { improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
+export { lineDiff } from '../core/improve/candidate';

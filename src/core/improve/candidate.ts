@@ -4,6 +4,7 @@
  * partials of the current version, and its output schema, and it must parse.
  */
 import * as l10n from '@vscode/l10n';
+import { diffLines } from 'diff';
 import { isDeepStrictEqual } from 'node:util';
 import { parsePromptSource } from '../prompt/parsePrompt';
 import { applyEdits, versionBumpEdits } from '../versions/bumpVersion';
@@ -69,4 +70,14 @@ export function validateCandidate(currentText: string, candidateText: string): s
   if (!isDeepStrictEqual(current.frontmatter.output ?? null, next.frontmatter.output ?? null)) reasons.push(l10n.t('it changes or drops the output schema'));
   if (!next.template.trim()) reasons.push(l10n.t('it is empty'));
   return reasons;
+}
+
+/** The text diff of two versions, line by line (the panel shows it). */
+export function lineDiff(before: string, after: string): Array<{ kind: 'add' | 'del' | 'same'; text: string }> {
+  return diffLines(before, after).flatMap((part) =>
+    part.value
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((text) => ({ kind: part.added ? ('add' as const) : part.removed ? ('del' as const) : ('same' as const), text })),
+  );
 }
