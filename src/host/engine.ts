@@ -45,5 +45,5 @@ export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
 export { improveRound } from '../core/improve/improveRound';
 export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
 export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
-export { improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
+export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
 export { lineDiff } from '../core/improve/candidate';

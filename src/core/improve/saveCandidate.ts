@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { contentHash } from '../prompt/contentHash';
 import { parsePromptSource } from '../prompt/parsePrompt';
 import { readRunHistory } from '../runs/runHistory';
+import { readOwnText } from '../workspace/guardedFs';
 import { saveNewVersion } from '../versions/promptVersions';
 import { PromptUsageIndex } from '../versions/promptUsage';
 import { VersionStore } from '../versions/versionStore';
@@ -79,4 +80,17 @@ async function adoptTrialRuns(workspaceFolder: string, datasetRunId: string, pro
     adopted++;
   }
   return adopted;
+}
+
+/** The kept versions of a prompt whose changelog says they came from Improve Prompt (the scoreboard marks them). */
+export async function improvedVersions(workspaceFolder: string, promptName: string): Promise<number[]> {
+  const store = new VersionStore(workspaceFolder);
+  const found: number[] = [];
+  for (const snapshot of await store.list(promptName)) {
+    if (snapshot.variantHash) continue;
+    const text = await readOwnText(snapshot.file, workspaceFolder).catch(() => '');
+    const changelog = parsePromptSource(text).workbench.changelog;
+    if (typeof changelog === 'string' && changelog.startsWith('Improve Prompt:')) found.push(snapshot.version);
+  }
+  return found.sort((a, b) => a - b);
 }

@@ -13,6 +13,8 @@ import { compareVersions, MIN_CASES_TO_PICK, rankComparisons } from '../../../sr
 import { improverMessages, parseProposals, pickFailures } from '../../../src/core/improve/failuresSource';
 import { improveRound } from '../../../src/core/improve/improveRound';
 import { fromPlainText, toPlainText } from '../../../src/core/improve/plainText';
+import { improvedVersions, saveCandidate } from '../../../src/core/improve/saveCandidate';
+import { VersionStore } from '../../../src/core/versions/versionStore';
 import { describeOptimizerError } from '../../../src/core/improve/bedrockOptimizer';
 import { parsePromptSource } from '../../../src/core/prompt/parsePrompt';
 import { promptDocument } from '../../../src/core/prompt/promptDocument';
@@ -230,6 +232,27 @@ describe('Improve Prompt: a round', function () {
       assert.match(String(saved.workbench.changelog), /^Improve Prompt: your failures: Cite the refund policy\./);
       assert.ok(events.includes('analysis') && events.includes('candidate-result'));
       assert.deepEqual(result.analysis, ['The answers never cite the policy.']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Improve Prompt: Save as New Version', () => {
+  it('keeps the current version, writes the candidate at the next one, and the scoreboard can tell which versions Improve Prompt made', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-improve-save-'));
+    try {
+      const file = path.join(dir, 'orders.prompt');
+      fs.writeFileSync(file, FILE);
+      const changelog = improveChangelog('failures', 'Be brief.');
+      const candidate = candidateFileText(FILE, '{{role "system"}}Answer briefly.\n{{role "user"}}{{question}} {{order}}', { version: 3, parent: 2, changelog });
+      const saved = await saveCandidate({ workspaceFolder: dir, file, currentText: FILE, candidateText: candidate });
+      assert.deepEqual(saved, { version: 3, adoptedRuns: 0, notice: null });
+      assert.equal(fs.readFileSync(file, 'utf8'), candidate);
+      assert.equal(fs.readFileSync(path.join(dir, '.prompt-workbench', 'versions', 'orders', 'v2.prompt'), 'utf8'), FILE);
+      assert.deepEqual(await improvedVersions(dir, 'orders'), []);
+      await new VersionStore(dir).keepRanText('orders', 3, candidate, 'orders.prompt');
+      assert.deepEqual(await improvedVersions(dir, 'orders'), [3]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
