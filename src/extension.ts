@@ -10,6 +10,7 @@ import { registerVersionFeatures } from './host/versions/registerVersionFeatures
 import { registerLanguageFeatures } from './host/language/registerLanguageFeatures';
 import { registerRatingFeatures } from './host/ratings/registerRatingFeatures';
 import { registerDatasetFeatures } from './host/datasets/registerDatasetFeatures';
+import { registerImproveFeatures } from './host/improve/registerImproveFeatures';
 import { createDocumentIndex, registerRagFeatures } from './host/rag/registerRagFeatures';
 import { registerEmailFeatures } from './host/email/summarizeEmailController';
 import { RunPanelState } from './shared/runPanelProtocol';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerDatasetFeatures(context, services, runs);
     registerRagFeatures(context, services, documents);
     registerEmailFeatures(context, services);
+    registerImproveFeatures(context, services);
     registerWelcome(context, services);
     registerReleaseFeatures(context, services);
     context.subscriptions.push(

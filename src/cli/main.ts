@@ -16,6 +16,7 @@ import { quietSdkNodeVersionNotice } from './sdkNotice';
 import { formatUsd } from '../core/format/units';
 import { runModelsCommand } from './modelsCommand';
 import { RELEASE_USAGE, runReleaseCommand } from './releaseCommands';
+import { runImproveCommand } from './improveCommand';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -31,6 +32,8 @@ Usage:
   prompt-workbench eval FILE --dataset PATH --models ID,… --batch --s3 s3://bucket/prefix
                     --role-arn ARN [--wait] [--json]     (Bedrock batch inference: half price, results later)
   prompt-workbench batch list|status JOB|fetch JOB|stop JOB [--json]
+  prompt-workbench improve FILE [--source bedrock|failures] [--judge-model ID] [--candidates N]
+                    [--models ID,…] [--dataset PATH] [--save RANK] [--json]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
@@ -91,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
       embedder: { type: 'string' },
       k: { type: 'string' },
       mode: { type: 'string' },
+      source: { type: 'string' },
+      candidates: { type: 'string' },
+      save: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       batch: { type: 'boolean', default: false },
       s3: { type: 'string' },
@@ -123,6 +129,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'batch') {
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     return runBatchCommand(positionals[1], positionals[2], { workspace: values.workspace ?? '.', json: values.json, judgeModel: values['judge-model'], aws });
+  }
+  if (command === 'improve') {
+    if (!file) throw new UsageError('improve: name a .prompt file.');
+    const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    return runImproveCommand({ file, workspace: path.resolve(values.workspace ?? '.'), source: values.source, judgeModel: values['judge-model'], candidates: values.candidates, models: values.models, dataset: values.dataset, save: values.save, concurrency: values.concurrency, json: values.json, record: !values['no-record'], aws });
   }
   if (command === 'export-finetune') {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });

@@ -43,4 +43,6 @@ export const COMMAND = {
   publishRelease: 'promptWorkbench.publishRelease',
   verifyRelease: 'promptWorkbench.verifyRelease',
   importFromBedrock: 'promptWorkbench.importFromBedrock',
+  improvePrompt: 'promptWorkbench.improvePrompt',
+  saveImproveCandidate: 'promptWorkbench.saveImproveCandidate',
 } as const;

@@ -48,3 +48,9 @@ export { streamScoreboard } from '../core/ratings/scoreboardStream';
 export { publishRelease, importPrompt, releaseDefinition, releaseText } from '../core/releases/promptManagement';
 export { verifyRelease, verifyReportMarkdown } from '../core/releases/verifyRelease';
 export { verifyReleaseOnDataset } from '../core/releases/verifyRelease';
+/** Improve Prompt (src/host/improve/): one round, its two sources, and Save as New Version. */
+export { improveRound } from '../core/improve/improveRound';
+export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
+export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
+export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
+export { lineDiff } from '../core/improve/candidate';

@@ -41,6 +41,8 @@ export interface ScoreboardSnapshot {
   rows: ScoreboardViewRow[];
   recommendation: { model: string; version: number; runnerUp: string | null; tooFewToTellApart: boolean } | null;
   overTime: { version: number; points: ScorePoint[] }[];
+  /** Versions of `prompt` that Improve Prompt made (their changelog says so): the version chart marks them. */
+  improvedVersions?: number[];
   totals: { runs: number; ratings: number };
   /** How long reading and computing took (ms), for the log and the benchmark. */
   timings: { readMs: number; computeMs: number };

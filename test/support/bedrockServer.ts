@@ -313,9 +313,12 @@ export async function startBedrockServer(options: BedrockServerOptions = {}): Pr
       setModelId: (modelId) => (record.modelId = modelId),
       sendJson: (status, payload, headers) => sendJson(res, status, payload, headers),
       sendError: (error) => sendError(res, error),
-      sendEventStream: (frames) => {
+      sendEventStream: async (frames, streamOptions) => {
         res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
-        for (const frame of frames) res.write(frame);
+        for (const [index, frame] of frames.entries()) {
+          if (index > 0 && streamOptions?.delayMs) await sleep(streamOptions.delayMs);
+          res.write(frame);
+        }
         res.end('');
       },
     };

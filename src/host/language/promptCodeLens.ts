@@ -19,6 +19,12 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
         command: COMMAND.showVersions,
         arguments: [document.uri],
       }),
+      new vscode.CodeLens(top, {
+        title: vscode.l10n.t('$(sparkle) Improve Prompt'),
+        tooltip: vscode.l10n.t('Propose rewrites of this prompt and try each on its dataset'),
+        command: COMMAND.improvePrompt,
+        arguments: [document.uri],
+      }),
     ];
   }
 }

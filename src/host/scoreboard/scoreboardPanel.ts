@@ -182,6 +182,7 @@ export class ScoreboardPanel implements vscode.Disposable {
       if (!runs && !ratings) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
       this.log.info(`Scoreboard: read ${runs} runs + ${ratings} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
       snapshot.retrieval = await this.retrievalSection(folder, vscode.workspace.workspaceFolders ?? [folder]);
+      if (snapshot.prompt) snapshot.improvedVersions = await engine.improvedVersions(folder.uri.fsPath, snapshot.prompt).catch(() => []);
     }
     this.snapshot = snapshot;
     this.post();

@@ -95,7 +95,7 @@ export class ScoreboardCharts {
       new Chart(this.latency, { type: 'scatter', data: byLatency, options: { ...common, scales: axes(l10n.t('Median latency (ms)'), quality) }, plugins: [pointLabels] }),
     );
     const series = s.overTime.map((v, i) => ({
-      label: `v${v.version}`,
+      label: s.improvedVersions?.includes(v.version) ? l10n.t('v{0} ✦ Improve Prompt', v.version) : `v${v.version}`,
       data: v.points.map((p) => ({ x: Date.parse(`${p.day}T00:00:00Z`), y: p.mean })),
       borderColor: colors.series[i % colors.series.length],
       backgroundColor: colors.series[i % colors.series.length],

@@ -10,6 +10,7 @@ import { mediaAndCacheSimulator } from './mediaAndCache';
 import { promptManagementSimulator } from './promptManagement';
 import { toolsSimulator } from './tools';
 import { batchSimulator } from './batch';
+import { optimizePromptSimulator } from './optimizePrompt';
 
 export interface SimulatorError {
   status: number;
@@ -35,8 +36,8 @@ export interface SimulatorRequest {
   /** Shown in the simulator's log line and kept in `server.requests`. */
   setModelId(modelId: string): void;
   sendJson(status: number, payload: unknown, headers?: Record<string, string>): void;
-  /** A ConverseStream answer: status 200, `application/vnd.amazon.eventstream`, these frames in order (eventStream.ts encodes them). */
-  sendEventStream(frames: Uint8Array[]): void;
+  /** Answers 200 with an AWS event stream (`application/vnd.amazon.eventstream`), `delayMs` between frames. */
+  sendEventStream(frames: Uint8Array[], options?: { delayMs?: number }): Promise<void>;
   sendError(error: SimulatorError): void;
 }
 
@@ -62,6 +63,7 @@ export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   mediaAndCacheSimulator, // image/document blocks and cache points in Converse (media)
   toolsSimulator,
   batchSimulator,
+  optimizePromptSimulator,
 ];
 
 export type { IncomingHttpHeaders };
