@@ -15,6 +15,7 @@ import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { StreamEvent } from '../core/providers/types';
 import { ComparisonRunner } from '../core/runs/comparisonRunner';
 import { PromptRunner, type DocumentRetriever, type PreparedRun, type RunOutcome } from '../core/runs/promptRunner';
+import { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 import { cliRetriever } from './promptRetriever';
 
 /** An error for the person at the terminal (printed without a stack), with its exit code. */
@@ -67,6 +68,7 @@ export class CliRuntime {
         console.error(`error: could not append the run record: ${err.message}`);
       },
       retrieve: this.retrieve,
+      retrieveKnowledgeBase: knowledgeBaseRetriever(() => this.aws),
     });
     this.judge = createModelJudge({ providers: this.providers, catalog: this.catalog });
   }
