@@ -27,7 +27,7 @@ Usage:
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
-  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--knowledge-base ID] [--json]
   prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
 
@@ -76,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       embedder: { type: 'string' },
       k: { type: 'string' },
       mode: { type: 'string' },
+      'knowledge-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
   }
   if (command === 'index' || command === 'search' || command === 'retrieval-eval') {
-    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'] };
+    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'], knowledgeBase: values['knowledge-base'] };
     if (command === 'index') return runIndexCommand(rag);
     return command === 'search' ? runSearchCommand(positionals.slice(1).join(' '), rag) : runRetrievalEvalCommand(file, rag);
   }

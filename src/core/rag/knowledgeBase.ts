@@ -122,3 +122,10 @@ export function knowledgeBaseRetriever(connection: () => AwsConnection | Promise
     }
   };
 }
+
+/** Where a browser shows a knowledge base location: an `s3://bucket/key` in the S3 console, a web URL as is; undefined otherwise. */
+export function browsableUrl(location: string): string | undefined {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (s3) return `https://s3.console.aws.amazon.com/s3/object/${encodeURIComponent(s3[1])}?prefix=${encodeURIComponent(s3[2])}`;
+  return /^https?:\/\//i.test(location) ? location : undefined;
+}
