@@ -14,6 +14,7 @@ import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 import { quietSdkNodeVersionNotice } from './sdkNotice';
 import { formatUsd } from '../core/format/units';
 import { runModelsCommand } from './modelsCommand';
+import { PRODUCTION_USAGE, runProductionCommand } from './productionCommands';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -30,6 +31,7 @@ Usage:
   prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--knowledge-base ID] [--json]
   prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
+${PRODUCTION_USAGE}
 
 Options:
   --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
@@ -54,6 +56,7 @@ const UsageError = CliError;
 async function main(argv: string[]): Promise<number> {
   // `email` has options of its own (--redact, --no-mask…): see emailCommands.ts.
   if (argv[0] === 'email') return runEmailCommand(argv.slice(1));
+  if (argv[0] === 'import-logs' || argv[0] === 'import-feedback') return runProductionCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { knowledgeBaseSimulator } from './knowledgeBase';
+import { invocationLogsSimulator } from './invocationLogs';
 
 export interface SimulatorError {
   status: number;
@@ -54,6 +55,7 @@ export type SimulatorExtensionFactory = (services: SimulatorServices) => Simulat
 /** Add one line per feature here. */
 export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   knowledgeBaseSimulator,
+  invocationLogsSimulator,
 ];
 
 export type { IncomingHttpHeaders };
