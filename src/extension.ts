@@ -16,6 +16,7 @@ import { RunPanelState } from './shared/runPanelProtocol';
 import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/run/runPromptCommand';
 import { WorkbenchServices } from './host/services';
 import { registerWelcome } from './host/welcome';
+import { registerProductionFeatures } from './host/production/productionCommands';
 
 /** What activate() returns: the time it took, for tests and the activation benchmark. */
 export interface WorkbenchApi {
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerRagFeatures(context, services, documents);
     registerEmailFeatures(context, services);
     registerWelcome(context, services);
+    registerProductionFeatures(context, services);
     context.subscriptions.push(
       vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {

@@ -37,4 +37,6 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  importProductionLogs: 'promptWorkbench.importProductionLogs',
+  importProductionFeedback: 'promptWorkbench.importProductionFeedback',
 } as const;

@@ -42,3 +42,5 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Production traffic: invocation logs and application feedback (src/core/production/). */
+export * as production from './productionEngine';
