@@ -18,6 +18,7 @@ import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/run/runPromptCo
 import { WorkbenchServices } from './host/services';
 import { registerWelcome } from './host/welcome';
 import { registerReleaseFeatures } from './host/releases/registerReleaseFeatures';
+import { registerProductionFeatures } from './host/production/productionCommands';
 
 /** What activate() returns: the time it took, for tests and the activation benchmark. */
 export interface WorkbenchApi {
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerImproveFeatures(context, services);
     registerWelcome(context, services);
     registerReleaseFeatures(context, services);
+    registerProductionFeatures(context, services);
     context.subscriptions.push(
       vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {

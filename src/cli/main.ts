@@ -17,6 +17,7 @@ import { formatUsd } from '../core/format/units';
 import { runModelsCommand } from './modelsCommand';
 import { RELEASE_USAGE, runReleaseCommand } from './releaseCommands';
 import { runImproveCommand } from './improveCommand';
+import { PRODUCTION_USAGE, runProductionCommand } from './productionCommands';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -37,10 +38,11 @@ Usage:
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
-  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--knowledge-base ID] [--json]
   prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
 ${RELEASE_USAGE}
+${PRODUCTION_USAGE}
 
 Options:
   --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
@@ -66,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   // `email` has options of its own (--redact, --no-mask…): see emailCommands.ts.
   if (argv[0] === 'email') return runEmailCommand(argv.slice(1));
   if (argv[0] === 'release') return runReleaseCommand(argv.slice(1));
+  if (argv[0] === 'import-logs' || argv[0] === 'import-feedback') return runProductionCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: withOptionalValue(argv, '--rerun-failed', 'latest', /^d_/),
     allowPositionals: true,
@@ -97,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       source: { type: 'string' },
       candidates: { type: 'string' },
       save: { type: 'string' },
+      'knowledge-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       batch: { type: 'boolean', default: false },
       s3: { type: 'string' },
@@ -139,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
   }
   if (command === 'index' || command === 'search' || command === 'retrieval-eval') {
-    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'] };
+    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'], knowledgeBase: values['knowledge-base'] };
     if (command === 'index') return runIndexCommand(rag);
     return command === 'search' ? runSearchCommand(positionals.slice(1).join(' '), rag) : runRetrievalEvalCommand(file, rag);
   }

@@ -15,6 +15,7 @@ import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { StreamEvent } from '../core/providers/types';
 import { ComparisonRunner } from '../core/runs/comparisonRunner';
 import { PromptRunner, type DocumentRetriever, type PreparedRun, type RunOutcome } from '../core/runs/promptRunner';
+import { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 import { cliRetriever } from './promptRetriever';
 import { DEFAULT_CACHE_MAX_MB, ResponseCache } from '../core/cache/responseCache';
 
@@ -72,6 +73,7 @@ export class CliRuntime {
       },
       retrieve: this.retrieve,
       responseCache: () => this.responseCache,
+      retrieveKnowledgeBase: knowledgeBaseRetriever(() => this.aws),
     });
     this.judge = createModelJudge({ providers: this.providers, catalog: this.catalog, responseCache: () => this.responseCache });
   }

@@ -45,4 +45,6 @@ export const COMMAND = {
   importFromBedrock: 'promptWorkbench.importFromBedrock',
   improvePrompt: 'promptWorkbench.improvePrompt',
   saveImproveCandidate: 'promptWorkbench.saveImproveCandidate',
+  importProductionLogs: 'promptWorkbench.importProductionLogs',
+  importProductionFeedback: 'promptWorkbench.importProductionFeedback',
 } as const;

@@ -13,6 +13,7 @@ export { promptDocument } from '../core/prompt/promptDocument';
 /** The `.prompt` language features (completion, hover, outline, semantic checks): see languageService.ts. */
 export * as promptLanguage from '../core/prompt/language/languageService';
 export { PromptRunner } from '../core/runs/promptRunner';
+export { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 export { ComparisonRunner } from '../core/runs/comparisonRunner';
 export { findComparison, latestComparison, readComparisons } from '../core/runs/runHistory';
 export { VersionStore } from '../core/versions/versionStore';
@@ -54,3 +55,5 @@ export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
 export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
 export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
 export { lineDiff } from '../core/improve/candidate';
+/** Production traffic: invocation logs and application feedback (src/core/production/). */
+export * as production from './productionEngine';

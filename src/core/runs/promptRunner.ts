@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ModelCatalog } from '../catalog/modelCatalog';
 import type { PromptDocument } from '../prompt/promptDocument';
-import { RAG_CONTEXT_VARIABLE, ragContext, ragQueryFor, readRagConfig, retrievedRefs, type RetrievedChunkRef } from '../prompt/ragConfig';
+import { knowledgeBaseQueryFor, RAG_CONTEXT_VARIABLE, ragContext, ragQueryFor, readRagConfig, retrievedRefs, type RagPromptConfig, type RetrievedChunkRef } from '../prompt/ragConfig';
+import type { KnowledgeBaseRetriever } from '../rag/knowledgeBase';
 import type { RagHit, RagQuery } from '../rag/types';
 import { PromptError, renderPrompt, RenderedPrompt } from '../prompt/renderPrompt';
 import { readGuardrailRef } from '../providers/bedrockGuardrail';
@@ -89,6 +90,8 @@ export interface PromptRunnerDeps {
   retrieve?: DocumentRetriever;
   /** The workspace's response cache (made on first use); runs use it when `RunOptions.cache` says so. */
   responseCache?: () => ResponseCache | undefined;
+  /** Searches an Amazon Bedrock Knowledge Base for prompts whose `workbench.rag` names a `knowledgeBaseId`. */
+  retrieveKnowledgeBase?: KnowledgeBaseRetriever;
 }
 
 export interface RunOptions {
@@ -175,17 +178,9 @@ export class PromptRunner {
     let vars = inputs;
     let retrieval: { retrieved?: RetrievedChunkRef[]; ragQuery?: string } = options.retrieved ? { retrieved: options.retrieved } : {};
     if (rag) {
-      const query = ragQueryFor(rag, { ...parsed.inputDefaults, ...inputs });
-      let hits: RagHit[] = [];
-      if (query && this.deps.retrieve) {
-        try {
-          hits = await this.deps.retrieve(query);
-        } catch (err) {
-          throw new Error(l10n.t("workbench.rag could not search the workspace's documents: {0}", (err as Error)?.message ?? String(err)));
-        }
-      }
+      const { hits, queryText } = await this.retrieveFor(rag, { ...parsed.inputDefaults, ...inputs });
       vars = { ...inputs, [RAG_CONTEXT_VARIABLE]: ragContext(hits) };
-      retrieval = { retrieved: retrievedRefs(hits), ...(query ? { ragQuery: query.text } : {}) };
+      retrieval = { retrieved: retrievedRefs(hits), ...(queryText ? { ragQuery: queryText } : {}) };
     }
     // Inputs typed `media` hold workspace paths; the template gets the files as data: URLs (the record keeps the paths).
     const mediaRoot = this.deps.workspaceFolder ?? (file ? path.dirname(file) : process.cwd());
@@ -236,6 +231,25 @@ export class PromptRunner {
       conversationId: previous.conversationId ?? prepared.conversationId ?? previous.runId,
       cost: estimateCost(this.deps.catalog, prepared.model, conversation, prepared.config),
     };
+  }
+
+  /** The chunks for `workbench.rag`: from the knowledge base it names, else from the workspace's index. */
+  private async retrieveFor(rag: RagPromptConfig, inputs: Record<string, unknown>): Promise<{ hits: RagHit[]; queryText?: string }> {
+    if (rag.knowledgeBaseId) {
+      const query = knowledgeBaseQueryFor(rag, inputs);
+      if (!query) return { hits: [] };
+      if (!this.deps.retrieveKnowledgeBase) throw new Error(l10n.t('workbench.rag names the knowledge base {0}, but knowledge bases cannot be searched here.', rag.knowledgeBaseId));
+      // The retriever's errors are already sentences (a knowledge base that does not exist, access denied).
+      return { hits: await this.deps.retrieveKnowledgeBase(query), queryText: query.text };
+    }
+    const query = ragQueryFor(rag, inputs);
+    if (!query) return { hits: [] };
+    if (!this.deps.retrieve) return { hits: [], queryText: query.text };
+    try {
+      return { hits: await this.deps.retrieve(query), queryText: query.text };
+    } catch (err) {
+      throw new Error(l10n.t("workbench.rag could not search the workspace's documents: {0}", (err as Error)?.message ?? String(err)));
+    }
   }
 
   /** The estimates of running a prepared prompt on each of these models (a comparison's cost guard). */

@@ -11,6 +11,8 @@ import { promptManagementSimulator } from './promptManagement';
 import { toolsSimulator } from './tools';
 import { batchSimulator } from './batch';
 import { optimizePromptSimulator } from './optimizePrompt';
+import { knowledgeBaseSimulator } from './knowledgeBase';
+import { invocationLogsSimulator } from './invocationLogs';
 
 export interface SimulatorError {
   status: number;
@@ -64,6 +66,8 @@ export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   toolsSimulator,
   batchSimulator,
   optimizePromptSimulator,
+  knowledgeBaseSimulator,
+  invocationLogsSimulator,
 ];
 
 export type { IncomingHttpHeaders };
