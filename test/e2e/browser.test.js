@@ -214,7 +214,7 @@ async function runBrowserTests(o) {
       try {
         // installed: the extension comes from the .vsix installed in code-server, not from this folder.
         await wb.openWorkbench(page, { serverUrl: o.serverUrl, folder: ws.dir, extensionDevelopmentPath: o.installed ? undefined : REPO_ROOT });
-        const note = await withTimeout(test.fn({ page, ws: ws.dir, simulatorUrl: o.simulatorUrl, serverUrl: o.serverUrl, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, installed: Boolean(o.installed) }), 120000, test.name);
+        const note = await withTimeout(test.fn({ page, ws: ws.dir, simulatorUrl: o.simulatorUrl, serverUrl: o.serverUrl, userDataDir: o.userDataDir, extensionsDir: o.extensionsDir, installed: Boolean(o.installed) }), test.timeoutMs ?? 120000, test.name);
         results.push({ name: test.name, ok: true, ms: Date.now() - started });
         log(`  ✔ ${test.name} (${((Date.now() - started) / 1000).toFixed(1)} s${note ? `; ${note}` : ''})`);
       } catch (err) {

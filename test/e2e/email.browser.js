@@ -1,7 +1,8 @@
 // Browser-driven test of Summarize Email as a person uses it: run the command from the
 // palette with nothing selected, paste a thread into the panel's paste box, see the summary
 // with the masked details restored for display and the facts of what was sent, then open a
-// related workspace document from its link. Run by browser.test.js (which appends these TESTS).
+// related workspace document from its link; Compare shows the details restored too, and the
+// panel comes back after a window reload. Run by browser.test.js (which appends these TESTS).
 const wb = require('./lib/workbench');
 const { assert, waitFor } = require('./lib/wait');
 
@@ -25,9 +26,17 @@ async function text(locator) {
   return ((await locator.textContent({ timeout: 3000 }).catch(() => null)) || '').trim();
 }
 
+/** The webview frame holding `selector` (two panels side by side: the first visible one may be the other). */
+async function frameWith(page, selector) {
+  for (const f of page.frames()) if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+  return undefined;
+}
+
 const TESTS = [
   {
-    name: 'Summarize Email: paste a thread, see the summary with masked details restored, open a related document',
+    name: 'Summarize Email: paste a thread, see the summary with masked details restored, open a related document, compare, reload',
+    // Summarize, compare three models and reload the window: more than the default 2 minutes on a loaded machine.
+    timeoutMs: 300000,
     async fn({ page }) {
       await wb.runCommand(page, 'View: Close All Editors').catch(() => wb.closeQuickInput(page));
       await wb.runCommand(page, COMMAND_TITLE);
@@ -67,6 +76,31 @@ const TESTS = [
       const again = await wb.focusWebviewPanel(page, PANEL_TITLE);
       await again.locator('#compare').click();
       await page.locator('.tabs-container .tab[aria-label^="Compare: email-summary"]').first().waitFor({ state: 'visible', timeout: 30000 });
+      // The comparison shows the answers with the details restored too (display only; the records keep placeholders).
+      await wb.focusWebviewPanel(page, 'Compare: email-summary');
+      const outputs = await waitFor('the compared answers', async () => {
+        const compare = await frameWith(page, 'section.column');
+        if (!compare) return undefined;
+        const shown = await compare.locator('section.column').evaluateAll((cols) => cols.map((c) => ({ status: c.dataset.status, text: (c.querySelector('.output')?.textContent || '').trim() })));
+        return shown.length && shown.every((c) => c.status !== 'streaming') && shown.some((c) => c.status === 'done') ? shown : undefined;
+      }, 90000);
+      const answered = outputs.filter((c) => c.status === 'done').map((c) => c.text).join('\n');
+      assert(/ann\.lee@example\.org/.test(answered), `the compared answers show the address restored: ${answered.slice(0, 400)}`);
+      assert(!/\[(EMAIL|NAME|PHONE)_\d+\]/.test(answered), `no placeholder in the compared answers: ${answered.slice(0, 400)}`);
+      await wb.screenshot(page, 'email-compare-restored');
+
+      // Reload the window: the email panel comes back with its summary, facts and related documents.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
+      await wb.focusWebviewPanel(page, PANEL_TITLE, { timeoutMs: 60000 });
+      let restored;
+      await waitFor('the restored summary', async () => {
+        restored = await frameWith(page, '#facts');
+        return restored && /ann\.lee@example\.org/.test(await text(restored.locator('#summary')));
+      }, 60000);
+      assert((await text(restored.locator('[data-fact="messages"] .value'))) === '2', 'the facts come back');
+      assert((await restored.locator('#related a[data-index]').count()) > 0, 'the related documents come back');
+      await wb.screenshot(page, 'email-restored-after-reload');
     },
   },
 ];

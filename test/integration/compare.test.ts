@@ -63,7 +63,7 @@ describe('Compare Models against the local Bedrock simulator', function () {
   let restoreEnv: (() => void) | undefined;
   let first: CompareResult;
 
-  const compare = (options: { inputs?: Record<string, string>; models?: string[] }) =>
+  const compare = (options: { inputs?: Record<string, string>; models?: string[]; display?: (text: string) => string }) =>
     vscode.commands.executeCommand<CompareResult | undefined>(COMMAND.compareModels, promptUri, options) as Promise<CompareResult | undefined>;
 
   before(async () => {
@@ -177,6 +177,24 @@ describe('Compare Models against the local Bedrock simulator', function () {
     const result = await pending;
     assert.deepStrictEqual(result?.runs.map((r) => r.error?.kind), ['cancelled', 'cancelled']);
     assert.strictEqual(await vscode.commands.executeCommand<boolean>(COMMAND.stopComparison), false, 'nothing left to stop');
+  });
+
+  it('a display function (Compare from the email panel) restores masked details in the panel only: the model and the record keep the placeholders', async () => {
+    const masked = 'Subject: Pool size\n\nHi team, we decided that [NAME_1] raises the connection pool to 80; write to [EMAIL_1]. [NAME_1] will rerun the load test by Thursday.';
+    const restore = (t: string) => t.replace(/\[NAME_1\]/g, 'Marco Rossi').replace(/\[EMAIL_1\]/g, 'marco@example.org');
+    const result = await compare({ inputs: { email: masked }, models: [NOVA], display: restore });
+    assert.ok(result);
+    const run = result.runs[0];
+    assert.strictEqual(run.error, undefined, JSON.stringify(run.error));
+    assert.match(run.output, /\[NAME_1\]/, 'the model answered with the placeholders it was given');
+    const shown = await vscode.commands.executeCommand<{ columns: { output: string }[] }>(COMMAND.toggleBlindRating, false, result.comparisonId);
+    assert.ok(shown, 'the comparison is open');
+    assert.match(shown.columns[0].output, /Marco Rossi/, 'the panel shows the details restored');
+    assert.doesNotMatch(shown.columns[0].output, /\[(NAME|EMAIL)_1\]/);
+    const record = readRunRecords(folder.uri.fsPath).find((r) => r.comparisonId === result.comparisonId);
+    assert.ok(record, 'the run is recorded');
+    assert.match(String(record.output), /\[NAME_1\]/);
+    assert.ok(!JSON.stringify(readRunRecords(folder.uri.fsPath)).includes('Marco Rossi'), 'the restored details are never recorded');
   });
 
   it('without a models argument, compares the prompt’s own model and its workbench.compare list', async () => {
