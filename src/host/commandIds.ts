@@ -43,4 +43,5 @@ export const COMMAND = {
   publishRelease: 'promptWorkbench.publishRelease',
   verifyRelease: 'promptWorkbench.verifyRelease',
   importFromBedrock: 'promptWorkbench.importFromBedrock',
+  openLineage: 'promptWorkbench.openLineage',
 } as const;

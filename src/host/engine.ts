@@ -48,3 +48,4 @@ export { streamScoreboard } from '../core/ratings/scoreboardStream';
 export { publishRelease, importPrompt, releaseDefinition, releaseText } from '../core/releases/promptManagement';
 export { verifyRelease, verifyReportMarkdown } from '../core/releases/verifyRelease';
 export { verifyReleaseOnDataset } from '../core/releases/verifyRelease';
+export { buildLineage } from '../core/releases/lineage';
