@@ -108,6 +108,20 @@ describe('Releases', function () {
     fs.rmSync(target, { force: true });
   });
 
+  it('Open Lineage shows the version with its runs and the published release', async () => {
+    const lineage = await vscode.commands.executeCommand<{ chain: { version: number }[]; runs: { total: number }; releases: { id: string; state: string; publishedAs: string | null }[] } | undefined>(
+      COMMAND.openLineage,
+      { prompt: NAME, version: 3 },
+    );
+    assert.ok(lineage, 'openLineage resolved with the snapshot');
+    assert.strictEqual(lineage.chain[0].version, 3);
+    assert.ok(lineage.runs.total >= 2, 'the run and the verify run of the file');
+    assert.strictEqual(lineage.releases[0].id, releaseId);
+    assert.strictEqual(lineage.releases[0].state, 'published');
+    assert.match(lineage.releases[0].publishedAs ?? '', /:prompt\/[A-Z0-9]+:\d+$/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('editing the released version in place warns at its version line', async () => {
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await editor.edit((e) => e.insert(new vscode.Position(10, 0), 'Be precise. '));

@@ -197,6 +197,9 @@ export class ReleaseCommands {
 
   /** Open Lineage of a release's version, or of `{prompt, version}`. */
   async openLineage(arg: ReleaseArg | { prompt?: unknown; version?: unknown }): Promise<LineageSnapshot | undefined> {
+    // A version of the Prompt Versions view.
+    const versionNode = arg as { kind?: unknown; folder?: vscode.WorkspaceFolder; entry?: { name: string; version: number } } | undefined;
+    if (versionNode?.kind === 'version' && versionNode.folder && versionNode.entry) return this.lineage.show(versionNode.folder, versionNode.entry.name, versionNode.entry.version);
     const given = arg as { prompt?: unknown; version?: unknown } | undefined;
     if (given && typeof given.prompt === 'string' && typeof given.version === 'number') {
       const folder = this.folder();
