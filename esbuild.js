@@ -91,7 +91,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { run: 'src/webview/run/main.ts', compare: 'src/webview/compare/main.ts', preview: 'src/webview/preview/main.ts', scoreboard: 'src/webview/scoreboard/main.ts', dataset: 'src/webview/dataset/main.ts', email: 'src/webview/email/main.ts', improve: 'src/webview/improve/main.ts' },
+    entryPoints: { run: 'src/webview/run/main.ts', compare: 'src/webview/compare/main.ts', preview: 'src/webview/preview/main.ts', scoreboard: 'src/webview/scoreboard/main.ts', dataset: 'src/webview/dataset/main.ts', email: 'src/webview/email/main.ts', improve: 'src/webview/improve/main.ts', lineage: 'src/webview/lineage/main.ts' },
     outdir: 'dist/webview',
     tsconfig: 'src/webview/tsconfig.json',
   },

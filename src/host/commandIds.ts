@@ -47,4 +47,5 @@ export const COMMAND = {
   saveImproveCandidate: 'promptWorkbench.saveImproveCandidate',
   importProductionLogs: 'promptWorkbench.importProductionLogs',
   importProductionFeedback: 'promptWorkbench.importProductionFeedback',
+  openLineage: 'promptWorkbench.openLineage',
 } as const;

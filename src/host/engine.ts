@@ -57,3 +57,4 @@ export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/im
 export { lineDiff } from '../core/improve/candidate';
 /** Production traffic: invocation logs and application feedback (src/core/production/). */
 export * as production from './productionEngine';
+export { buildLineage } from '../core/releases/lineage';

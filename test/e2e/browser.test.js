@@ -192,6 +192,9 @@ TESTS.push(...require('./email.browser').TESTS);
 // The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
 TESTS.push(...require('./l10n.browser').TESTS);
 
+// Approve for Production from the Scoreboard, the Releases view, the Lineage panel (test/e2e/releases.browser.js).
+TESTS.push(...require('./releases.browser').TESTS);
+
 /**
  * @param {{serverUrl: string, simulatorUrl: string, browser?: object, grep?: string, installed?: boolean, userDataDir?: string, extensionsDir?: string, log?: (s: string) => void}} o
  * @returns {Promise<{passed: number, failed: number, results: {name: string, ok: boolean, ms: number, error?: string}[]}>}

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMAND } from '../commandIds';
 import type { WorkbenchServices } from '../services';
 import { ReleaseCommands } from './releaseCommands';
+import { LineagePanels } from './lineagePanel';
 import { RELEASES_VIEW_ID, ReleasesTreeProvider } from './releasesTree';
 
 /**
@@ -12,7 +13,8 @@ import { RELEASES_VIEW_ID, ReleasesTreeProvider } from './releasesTree';
 export function registerReleaseFeatures(context: vscode.ExtensionContext, services: WorkbenchServices): void {
   const tree = new ReleasesTreeProvider(services.log);
   const view = vscode.window.createTreeView(RELEASES_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const commands = new ReleaseCommands(tree, services);
+  const lineage = new LineagePanels(context.extensionUri, services.log);
+  const commands = new ReleaseCommands(tree, services, lineage);
   // Approvals come from this window, other windows, the CLI and git pulls.
   const watcher = vscode.workspace.createFileSystemWatcher('**/.prompt-workbench/releases.jsonl');
   const changed = () => tree.refresh();
@@ -20,6 +22,7 @@ export function registerReleaseFeatures(context: vscode.ExtensionContext, servic
   context.subscriptions.push(
     tree,
     view,
+    lineage,
     watcher,
     watcher.onDidCreate(changed),
     watcher.onDidChange(changed),
@@ -29,6 +32,7 @@ export function registerReleaseFeatures(context: vscode.ExtensionContext, servic
     register(COMMAND.refreshReleases, () => tree.refresh()),
     register(COMMAND.publishRelease, (arg?: unknown) => commands.publish(arg as never)),
     register(COMMAND.verifyRelease, (arg?: unknown, options?: { dataset?: unknown; show?: unknown }) => commands.verify(arg as never, options ?? {})),
+    register(COMMAND.openLineage, (arg?: unknown) => commands.openLineage(arg as never)),
     register(COMMAND.importFromBedrock, (args?: unknown) => commands.importFromBedrock(args && typeof args === 'object' ? args : {})),
   );
 }

@@ -8,6 +8,8 @@ import type { ReleaseNode, ReleasesTreeProvider } from './releasesTree';
 import type { WorkbenchServices } from '../services';
 import type { PublishedPrompt } from '../../core/releases/releaseRecord';
 import type { VerifyReport } from '../../core/releases/verifyRelease';
+import type { LineageSnapshot } from '../../core/releases/lineageTypes';
+import type { LineagePanels } from './lineagePanel';
 
 /** What Approve for Production is given: a scoreboard row's identity (the webview's button, scripts, tests). */
 export interface ApproveArgs {
@@ -25,6 +27,7 @@ export class ReleaseCommands {
   constructor(
     private readonly tree: ReleasesTreeProvider,
     private readonly services: WorkbenchServices,
+    private readonly lineage: LineagePanels,
   ) {}
 
   private get log(): vscode.LogOutputChannel {
@@ -191,9 +194,24 @@ export class ReleaseCommands {
       return undefined;
     }
   }
+
+  /** Open Lineage of a release's version, or of `{prompt, version}`. */
+  async openLineage(arg: ReleaseArg | { prompt?: unknown; version?: unknown }): Promise<LineageSnapshot | undefined> {
+    // A version of the Prompt Versions view.
+    const versionNode = arg as { kind?: unknown; folder?: vscode.WorkspaceFolder; entry?: { name: string; version: number } } | undefined;
+    if (versionNode?.kind === 'version' && versionNode.folder && versionNode.entry) return this.lineage.show(versionNode.folder, versionNode.entry.name, versionNode.entry.version);
+    const given = arg as { prompt?: unknown; version?: unknown } | undefined;
+    if (given && typeof given.prompt === 'string' && typeof given.version === 'number') {
+      const folder = this.folder();
+      return folder ? this.lineage.show(folder, given.prompt, given.version) : undefined;
+    }
+    const node = await this.resolve(arg as ReleaseArg, vscode.l10n.t('Lineage of which release?'));
+    if (!node) return undefined;
+    return this.lineage.show(node.folder, node.release.prompt.name, node.release.prompt.version);
+  }
 }
+
 
 async function raterNameOr(folder: string): Promise<string> {
   return (await raterName(folder)) ?? 'unknown';
 }
-

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Release, ReleaseState } from '../../core/releases/releaseRecord';
 import { formatMs, formatUsd } from '../../core/format/units';
+import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 
 export const RELEASES_VIEW_ID = 'promptWorkbench.releases';
@@ -97,6 +98,7 @@ export class ReleasesTreeProvider implements vscode.TreeDataProvider<ReleasesNod
     item.contextValue = `release.${r.state}`;
     item.iconPath = new vscode.ThemeIcon(STATE_ICON[r.state]);
     item.tooltip = tooltipOf(r);
+    item.command = { command: COMMAND.openLineage, title: vscode.l10n.t('Open Lineage'), arguments: [node] };
     return item;
   }
 
