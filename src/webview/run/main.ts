@@ -8,6 +8,7 @@ import { connectToHost } from '../shared/host';
 import { SourcesView } from '../shared/sources';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
 import { formatMs, formatTokens, formatTokensPerSecond, formatUsd } from '../../core/format/units';
+import { cacheText } from '../shared/cacheText';
 
 type Saved = RunPanelState & { draft?: InputsDraft | null };
 const host = connectToHost<RunPanelToHost, HostToRunPanel, Saved>();
@@ -111,6 +112,7 @@ function renderMetrics(s: RunPanelState, running: boolean): void {
   setMetric('outputTokens', formatTokens(m.outputTokens));
   setMetric('tokensPerSecond', formatTokensPerSecond(m.outputTokens, m.latencyMs != null && m.ttftMs != null ? m.latencyMs - m.ttftMs : null));
   setMetric('cost', formatUsd(m.costUsd));
+  setMetric('cache', cacheText(m));
 }
 
 host.onMessage((message) => {
@@ -128,7 +130,7 @@ host.onMessage((message) => {
     state.output += message.text;
     scheduleRender();
   } else if (message.type === 'setField') {
-    inputsForm.setField(message.name, message.value);
+    inputsForm.setField(message.name, message.value, message.thumbnail);
   }
 });
 
