@@ -21,6 +21,9 @@ export { PromptUsageIndex } from '../core/versions/promptUsage';
 export { describePromptVersion, findEditedWithoutBump, listPromptHistories, previousVersionOf, saveNewVersion } from '../core/versions/promptVersions';
 export { describeInputFields, formTextOf, inputValuesFromForm } from '../core/prompt/inputFields';
 export { deleteSampleSet, readSampleSets, resolveInputFiles, samplesPath, saveSampleSet } from '../core/prompt/samples';
+/** Images and documents as inputs (src/core/media/). */
+export { mediaThumbnail } from '../core/media/mediaInputs';
+export { MEDIA_FORMATS } from '../core/media/mediaFormats';
 /** The Scoreboard panel: read the records, then the snapshot (src/host/scoreboard/scoreboardModel.ts). */
 export { readScoreboardData } from '../core/ratings/scoreboardData';
 export { ScoreboardDataReader } from '../core/ratings/scoreboardCache';

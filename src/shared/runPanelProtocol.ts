@@ -17,6 +17,8 @@ export type RunStatus = 'rendering' | 'streaming' | 'done' | 'failed' | 'cancell
 export interface InputFieldState extends InputField {
   /** What the field holds: `@path` stands for a file's text; empty means "use the default". */
   value: string;
+  /** A media field's picture: the image as a data: URL (documents have none). */
+  thumbnail?: string | null;
 }
 
 /** The inputs form: from `input.default`, a saved sample set, or what is typed in. */
@@ -63,7 +65,7 @@ export type HostToRunPanel =
   /** Text appended to the output; `length` is the output's length after it, so a gap is detectable. */
   | { type: 'delta'; text: string; length: number }
   /** Sets one field of the form (a file picked with “File…”). */
-  | { type: 'setField'; name: string; value: string };
+  | { type: 'setField'; name: string; value: string; thumbnail?: string | null };
 
 export type RunPanelToHost =
   | { type: 'ready' }
@@ -81,7 +83,7 @@ export type RunPanelToHost =
   | { type: 'saveSet'; values: Record<string, string> }
   | { type: 'deleteSet'; name: string }
   /** Pick a file for a field; the host answers with `setField` (`@relative/path`). */
-  | { type: 'pickFile'; name: string }
+  | { type: 'pickFile'; name: string; media?: boolean }
   /** Open a source of the answer (a retrieved chunk) in the editor, its lines selected. */
   | OpenSourceMessage
   /** Rate the run shown; the host answers with the state's `ratings`. */

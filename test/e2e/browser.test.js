@@ -189,6 +189,9 @@ TESTS.push(...require('./rag.browser').TESTS);
 // Summarize Email: paste a thread, the summary with details restored, a related document (test/e2e/email.browser.js).
 TESTS.push(...require('./email.browser').TESTS);
 
+// An image input: Choose File…, the thumbnail, the answer (test/e2e/media.browser.js).
+TESTS.push(...require('./media.browser').TESTS);
+
 // The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
 TESTS.push(...require('./l10n.browser').TESTS);
 

@@ -114,10 +114,14 @@ export class ModelCatalog {
    * per-model minimum); undefined when the model has no prompt cache or is unknown.
    */
   cacheMinTokens(rawId: string): number | undefined {
-    const info = this.find(rawId);
-    if (!info?.promptCache) return undefined;
-    return info.cacheMinTokens ?? (/nova/.test(info.id) ? 1_000 : 1_024);
+    return cacheMinTokensOf(this.find(rawId));
   }
+}
+
+/** A model's cache minimum (see ModelCatalog.cacheMinTokens), from its metadata. */
+export function cacheMinTokensOf(info: ModelInfo | undefined): number | undefined {
+  if (!info?.promptCache) return undefined;
+  return info.cacheMinTokens ?? (/nova/.test(info.id) ? 1_000 : 1_024);
 }
 
 /** Cache prices per million tokens: reads at their price (else the input price), writes likewise. */

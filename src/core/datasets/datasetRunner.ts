@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { PromptDocument } from '../prompt/promptDocument';
 import { PromptError } from '../prompt/renderPrompt';
@@ -137,12 +138,13 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
 
 /** The prompt prepared with the first case (or none): its name, version and model for the manifest. */
 async function firstRendering(options: DatasetRunnerOptions): Promise<PreparedRun> {
-  return options.runner.prepare(options.document, options.dataset.cases[0]?.inputs ?? {});
+  return options.runner.prepare(options.document, options.dataset.cases[0]?.inputs ?? {}, { mediaBase: path.dirname(options.dataset.file) });
 }
 
 async function renderOne(options: DatasetRunnerOptions, c: DatasetCase): Promise<PreparedRun | string> {
   try {
-    const rendered = await options.runner.prepare(options.document, c.inputs);
+    // A case's media paths are relative to the dataset's folder, else the workspace.
+    const rendered = await options.runner.prepare(options.document, c.inputs, { mediaBase: path.dirname(options.dataset.file) });
     if (rendered.missingInputs.length) return `no value for ${rendered.missingInputs.map((m) => `“${m}”`).join(', ')} in this case (line ${c.line})`;
     return rendered;
   } catch (err) {

@@ -70,3 +70,15 @@ async function readMediaFile(input: string, reference: string, policy: MediaRead
   }
   throw new MediaError(l10n.t('Input “{0}”: {1} was not found (looked in {2}). Give a path relative to the workspace folder.', input, reference, candidates.map((c) => path.dirname(c)).join(', ')));
 }
+
+/** An image input's picture for the inputs form (its data: URL); null for documents, or when it cannot be read. Never throws. */
+export async function mediaThumbnail(reference: string, policy: MediaReadPolicy): Promise<string | null> {
+  const format = formatOfExtension(reference);
+  if (!reference || format?.kind !== 'image') return null;
+  try {
+    const url = (await resolveMediaInputs({ preview: reference }, ['preview'], policy)).preview;
+    return typeof url === 'string' && url.startsWith('data:image/') ? url : null;
+  } catch {
+    return null;
+  }
+}

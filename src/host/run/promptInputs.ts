@@ -75,9 +75,13 @@ export class PromptInputs implements vscode.Disposable {
       problem = (err as Error).message;
     }
     for (const [key, value] of Object.entries(given)) texts[key] = engine.formTextOf(value);
+    const root = folder ?? (file ? path.dirname(file) : undefined);
+    const thumbnailOf = async (f: (typeof fields)[number]): Promise<string | null> =>
+      f.type === 'media' && root ? engine.mediaThumbnail(texts[f.name] || f.defaultText || '', { root, bases: file ? [path.dirname(file), root] : [root] }) : null;
+    const thumbnails = await Promise.all(fields.map(thumbnailOf));
     const form: InputsFormState = {
       revision: ++this.revision,
-      fields: fields.map((f) => ({ ...f, value: texts[f.name] ?? '' })),
+      fields: fields.map((f, i) => ({ ...f, value: texts[f.name] ?? '', ...(f.type === 'media' ? { thumbnail: thumbnails[i] } : {}) })),
       sampleSets: Object.keys(sets).sort((a, b) => a.localeCompare(b)),
       selectedSet,
       missing: [],

@@ -28,6 +28,7 @@ function body(): string {
     <li data-metric="outputTokens"><span class="label">${escapeHtml(vscode.l10n.t('Output tokens'))}</span><span class="value">—</span></li>
     <li data-metric="tokensPerSecond"><span class="label">${escapeHtml(vscode.l10n.t('Tokens/s'))}</span><span class="value">—</span></li>
     <li data-metric="cost"><span class="label">${escapeHtml(vscode.l10n.t('Cost'))}</span><span class="value">—</span></li>
+    <li data-metric="cache" title="${escapeHtml(vscode.l10n.t('Bedrock prompt cache: input tokens read from and written to it, and what that saved'))}"><span class="label">${escapeHtml(vscode.l10n.t('Prompt cache'))}</span><span class="value">—</span></li>
   </ul>
   <div class="toolbar">
     <button id="stop" title="${escapeHtml(vscode.l10n.t('Stop (Esc)'))}">${escapeHtml(vscode.l10n.t('Stop'))}</button>
@@ -113,8 +114,8 @@ export class RunPanel implements vscode.Disposable {
   }
 
   /** Sets one field of the form without redrawing it (the rest of what is typed stays). */
-  setField(name: string, value: string): void {
-    this.shell.post({ type: 'setField', name, value });
+  setField(name: string, value: string, thumbnail?: string | null): void {
+    this.shell.post({ type: 'setField', name, value, ...(thumbnail !== undefined ? { thumbnail } : {}) });
   }
 
   reveal(): void {

@@ -11,6 +11,7 @@ import { RunPanel, RUN_PANEL_VIEW_TYPE, type RunPanelAction } from './runPanel';
 import type { WorkbenchServices } from '../services';
 import { reportPromptProblem } from './promptErrors';
 import { openSource, sourcesOf } from '../rag/openSource';
+import { loadEngine } from '../loadEngine';
 
 export interface RunPromptOptions {
   /** Input values, used as they are; the others come from the selected sample set and `input.default`. */
@@ -248,11 +249,18 @@ export class RunPromptController implements vscode.Disposable {
         break;
       case 'pickFile': {
         const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
-        const [picked] = (await vscode.window.showOpenDialog({ defaultUri: folder, canSelectMany: false, openLabel: vscode.l10n.t('Use as “{0}”', action.name) })) ?? [];
+        const filters = action.media ? await mediaFileFilters() : undefined;
+        const [picked] = (await vscode.window.showOpenDialog({ defaultUri: folder, canSelectMany: false, openLabel: vscode.l10n.t('Use as “{0}”', action.name), ...(filters ? { filters } : {}) })) ?? [];
         if (!picked) break;
         const relative = folder ? path.relative(folder.fsPath, picked.fsPath) : '';
         const reference = folder && relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : picked.fsPath;
-        entry.panel.setField(action.name, `@${reference}`);
+        if (action.media) {
+          // A media input holds the path itself; the form shows the picture it names.
+          const engine = await loadEngine();
+          entry.panel.setField(action.name, reference, folder ? await engine.mediaThumbnail(reference, { root: folder.fsPath }) : null);
+        } else {
+          entry.panel.setField(action.name, `@${reference}`);
+        }
         break;
       }
     }
@@ -366,4 +374,11 @@ function activePromptUri(): vscode.Uri | undefined {
   const editor = vscode.window.activeTextEditor;
   if (editor && (editor.document.languageId === PROMPT_LANGUAGE_ID || editor.document.fileName.endsWith('.prompt'))) return editor.document.uri;
   return undefined;
+}
+
+/** The file dialog's filters for a media input: images, documents (the formats src/core/media/mediaFormats.ts takes). */
+async function mediaFileFilters(): Promise<Record<string, string[]>> {
+  const { MEDIA_FORMATS } = await loadEngine();
+  const of = (kind: string) => Object.entries(MEDIA_FORMATS).filter(([, f]) => f.kind === kind).map(([ext]) => ext);
+  return { [vscode.l10n.t('Images')]: of('image'), [vscode.l10n.t('Documents')]: of('document') };
 }

@@ -4,6 +4,7 @@ import type { ColumnGuardrail, ColumnStatus, CompareColumnState } from '../../sh
 import { formatMs, formatTokens, formatUsd } from '../../core/format/units';
 import { latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
+import { cacheText } from '../shared/cacheText';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
 import { ConversationView } from '../shared/conversationView';
 import type { ToolPanelMessage } from '../../shared/toolProtocol';
@@ -36,6 +37,7 @@ const METRICS: { key: string; label: string; title: string }[] = [
   { key: 'inputTokens', label: l10n.t('In'), title: l10n.t('Input tokens') },
   { key: 'outputTokens', label: l10n.t('Out'), title: l10n.t('Output tokens') },
   { key: 'cost', label: l10n.t('Cost'), title: l10n.t('Cost in USD at the catalog price') },
+  { key: 'cache', label: l10n.t('Cache'), title: l10n.t('Bedrock prompt cache: input tokens read from and written to it, and what that saved') },
 ];
 
 const ACTIONS: { action: ColumnAction; cls: string; label: string; title: string }[] = [
@@ -155,6 +157,7 @@ export class ColumnView {
     this.setMetric('inputTokens', formatTokens(c.metrics.inputTokens));
     this.setMetric('outputTokens', formatTokens(c.metrics.outputTokens));
     this.setMetric('cost', formatUsd(c.metrics.costUsd));
+    this.setMetric('cache', cacheText(c.metrics));
     const streaming = c.status === 'streaming';
     setDisabled(this.buttons.get('stop')!, !live || !streaming);
     setDisabled(this.buttons.get('retry')!, !live || streaming);

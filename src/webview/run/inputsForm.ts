@@ -51,7 +51,7 @@ export class InputsForm {
     });
     this.fieldsEl.addEventListener('click', (event) => {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.pick-file');
-      if (button?.dataset.name) this.host.post({ type: 'pickFile', name: button.dataset.name });
+      if (button?.dataset.name) this.host.post({ type: 'pickFile', name: button.dataset.name, ...(button.dataset.media ? { media: true } : {}) });
     });
   }
 
@@ -83,10 +83,11 @@ export class InputsForm {
     if (needsInputs) this.focusFirstMissing(form.missing);
   }
 
-  setField(name: string, value: string): void {
+  setField(name: string, value: string, thumbnail?: string | null): void {
     const input = this.fieldsEl.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-field="${CSS.escape(name)}"]`);
     if (!input) return;
     input.value = value;
+    if (thumbnail !== undefined) showThumbnail(input.closest('.field'), thumbnail, value);
     this.saveDraft();
   }
 
@@ -179,6 +180,20 @@ export class InputsForm {
               ? l10n.t('value (or @path to read a file)')
               : l10n.t('value');
     }
+    if (field.type === 'media') {
+      if (input instanceof HTMLInputElement) input.placeholder = field.defaultText !== null ? l10n.t('default: {0}', field.defaultText) : l10n.t('an image or document in the workspace');
+      const pick = document.createElement('button');
+      pick.type = 'button';
+      pick.className = 'pick-file';
+      pick.dataset.name = field.name;
+      pick.dataset.media = 'true';
+      pick.textContent = l10n.t('Choose File…');
+      pick.title = l10n.t('Choose an image or document for “{0}”', field.name);
+      head.append(pick);
+      wrapper.append(head, input);
+      showThumbnail(wrapper, field.thumbnail ?? null, value || field.defaultText || '');
+      return wrapper;
+    }
     if (field.type === 'string' || field.type === 'json') {
       const pick = document.createElement('button');
       pick.type = 'button';
@@ -191,6 +206,25 @@ export class InputsForm {
     wrapper.append(head, input);
     return wrapper;
   }
+}
+
+/** A media field's preview: the image itself, or the document's file name. */
+function showThumbnail(field: Element | null, thumbnail: string | null, value: string): void {
+  if (!field) return;
+  field.querySelector('.media-preview')?.remove();
+  if (!thumbnail && !value) return;
+  const preview = document.createElement('div');
+  preview.className = 'media-preview';
+  if (thumbnail && thumbnail.startsWith('data:image/')) {
+    const img = document.createElement('img');
+    img.className = 'thumbnail';
+    img.src = thumbnail;
+    img.alt = l10n.t('Preview of {0}', value);
+    preview.append(img);
+  } else {
+    preview.append(span('document-name', value));
+  }
+  field.append(preview);
 }
 
 function span(className: string, text: string): HTMLSpanElement {

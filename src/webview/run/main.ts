@@ -9,6 +9,7 @@ import { SourcesView } from '../shared/sources';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
 import { AutoMocksSwitch, ConversationView, ReplyBox } from '../shared/conversationView';
 import { formatMs, formatTokens, formatTokensPerSecond, formatUsd } from '../../core/format/units';
+import { cacheText } from '../shared/cacheText';
 
 type Saved = RunPanelState & { draft?: InputsDraft | null };
 const host = connectToHost<RunPanelToHost, HostToRunPanel, Saved>();
@@ -123,6 +124,7 @@ function renderMetrics(s: RunPanelState, running: boolean): void {
   setMetric('outputTokens', formatTokens(m.outputTokens));
   setMetric('tokensPerSecond', formatTokensPerSecond(m.outputTokens, m.latencyMs != null && m.ttftMs != null ? m.latencyMs - m.ttftMs : null));
   setMetric('cost', formatUsd(m.costUsd));
+  setMetric('cache', cacheText(m));
 }
 
 host.onMessage((message) => {
@@ -140,7 +142,7 @@ host.onMessage((message) => {
     state.output += message.text;
     scheduleRender();
   } else if (message.type === 'setField') {
-    inputsForm.setField(message.name, message.value);
+    inputsForm.setField(message.name, message.value, message.thumbnail);
   }
 });
 

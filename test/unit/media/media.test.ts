@@ -156,3 +156,36 @@ describe('media in requests: Converse blocks and the OpenAI-compatible shape', (
     assert.equal(unsupportedMedia(catalog, 'bedrock/some.unknown-model-v1:0', image), undefined, 'unknown models are left to Bedrock');
   });
 });
+
+describe('media inputs in a dataset run', () => {
+  it('a case names its picture relative to the dataset’s folder, and the model gets the file', async () => {
+    const { runDataset } = await import('../../../src/core/datasets/datasetRunner');
+    const { parseDataset } = await import('../../../src/core/datasets/datasetFile');
+    const { promptDocument } = await import('../../../src/core/prompt/promptDocument');
+    const { PromptRunner } = await import('../../../src/core/runs/promptRunner');
+    const { ProviderRegistry } = await import('../../../src/core/providers/providerRegistry');
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-media-ds-'));
+    try {
+      fs.mkdirSync(path.join(workspace, 'datasets', 'pics'), { recursive: true });
+      fs.copyFileSync(path.join(SAMPLES, 'landscape.png'), path.join(workspace, 'datasets', 'pics', 'case1.png'));
+      const seen: ChatMessage[][] = [];
+      const provider = {
+        id: 'fake',
+        async *stream(req: ModelRequest) {
+          seen.push(req.messages);
+          yield { type: 'text' as const, text: 'ok' };
+          yield { type: 'stop' as const, stopReason: 'end_turn' };
+        },
+      };
+      const runner = new PromptRunner({ providers: new ProviderRegistry({ fake: () => provider }), catalog: new ModelCatalog(), workspaceFolder: workspace });
+      const file = path.join(workspace, 'describe.prompt');
+      const dataset = parseDataset('{"id":"c1","photo":"pics/case1.png"}\n', path.join(workspace, 'datasets', 'pics.jsonl'));
+      const result = await runDataset({ runner, document: promptDocument(PROMPT, file), dataset, models: ['fake/m'], workspaceFolder: workspace });
+      assert.equal(result.cells[0].error ?? null, null, JSON.stringify(result.cells[0]));
+      const media = seen.flat().flatMap((m) => m.content).find((p) => (p as { media?: unknown }).media) as { media: { url: string } };
+      assert.deepEqual(Buffer.from(decodeMediaUrl(media.media.url).bytes), PNG);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+});

@@ -42,6 +42,7 @@ export const WORKBENCH_KEYS: readonly VocabularyEntry[] = [
   { name: 'workbench.guardrail', summary: 'Amazon Bedrock guardrail', doc: 'An Amazon Bedrock guardrail applied to every call: `{id, version}`.', snippet: 'workbench.guardrail: {id: ${1}, version: "${2:1}"}' },
   { name: 'workbench.rubric', summary: 'Criteria to rate answers on', doc: 'Rating criteria by name, each with a sentence saying what a good answer does.', snippet: 'workbench.rubric:\n  ${1:accuracy}: ${2:Facts match the input}' },
   { name: 'workbench.dataset', summary: 'Dataset of test cases (JSONL or CSV)', doc: 'A JSONL or CSV file of cases (input values, optionally a `reference` answer and `checks`) that **Run Dataset** evaluates this prompt on; relative to the prompt or the workspace.', snippet: 'workbench.dataset: ${1:datasets/cases.jsonl}' },
+  { name: 'workbench.cache', summary: 'Bedrock prompt caching', doc: 'Where Amazon Bedrock caches the prompt: `system` (after the system prompt), `tools` (after the tool definitions), `messages` (after the conversation), or a list of them. Put `{{cachePoint}}` in the template for a point of your own. Cached input costs the cache read price.', snippet: 'workbench.cache: ${1|system,tools,messages|}' },
   { name: 'workbench.checks', summary: 'Automatic checks of every answer', doc: 'Checks applied to every dataset case: `contains`, `notContains`, `regex`, `validJson`, `jsonSchema`, `maxLength` (`chars`/`words`), `latencyMs`, `costUsd`, `similarity` (to the reference), `llmJudge` (`rubric`, `model`).', snippet: 'workbench.checks:\n  - ${1:contains}: ${2:text}' },
 ];
 
@@ -72,6 +73,7 @@ export const PICOSCHEMA_TYPES: readonly VocabularyEntry[] = [
   { name: 'integer', summary: 'A whole number', doc: 'A whole number.' },
   { name: 'boolean', summary: 'true or false', doc: 'true or false.' },
   { name: 'any', summary: 'Any value', doc: 'Any value.' },
+  { name: 'media', summary: 'An image or document file', doc: 'A workspace file sent to the model: an image (png, jpeg, gif, webp) or a document (pdf, csv, docx, xlsx, html, txt, md). Use it with `{{media url=name}}`; the run form has a Choose File button.' },
 ];
 
 export const OUTPUT_FORMATS: readonly VocabularyEntry[] = [
@@ -92,6 +94,7 @@ export const TEMPLATE_HELPERS: readonly (VocabularyEntry & { block: boolean })[]
   { name: 'history', block: false, summary: 'Insert the conversation so far', doc: '`{{history}}` inserts the messages of the conversation so far.', snippet: 'history' },
   { name: 'section', block: false, summary: 'Start a named section', doc: '`{{section "name"}}` marks where a named part of the prompt goes.', snippet: 'section "${1}"' },
   { name: 'media', block: false, summary: 'Insert an image or file', doc: '`{{media url=photo}}` inserts media (an image URL or data URL).', snippet: 'media url=${1}' },
+  { name: 'cachePoint', block: false, summary: 'Cache everything before this point', doc: '`{{cachePoint}}` places an Amazon Bedrock prompt-cache point: the text before it is cached for five minutes and read back at the cache price. It must follow at least the model\'s minimum (1,024 tokens for most Claude models, 1,000 for Nova).', snippet: 'cachePoint' },
   { name: 'json', block: false, summary: 'Write a value as JSON', doc: '`{{json value}}` writes a value as JSON (`indent=2` to pretty-print).', snippet: 'json ${1}' },
   { name: 'ifEquals', block: true, summary: 'Block if two values are equal', doc: '`{{#ifEquals a b}}…{{/ifEquals}}` renders its body when `a` equals `b`.', snippet: 'ifEquals ${1} ${2}' },
   { name: 'unlessEquals', block: true, summary: 'Block unless two values are equal', doc: '`{{#unlessEquals a b}}…{{/unlessEquals}}` renders its body when `a` differs from `b`.', snippet: 'unlessEquals ${1} ${2}' },

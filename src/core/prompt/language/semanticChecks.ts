@@ -3,6 +3,7 @@ import { parseModelId } from '../../providers/modelId';
 import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from '../promptDiagnostics';
 import { RAG_CONFIG_KEYS, RAG_CONTEXT_VARIABLE, readRagConfig } from '../ragConfig';
 import { analyzeTemplate } from '../templateSyntax';
+import { cacheChecks } from './cacheChecks';
 import type { YamlEntry } from './frontmatterYaml';
 import { analyzePrompt, guarded, partialCandidates, resolvePartial, tooLargeToCheck, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import { CONFIG_KEYS, didYouMean, FRONTMATTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, WORKBENCH_KEYS, WORKBENCH_PREFIX } from './promptVocabulary';
@@ -27,7 +28,7 @@ export function semanticDiagnostics(text: string, context: LanguageContext): Pro
   const tooLarge = tooLargeToCheck(text);
   if (tooLarge) return [tooLarge];
   // Each group on its own, so that a bug in one check leaves the others' findings standing.
-  const checks = [keyChecks, modelChecks, lifecycleChecks, configChecks, variableChecks, partialChecks, ragChecks];
+  const checks = [keyChecks, modelChecks, lifecycleChecks, configChecks, variableChecks, partialChecks, ragChecks, cacheChecks];
   return checks.flatMap((check) => guarded(`diagnostics (${check.name})`, [], () => check(analyzePrompt(text), context)));
 }
 
