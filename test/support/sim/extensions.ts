@@ -6,6 +6,7 @@
  * in order before the built-in routes, and the first that returns true has answered it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { rateLimitExtension } from './rateLimit';
 
 export interface SimulatorError {
   status: number;
@@ -51,6 +52,6 @@ export interface SimulatorExtension {
 export type SimulatorExtensionFactory = (services: SimulatorServices) => SimulatorExtension;
 
 /** Add one line per feature here. */
-export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [];
+export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [rateLimitExtension];
 
 export type { IncomingHttpHeaders };
