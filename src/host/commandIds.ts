@@ -37,4 +37,5 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  clearResponseCache: 'promptWorkbench.clearResponseCache',
 } as const;

@@ -13,6 +13,7 @@ export { promptDocument } from '../core/prompt/promptDocument';
 /** The `.prompt` language features (completion, hover, outline, semantic checks): see languageService.ts. */
 export * as promptLanguage from '../core/prompt/language/languageService';
 export { PromptRunner } from '../core/runs/promptRunner';
+export { ResponseCache, CacheTally } from '../core/cache/responseCache';
 export { ComparisonRunner } from '../core/runs/comparisonRunner';
 export { findComparison, latestComparison, readComparisons } from '../core/runs/runHistory';
 export { VersionStore } from '../core/versions/versionStore';

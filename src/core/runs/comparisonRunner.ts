@@ -32,6 +32,8 @@ export interface ComparisonRunnerOptions {
   onEvent?: (event: ComparisonEvent) => void;
   /** Stops every column when aborted (Ctrl+C in the CLI, a closed panel). */
   signal?: AbortSignal;
+  /** Answer from the response cache (promptWorkbench.cache.interactive; off by default for Compare). */
+  cache?: boolean;
   /** Wall-clock time for `startedAt`; tests may fix it. */
   now?: () => number;
 }
@@ -136,6 +138,7 @@ export class ComparisonRunner {
       signal: abort.signal,
       comparisonId: this.comparisonId,
       comparisonColumn: index,
+      ...(this.options.cache ? { cache: true } : {}),
       onEvent: (event) => emit({ type: 'stream', column: index, model: column.model, attempt, event }),
       onFirstToken: (ttftMs) => emit({ type: 'first-token', column: index, model: column.model, attempt, ttftMs }),
     };

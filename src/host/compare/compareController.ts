@@ -91,6 +91,7 @@ export class ComparisonController implements vscode.Disposable {
       runner,
       prepared,
       models,
+      cache: this.services.currentSettings.cache.interactive,
       onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
     });
     const state: ComparePanelState = {
