@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const CLI = path.join(root, 'dist', 'cli.js');
+const CLI = process.env.PW_CLI ?? path.join(root, 'dist', 'cli.js'); // PW_CLI: another build (e.g. fixed concurrency) to compare
 const { startBedrockServer } = require(path.join(root, 'out', 'test', 'support', 'bedrockServer.js'));
 const MODELS = ['bedrock/amazon.sim-rps5-a-v1:0', 'bedrock/amazon.sim-rps5-b-v1:0', 'bedrock/amazon.sim-rps5-c-v1:0'];
 const CASES = Number(process.env.CASES ?? 300);
@@ -24,7 +24,7 @@ const CASES = Number(process.env.CASES ?? 300);
     const env = { PATH: process.env.PATH, HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'empty'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'empty'), AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_BEDROCK_RUNTIME: server.url };
     const started = performance.now();
     const r = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'eval', 'p.prompt', '--dataset', 'cases.jsonl', '--models', MODELS.join(','), '--json', '--no-cache', '--no-record', '--concurrency', concurrency], { cwd: dir, env });
+      const child = spawn(process.execPath, [CLI, 'eval', 'p.prompt', '--dataset', 'cases.jsonl', '--models', MODELS.join(','), '--json', '--no-record', '--concurrency', concurrency], { cwd: dir, env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
