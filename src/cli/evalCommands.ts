@@ -113,7 +113,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     onProgress: (p) => {
       if (options.json || !process.stderr.isTTY || p.done === lastShown) return;
       lastShown = p.done;
-      process.stderr.write(`\r${p.done}/${p.total}`);
+      process.stderr.write(`\r${p.done}/${p.total} · concurrency ${p.concurrency ?? concurrency}${p.throttles ? ` · ${p.throttles} throttled (retried)` : ''}`);
     },
   });
   if (!options.json && process.stderr.isTTY) process.stderr.write('\r');

@@ -48,4 +48,5 @@ export const COMMAND = {
   importProductionLogs: 'promptWorkbench.importProductionLogs',
   importProductionFeedback: 'promptWorkbench.importProductionFeedback',
   openLineage: 'promptWorkbench.openLineage',
+  clearResponseCache: 'promptWorkbench.clearResponseCache',
 } as const;

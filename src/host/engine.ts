@@ -14,6 +14,7 @@ export { promptDocument } from '../core/prompt/promptDocument';
 export * as promptLanguage from '../core/prompt/language/languageService';
 export { PromptRunner } from '../core/runs/promptRunner';
 export { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
+export { ResponseCache, CacheTally } from '../core/cache/responseCache';
 export { ComparisonRunner } from '../core/runs/comparisonRunner';
 export { findComparison, latestComparison, readComparisons } from '../core/runs/runHistory';
 export { VersionStore } from '../core/versions/versionStore';

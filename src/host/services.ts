@@ -8,6 +8,7 @@ import { BedrockProvider } from '../core/providers/bedrock';
 import { bedrockEndpointKind } from '../core/providers/endpointNotice';
 import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { PromptRunner, RunOutcome } from '../core/runs/promptRunner';
+import type { ResponseCache } from '../core/cache/responseCache';
 import type { DocumentIndex } from './rag/ragAccess';
 import { loadEngine } from './loadEngine';
 import { ModelSelection } from './models/modelSelection';
@@ -43,6 +44,8 @@ export class WorkbenchServices implements vscode.Disposable {
   /** The OpenAI-compatible endpoints registered as providers now. */
   private endpointIds: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** The response cache of each workspace folder, made on first use (nothing at activation). */
+  private readonly responseCaches = new Map<string, ResponseCache>();
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
@@ -113,6 +116,7 @@ export class WorkbenchServices implements vscode.Disposable {
   async runnerFor(workspaceFolder: string | undefined): Promise<PromptRunner> {
     await this.apiKeyLoaded;
     const { PromptRunner, knowledgeBaseRetriever } = await loadEngine();
+    const cache = workspaceFolder ? await this.responseCacheFor(workspaceFolder) : undefined;
     return new PromptRunner({
       providers: this.providers,
       catalog: this.catalog_,
@@ -125,12 +129,31 @@ export class WorkbenchServices implements vscode.Disposable {
       denyList: this.settings.filters.deny,
       retrieve: workspaceFolder ? this.documents.retrieverFor(workspaceFolder) : undefined,
       retrieveKnowledgeBase: knowledgeBaseRetriever(() => this.awsConnection()),
+      responseCache: () => cache,
       // A call that failed before any token was counted is not billed.
       onRun: (o) => {
         this.sessionCost.add(o.metrics.costUsd ?? (o.error && o.metrics.outputTokens == null ? 0 : null));
         this.runFinished.fire(o);
       },
     });
+  }
+
+  /** The workspace folder's response cache (`.prompt-workbench/cache/responses/`), bounded by promptWorkbench.cache.maxMb. */
+  async responseCacheFor(workspaceFolder: string): Promise<ResponseCache> {
+    let cache = this.responseCaches.get(workspaceFolder);
+    if (!cache) {
+      const { ResponseCache } = await loadEngine();
+      cache = new ResponseCache({
+        workspaceFolder,
+        maxBytes: this.settings.cache.maxMb * 1024 * 1024,
+        onWarning: (message) => {
+          this.log.warn(message);
+          void vscode.window.showWarningMessage(vscode.l10n.t('The response cache is off for this session: its folder cannot be written. Runs go on without it; see the log for why.'));
+        },
+      });
+      this.responseCaches.set(workspaceFolder, cache);
+    }
+    return cache;
   }
 
   /** Puts the models the listings found into the catalog, over the built-in metadata. */

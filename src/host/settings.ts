@@ -31,6 +31,8 @@ export const SETTING = {
   ragAutoIndex: 'rag.autoIndex',
   datasetsConcurrency: 'datasets.concurrency',
   datasetsJudgeModel: 'datasets.judgeModel',
+  cacheMaxMb: 'cache.maxMb',
+  cacheInteractive: 'cache.interactive',
   privacyMaskPii: 'privacy.maskPii',
   privacyMaskNames: 'privacy.maskNames',
   filtersDeny: 'filters.deny',
@@ -63,6 +65,8 @@ export interface WorkbenchSettings {
   rag: RagUserSettings;
   /** Run Dataset: calls at once, and the judge of `llmJudge` checks that name no model (undefined: the active model). */
   datasets: { concurrency: number; judgeModel?: string };
+  /** The response cache: its size bound, and whether Run and Compare use it (datasets and the judge always do). */
+  cache: { maxMb: number; interactive: boolean };
   /** Local deny-list filters on every call's input and output; `problems` explains patterns that were skipped. */
   filters: { deny: DenyFilter[]; problems: string[] };
 }
@@ -154,6 +158,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettin
       concurrency: Math.min(16, Math.max(1, Math.round(c.get<number>(SETTING.datasetsConcurrency) ?? 4))),
       judgeModel: nonEmpty(c.get<string>(SETTING.datasetsJudgeModel)),
     },
+    cache: { maxMb: Math.max(1, c.get<number>(SETTING.cacheMaxMb) ?? 200), interactive: c.get<boolean>(SETTING.cacheInteractive) ?? false },
     filters: denyFilters(c.get<unknown>(SETTING.filtersDeny)),
     rag: {
       include: stringList(c.get<unknown>(SETTING.ragInclude), ['**/*.md', '**/*.txt', '**/*.rst', '**/*.adoc', '**/*.html']),

@@ -30,6 +30,8 @@ export interface DatasetCellView {
   checks: DatasetCheckView[] | null;
   /** The overall stars this output has now (null: not rated). */
   stars: number | null;
+  /** Answered from the response cache: the run whose answer it is. */
+  cachedFrom?: string;
 }
 
 export interface DatasetCaseView {

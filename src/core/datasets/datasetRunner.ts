@@ -21,13 +21,19 @@ import {
   type ModelSummary,
 } from './datasetRuns';
 import type { Judge } from './llmJudge';
+import { isThrottle, LimiterPool } from './concurrency';
+import { parseModelId } from '../providers/modelId';
 
 export const DEFAULT_DATASET_CONCURRENCY = 4;
+const DEFAULT_DEADLINE_MS = 30 * 60 * 1000;
 
 export interface DatasetProgress {
   /** Pairs finished so far (those taken over from an earlier attempt included). */
   done: number;
   total: number;
+  /** The adaptive concurrency right now (summed over models) and the throttles met so far. */
+  concurrency?: number;
+  throttles?: number;
   /** The pair that just finished; absent in the first report. */
   cell?: DatasetCellResult;
 }
@@ -46,7 +52,12 @@ export interface DatasetRunnerOptions {
   resumeId?: string;
   /** With `resumeId`: run only these pairs again (`pairKey`s: rerun what failed), keeping every other result of that run. */
   rerun?: ReadonlySet<string>;
+  /** Where the adaptive concurrency starts, per model (it halves on throttling and grows back). */
   concurrency?: number;
+  /** Throttled calls are retried until this long after the start (default 30 minutes); after it, a throttle fails the case. */
+  deadlineMs?: number;
+  /** Which calls share a limiter (default: the provider, `bedrock`; the CLI adds the Region). */
+  limiterKey?: (model: string) => string;
   signal?: AbortSignal;
   onProgress?: (progress: DatasetProgress) => void;
   judge?: Judge;
@@ -100,7 +111,10 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   const pairs = dataset.cases.flatMap((c, caseIndex) => models.map((model, modelIndex) => ({ c, model, index: caseIndex * models.length + modelIndex })));
   const cells: DatasetCellResult[] = new Array(pairs.length);
   let done = 0;
-  const report = (cell?: DatasetCellResult) => options.onProgress?.({ done, total: pairs.length, ...(cell ? { cell } : {}) });
+  // One limiter per provider (a run uses one Region per provider, so this is per provider and Region).
+  const pool = new LimiterPool({ initial: concurrency });
+  const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const report = (cell?: DatasetCellResult) => options.onProgress?.({ done, total: pairs.length, ...pool.status, ...(cell ? { cell } : {}) });
   const todo: typeof pairs = [];
   for (const pair of pairs) {
     const key = pairKey(pair.c.id, pair.model);
@@ -120,17 +134,26 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
     return rendering;
   };
 
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length && !signal?.aborted) {
-      const pair = todo[next++];
-      const cell = await runPair(options, pair.c, pair.model, datasetRunId, await renderCase(pair.c));
+  const runOne = async (pair: (typeof todo)[number]) => {
+    const limiter = pool.get(options.limiterKey?.(pair.model) ?? parseModelId(pair.model).provider);
+    for (;;) {
+      await limiter.acquire(signal);
+      if (signal?.aborted) return;
+      const retryable = Date.now() < deadline;
+      const { cell, retryAfterMs } = await runPair(options, pair.c, pair.model, datasetRunId, await renderCase(pair.c), retryable);
+      const throttled = isThrottle(cell.error);
+      limiter.release(throttled ? 'throttled' : cell.error ? 'failed' : 'ok', retryAfterMs);
+      if (throttled && retryable && !signal?.aborted) {
+        report();
+        continue;
+      }
       cells[pair.index] = cell;
       done++;
       report(cell);
+      return;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  await Promise.all(todo.map(runOne));
 
   for (const pair of pairs) cells[pair.index] ??= notRun(pair.c.id, pair.model);
   return { datasetRunId, models, cases: dataset.cases, cells, summary: summarizeByModel(cells, models), cancelled: signal?.aborted ?? false };
@@ -152,13 +175,14 @@ async function renderOne(options: DatasetRunnerOptions, c: DatasetCase): Promise
   }
 }
 
-async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: string, datasetRunId: string, rendered: PreparedRun | string): Promise<DatasetCellResult> {
+/** One call of a pair; a throttle that will be retried (`retryable`) is neither checked nor recorded. */
+async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: string, datasetRunId: string, rendered: PreparedRun | string, retryable: boolean): Promise<{ cell: DatasetCellResult; retryAfterMs?: number }> {
   if (typeof rendered === 'string') {
-    return { ...notRun(c.id, model), status: 'failed', error: { kind: 'prompt', message: rendered } };
+    return { cell: { ...notRun(c.id, model), status: 'failed', error: { kind: 'prompt', message: rendered } } };
   }
   const specs = [...(options.promptChecks ?? []), ...c.checks];
   const evaluate = async (outcome: RunOutcome): Promise<CheckOutcome[] | undefined> => {
-    if (!specs.length || outcome.error?.kind === 'cancelled') return undefined;
+    if (!specs.length || outcome.error?.kind === 'cancelled' || (retryable && isThrottle(outcome.error))) return undefined;
     // A call that failed answers no case: every check fails with the reason.
     if (outcome.error) return specs.map((s) => ({ check: s.name ?? s.type, pass: false, detail: `the model call failed: ${outcome.error!.message}` }));
     // The judge is not given the run's signal: an answer that arrived is judged to the end, so
@@ -177,12 +201,13 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
       datasetRunId,
       evaluate,
       cache: options.cache !== false,
+      keepRecord: (o) => !(retryable && isThrottle(o.error)),
     });
   } catch (err) {
-    return { ...notRun(c.id, model), status: 'failed', error: { kind: 'unknown', message: `The model call failed: ${(err as Error).message}` } };
+    return { cell: { ...notRun(c.id, model), status: 'failed', error: { kind: 'unknown', message: `The model call failed: ${(err as Error).message}` } } };
   }
-  const error = outcome.error ?? null;
-  return {
+  const error = outcome.error ? { kind: outcome.error.kind, message: outcome.error.message } : null;
+  const cell: DatasetCellResult = {
     caseId: c.id,
     model: outcome.model,
     status: error ? (error.kind === 'cancelled' ? 'cancelled' : 'failed') : 'done',
@@ -193,6 +218,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
     checks: outcome.checks ?? null,
     ...(outcome.cachedFrom ? { cachedFrom: outcome.cachedFrom } : {}),
   };
+  return { cell, ...(outcome.error?.retryAfterMs !== undefined ? { retryAfterMs: outcome.error.retryAfterMs } : {}) };
 }
 
 function notRun(caseId: string, model: string): DatasetCellResult {

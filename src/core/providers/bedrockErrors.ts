@@ -25,11 +25,12 @@ interface ErrorFacts {
   /** Node's system error code (ECONNREFUSED…) or an HTTP/2 error code, when there is one. */
   systemCode: string;
   attempts?: number;
+  retryAfterMs?: number;
 }
 
 function factsOf(err: unknown): ErrorFacts {
   if (typeof err !== 'object' || err === null) return { name: 'Error', message: String(err), systemCode: '' };
-  const record = err as { name?: unknown; message?: unknown; code?: unknown; $metadata?: { attempts?: unknown }; cause?: unknown };
+  const record = err as { name?: unknown; message?: unknown; code?: unknown; $metadata?: { attempts?: unknown }; cause?: unknown; $response?: { headers?: Record<string, unknown> } };
   const name = typeof record.name === 'string' ? record.name : 'Error';
   const message = typeof record.message === 'string' ? record.message : String(err);
   let systemCode = typeof record.code === 'string' ? record.code : '';
@@ -39,7 +40,9 @@ function factsOf(err: unknown): ErrorFacts {
     if (typeof causeCode === 'string') systemCode = causeCode;
   }
   const attempts = typeof record.$metadata?.attempts === 'number' ? record.$metadata.attempts : undefined;
-  return { name, message, systemCode, attempts };
+  // `Retry-After` in seconds (what a throttling endpoint may send), for the adaptive concurrency.
+  const retryAfter = Number(record.$response?.headers?.['retry-after']);
+  return { name, message, systemCode, attempts, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
 }
 
 const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE'];
@@ -128,12 +131,12 @@ export function describeBedrockError(err: unknown, ctx: BedrockErrorContext): Mo
     const why = name === 'ModelNotReadyException' ? l10n.t('{0} is not ready to serve requests yet', model) : l10n.t('Amazon Bedrock is throttling requests to {0} in {1}', model, region);
     // A cross-region profile spreads load over several Regions; suggest one for a plain foundation-model id.
     const crossRegion = /^[a-z]+\.[a-z0-9.-]+(:\d+)?$/.test(model) && !/^(us|eu|apac|global)\./.test(model);
-    return make(
+    return withRetryAfter(make(
       'throttled',
       crossRegion
         ? l10n.t('{0}; {1} without success. Wait and retry, or raise your quota in the Service Quotas console, or call it through a cross-region inference profile such as {2}.', why, retried, `us.${model}`)
         : l10n.t('{0}; {1} without success. Wait and retry, or raise your quota in the Service Quotas console.', why, retried),
-    );
+    ), facts.retryAfterMs);
   }
   if (name === 'ValidationException') {
     return make('validation', l10n.t("Amazon Bedrock rejected the request to {0}: {1}. Fix the model id or the prompt's config, and try again.", model, quote(message)));
@@ -155,4 +158,8 @@ export function describeBedrockError(err: unknown, ctx: BedrockErrorContext): Mo
     );
   }
   return { kind: 'unknown', message: l10n.t('The call to {0} failed: {1}: {2}.', model, name, quote(message)), code: name };
+}
+
+function withRetryAfter(error: ModelError, retryAfterMs: number | undefined): ModelError {
+  return retryAfterMs === undefined ? error : { ...error, retryAfterMs };
 }

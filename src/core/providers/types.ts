@@ -92,6 +92,8 @@ export interface ModelError {
   message: string;
   /** The provider's own error name, e.g. `ThrottlingException`, for the logs. */
   code?: string;
+  /** How long the provider asked to wait before trying again (`Retry-After`), when it said. */
+  retryAfterMs?: number;
 }
 
 export type StreamEvent =

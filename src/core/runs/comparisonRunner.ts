@@ -37,6 +37,8 @@ export interface ComparisonRunnerOptions {
   onEvent?: (event: ComparisonEvent) => void;
   /** Stops every column when aborted (Ctrl+C in the CLI, a closed panel). */
   signal?: AbortSignal;
+  /** Answer from the response cache (promptWorkbench.cache.interactive; off by default for Compare). */
+  cache?: boolean;
   /** Wall-clock time for `startedAt`; tests may fix it. */
   now?: () => number;
   /** Answers a column's tool calls (a person in the panel); default: the saved mocks. */
@@ -164,6 +166,7 @@ export class ComparisonRunner {
       signal: abort.signal,
       comparisonId: this.comparisonId,
       comparisonColumn: index,
+      ...(this.options.cache ? { cache: true } : {}),
       onEvent: (event) => emit({ type: 'stream', column: index, model: column.model, attempt, event }),
       onFirstToken: (ttftMs) => emit({ type: 'first-token', column: index, model: column.model, attempt, ttftMs }),
       onToolCall: (call) => emit({ type: 'tool-call', column: index, model: column.model, attempt, call }),

@@ -42,7 +42,7 @@ export interface RunOutcome {
   stopReason: string | null;
   metrics: RunMetrics;
   partial: boolean;
-  error?: { kind: string; message: string };
+  error?: { kind: string; message: string; retryAfterMs?: number };
   /** The Bedrock guardrail the call applied and what it did. */
   guardrail?: RunGuardrail;
   /** Where the record was appended, when it was. */
@@ -115,6 +115,8 @@ export interface RunOptions {
   answerTool?: ToolAnswerer;
   /** Called as each tool call is answered. */
   onToolCall?: (call: ToolCallRecord) => void;
+  /** False for an outcome that must leave no record (a throttled attempt the caller retries). */
+  keepRecord?: (outcome: RunOutcome) => boolean;
 }
 
 /** Who a run's prompt is: what raters and records need, without reading run files back. */
@@ -319,7 +321,7 @@ export class PromptRunner {
       stopReason: result.stopReason,
       metrics: result.metrics,
       partial: result.partial,
-      ...(result.error ? { error: { kind: result.error.kind, message: result.error.message } } : {}),
+      ...(result.error ? { error: errorOf(result.error) } : {}),
       ...(guardrail ? { guardrail } : {}),
       ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
       ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
@@ -333,6 +335,7 @@ export class PromptRunner {
       const checks = await options.evaluate(outcome);
       if (checks) outcome.checks = checks;
     }
+    if (options.keepRecord && !options.keepRecord(outcome)) return outcome;
     if (this.deps.workspaceFolder) {
       const paths = new WorkbenchPaths(this.deps.workspaceFolder);
       const record: RunRecord = {
@@ -412,6 +415,10 @@ function unknownProvider(providerId: string, known: string[], onEvent?: (e: Stre
 }
 
 export { PromptError };
+
+function errorOf(error: ModelError): NonNullable<RunOutcome['error']> {
+  return { kind: error.kind, message: error.message, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+}
 
 /** The metrics with the source of the prices their cost was computed with (none when there is no cost). */
 function withPriceSource(metrics: RunMetrics, catalog: ModelCatalog, model: string): RunMetrics {

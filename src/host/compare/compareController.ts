@@ -105,6 +105,7 @@ export class ComparisonController implements vscode.Disposable {
       runner,
       prepared,
       models,
+      cache: this.services.currentSettings.cache.interactive,
       onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
       answerTool: (column, call) => entry.desk.answerer(column)(call),
     });

@@ -141,3 +141,21 @@ export async function exportFineTuneData(services: WorkbenchServices, options: E
   void vscode.window.showInformationMessage([vscode.l10n.t('Exported {0} examples of {1} to {2}.', result.examples.length, prompt, path.basename(target)), ...notes].join(' '));
   return { file: target, examples: result.examples.length };
 }
+
+/** Clear Response Cache: deletes every cached answer of each workspace folder and says how many and how large. */
+export async function clearResponseCache(services: WorkbenchServices): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  let bytes = 0;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const cache = await services.responseCacheFor(folder.uri.fsPath);
+    const before = await cache.stats();
+    const hitRate = cache.tally.hitRate;
+    services.log.info(`Response cache of ${folder.uri.fsPath}: ${before.entries} entries, ${before.bytes} bytes, last run's hit rate ${hitRate === null ? 'none' : Math.round(hitRate * 100) + '%'}`);
+    await cache.clear();
+    entries += before.entries;
+    bytes += before.bytes;
+  }
+  void vscode.window.showInformationMessage(vscode.l10n.t('Cleared the response cache: {0} answers, {1} MB. The next runs call the models again.', entries, (bytes / 1048576).toFixed(1)));
+  return { entries, bytes };
+}

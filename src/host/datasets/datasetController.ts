@@ -150,6 +150,7 @@ export class DatasetController implements vscode.Disposable {
       return { ...state, cells, summary: summarizeCells(cells, state.models) };
     };
 
+    let tally: { hits: number; misses: number } | undefined;
     this.services.log.info(`Run dataset ${base.datasetPath} on ${qualified.join(', ')} (${dataset.cases.length} cases${resumeId ? `, resuming ${resumeId}` : ''})`);
     try {
       const result = await vscode.window.withProgress(
@@ -157,6 +158,9 @@ export class DatasetController implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
+          const cache = await this.services.responseCacheFor(folder);
+          cache.tally = new engine.CacheTally();
+          tally = cache.tally;
           return engine.runDataset({
             runner,
             document: prompt,
@@ -167,13 +171,15 @@ export class DatasetController implements vscode.Disposable {
             resumeId,
             concurrency,
             signal: abort.signal,
-            judge: engine.createModelJudge({ providers: this.services.providers, catalog: this.services.catalog }),
+            judge: engine.createModelJudge({ providers: this.services.providers, catalog: this.services.catalog, responseCache: () => cache }),
             judgeModel,
             onProgress: (p) => {
               let state = { ...panel.current, done: p.done, total: p.total };
               if (p.cell) state = place(state, p.cell);
               panel.setState(state);
-              progress.report({ increment: ((p.done - reported) / Math.max(1, p.total)) * 100, message: vscode.l10n.t('{0} of {1}', p.done, p.total) });
+              const of = vscode.l10n.t('{0} of {1}', p.done, p.total);
+              const pace = p.throttles ? vscode.l10n.t('{0} at once, {1} throttled (retried)', p.concurrency ?? concurrency, p.throttles) : vscode.l10n.t('{0} at once', p.concurrency ?? concurrency);
+              progress.report({ increment: ((p.done - reported) / Math.max(1, p.total)) * 100, message: `${of} · ${pace}` });
               reported = p.done;
             },
           });
@@ -183,7 +189,9 @@ export class DatasetController implements vscode.Disposable {
       for (const cell of result.cells) state = place(state, cell);
       state = await this.withStars(state);
       const status = result.cancelled ? 'cancelled' : 'done';
-      const message = result.cancelled ? vscode.l10n.t('Cancelled: Resume runs only the cases that are missing.') : null;
+      const cached = tally && tally.hits ? vscode.l10n.t('{0} of {1} answers from the response cache (no call, no cost).', tally.hits, tally.hits + tally.misses) : null;
+      const message = result.cancelled ? vscode.l10n.t('Cancelled: Resume runs only the cases that are missing.') : cached;
+      if (tally) this.services.log.info(`Response cache: ${tally.hits} hits, ${tally.misses} misses`);
       panel.setState({ ...state, status, message, done: result.cells.filter((c) => c.status !== 'not-run').length }, true);
       return { datasetRunId: result.datasetRunId, state: panel.current };
     } catch (err) {

@@ -34,6 +34,7 @@ export function cellView(cell: DatasetCellResult, stars: number | null = null): 
     error: cell.error && cell.error.kind !== 'cancelled' ? cell.error.message : null,
     checks: cell.checks ? cell.checks.map((c) => ({ check: c.check, pass: c.pass, detail: c.detail })) : null,
     stars,
+    ...(cell.cachedFrom ? { cachedFrom: cell.cachedFrom } : {}),
   };
 }
 

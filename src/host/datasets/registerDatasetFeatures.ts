@@ -3,7 +3,7 @@ import type { DatasetPanelState } from '../../shared/datasetPanelProtocol';
 import { COMMAND } from '../commandIds';
 import type { RunPromptController } from '../run/runPromptCommand';
 import type { WorkbenchServices } from '../services';
-import { addToDataset, exportFineTuneData, type AddToDatasetOptions, type ExportFineTuneOptions } from './datasetCommands';
+import { addToDataset, clearResponseCache, exportFineTuneData, type AddToDatasetOptions, type ExportFineTuneOptions } from './datasetCommands';
 import { DatasetController, type RunDatasetOptions } from './datasetController';
 import { DATASET_PANEL_VIEW_TYPE } from './datasetPanel';
 
@@ -20,6 +20,7 @@ export function registerDatasetFeatures(context: vscode.ExtensionContext, servic
     controller,
     register(COMMAND.runDataset, (uri?: unknown, options?: unknown) => controller.run(uri instanceof vscode.Uri ? uri : undefined, objectArg<RunDatasetOptions>(options))),
     register(COMMAND.addToDataset, (uri?: unknown, options?: unknown) => addToDataset(services, runs, uri instanceof vscode.Uri ? uri : undefined, objectArg<AddToDatasetOptions>(options))),
+    register(COMMAND.clearResponseCache, () => clearResponseCache(services)),
     register(COMMAND.exportFineTuneData, (options?: unknown) => exportFineTuneData(services, objectArg<ExportFineTuneOptions>(options))),
     vscode.window.registerWebviewPanelSerializer(DATASET_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => controller.restore(panel, (state as DatasetPanelState | undefined) ?? undefined),

@@ -131,6 +131,7 @@ export class RunPromptController implements vscode.Disposable {
     this.services.log.info(`Run ${prepared.name} v${prepared.version} on ${model}${reply !== undefined ? ` (turn ${prepared.conversationTurn ?? 0})` : ''}`);
     const outcome = await runner.run(prepared, {
       signal: abort.signal,
+      cache: this.services.currentSettings.cache.interactive,
       onFirstToken: (ttftMs) => panel.update({ metrics: { ...panel.current.metrics, ttftMs } }),
       onEvent: (event) => {
         if (event.type === 'text') panel.appendText(event.text);

@@ -116,7 +116,13 @@ function cellElement(cell: DatasetCellView | undefined, key: string): HTMLElemen
   td.dataset.runId = cell.runId ?? '';
   const status = el('span', { className: `status status-${cell.status}`, text: STATUS_TEXT[cell.status] });
   const metrics = el('span', { className: 'metrics', text: cell.status === 'done' || cell.latencyMs !== null ? `${formatMs(cell.latencyMs)} · ${formatUsd(cell.costUsd)}` : '' });
-  td.append(el('div', { className: 'cell-head' }, status, metrics));
+  const head = el('div', { className: 'cell-head' }, status, metrics);
+  if (cell.cachedFrom) {
+    // Served from the response cache: no call, no cost; its figures are the original run's.
+    td.dataset.cached = 'true';
+    head.append(el('span', { className: 'cached', text: l10n.t('cached'), title: l10n.t('From the response cache: the answer of run {0}, no model call made', cell.cachedFrom) }));
+  }
+  td.append(head);
   if (cell.checks?.length) {
     const checks = el('div', { className: 'checks' });
     for (const check of cell.checks) {

@@ -13,6 +13,7 @@ import { batchSimulator } from './batch';
 import { optimizePromptSimulator } from './optimizePrompt';
 import { knowledgeBaseSimulator } from './knowledgeBase';
 import { invocationLogsSimulator } from './invocationLogs';
+import { rateLimitExtension } from './rateLimit';
 
 export interface SimulatorError {
   status: number;
@@ -68,6 +69,7 @@ export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
   optimizePromptSimulator,
   knowledgeBaseSimulator,
   invocationLogsSimulator,
+  rateLimitExtension,
 ];
 
 export type { IncomingHttpHeaders };

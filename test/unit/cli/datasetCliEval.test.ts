@@ -121,7 +121,7 @@ describe('CLI eval (dist/cli.js, AWS SDK, local Bedrock server)', function () {
     assert.ok(server.requests.length > calls, 'the SDK client was built and called');
     assert.equal(evaluation.stderr, '');
     // The SDK's own switch for exactly that notice stays the user's: set to false, the notice is back (below Node 22).
-    const noisy = await cli(['eval', 'explain.prompt', '--models', NOVA], { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }, dir);
+    const noisy = await cli(['eval', 'explain.prompt', '--models', NOVA, '--no-cache'], { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' }, dir);
     if (Number(process.versions.node.split('.')[0]) < 22) assert.match(noisy.stderr, /NodeVersionSupportWarning[\s\S]*node >=22/);
     else assert.equal(noisy.stderr, '');
   });

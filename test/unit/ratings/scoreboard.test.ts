@@ -85,6 +85,16 @@ describe('scoreboard: computeScoreboard', () => {
     assert.ok(Math.abs(n.btScore! + h3.btScore! + h2.btScore! - 1) < 1e-9);
     assert.ok(h2.btScore! > n.btScore! && n.btScore! > h3.btScore!, `${h2.btScore} > ${n.btScore} > ${h3.btScore}`);
   });
+  it('cached answers (cached: true) stay out of latency and cost, and count once in the pass rate', () => {
+    const original = run(NOVA, 1, { latencyMs: 3000, costUsd: 0.03 }, { checks: [{ check: 'contains', pass: false }] });
+    const paid = run(NOVA, 1, { latencyMs: 3000, costUsd: 0.03 }, { checks: [{ check: 'contains', pass: true }] });
+    const repeats = [1, 2, 3].map(() => run(NOVA, 1, { latencyMs: 1000, costUsd: 0.01 }, { cached: true, cachedFrom: original.id, checks: [{ check: 'contains', pass: false }] }));
+    const row = rowOf(computeScoreboard({ runs: [original, paid, ...repeats], ratings: [] }).rows, NOVA, 1);
+    assert.equal(row.passRate, 0.5, 'the repeated answer counts once');
+    assert.equal(row.latencyMs.p50, 3000, 'only the two paid calls (the three cached ones say 1000)');
+    assert.ok(Math.abs(row.costPer1k! - 30) < 1e-9, 'mean cost of the paid calls × 1000');
+  });
+
   it('passRate counts runs whose every check passed, once runs carry checks', () => {
     const runs = [
       run(NOVA, 3, { latencyMs: 1 }, { checks: [{ name: 'json', pass: true }, { name: 'len', pass: true }] }),
