@@ -54,7 +54,8 @@ const TESTS = [
       await wb.runCommand(page, COMPARE_TITLE);
       const frame = await wb.focusWebviewPanel(page, 'Compare: weather-outfit');
       await waitFor('two columns, each with a waiting call', async () => (await frame.locator('section.column .tool-pending').count()) === 2, 45000);
-      await frame.locator('#auto-mocks').check();
+      // A click (not check()): the host's state decides the switch, and answers the waiting calls.
+      await frame.locator('#auto-mocks').click();
       await waitFor('both columns Done', async () => (await frame.locator('section.column[data-status="done"]').count()) === 2, 45000);
       for (const index of [0, 1]) {
         const column = frame.locator(`section.column[data-column="${index}"]`);
