@@ -183,6 +183,9 @@ TESTS.push(...require('./language.browser').TESTS);
 // The first start: the walkthrough and the samples.
 TESTS.push(...require('./welcome.browser').TESTS);
 
+// Tool calls answered in Run and Compare, and conversations (test/e2e/tools.browser.js).
+TESTS.push(...require('./tools.browser').TESTS);
+
 // The document index: Search Documents, and a RAG prompt's sources (test/e2e/rag.browser.js).
 TESTS.push(...require('./rag.browser').TESTS);
 

@@ -4,6 +4,7 @@
  * (`{contains: refund}`, `{maxLength: {words: 120}}`, `validJson`); both become a `CheckSpec`.
  */
 import * as l10n from '@vscode/l10n';
+import { parseToolCheck, TOOL_CHECK_TYPES, type ToolCheckSpec } from './toolChecks';
 
 export type CheckSpec =
   | { type: 'contains' | 'notContains'; value: string[]; ignoreCase: boolean; name?: string }
@@ -13,7 +14,8 @@ export type CheckSpec =
   | { type: 'maxLength'; chars?: number; words?: number; name?: string }
   | { type: 'latencyMs' | 'costUsd'; max: number; name?: string }
   | { type: 'similarity'; metric: SimilarityMetric; threshold: number; reference?: string; name?: string }
-  | { type: 'llmJudge'; rubric: string; model?: string; threshold: number; name?: string };
+  | { type: 'llmJudge'; rubric: string; model?: string; threshold: number; name?: string }
+  | ToolCheckSpec;
 
 export type CheckType = CheckSpec['type'];
 export type SimilarityMetric = 'tokenF1' | 'rougeL';
@@ -27,7 +29,7 @@ export type CheckOutcome = {
   score?: number;
 };
 
-export const CHECK_TYPES: readonly CheckType[] = ['contains', 'notContains', 'regex', 'validJson', 'jsonSchema', 'maxLength', 'latencyMs', 'costUsd', 'similarity', 'llmJudge'];
+export const CHECK_TYPES: readonly CheckType[] = ['contains', 'notContains', 'regex', 'validJson', 'jsonSchema', 'maxLength', 'latencyMs', 'costUsd', 'similarity', 'llmJudge', ...TOOL_CHECK_TYPES];
 
 const DEFAULT_SIMILARITY_THRESHOLD = 0.5;
 const DEFAULT_JUDGE_THRESHOLD = 0.5;
@@ -69,12 +71,17 @@ export function parseCheckSpec(item: unknown): CheckSpec | string {
     if (keys.length !== 1) return l10n.t('write a check as {0} or as one key such as {1}, not {2}', '{type: …}', '{contains: "text"}', `{${Object.keys(item).join(', ')}}`);
     type = keys[0];
     const value = item[type];
+    if ((TOOL_CHECK_TYPES as readonly string[]).includes(type)) {
+      const parsed = parseToolCheck(type, isObject(value) && typeof item.name === 'string' ? { ...value, name: item.name } : value);
+      return parsed;
+    }
     body = isObject(value) && type !== 'jsonSchema' ? { ...value } : shorthandBody(type, value);
     if (typeof item.name === 'string') body.name = item.name;
   } else {
     return l10n.t('a check is an object such as {0} or a name such as validJson', '{contains: "text"}');
   }
   if (!(CHECK_TYPES as readonly string[]).includes(type)) return l10n.t('unknown check “{0}” (known: {1})', type, CHECK_TYPES.join(', '));
+  if ((TOOL_CHECK_TYPES as readonly string[]).includes(type)) return parseToolCheck(type, body);
   const name = typeof body.name === 'string' && body.name.trim() ? { name: body.name.trim() } : {};
   switch (type as CheckType) {
     case 'contains':
@@ -125,6 +132,8 @@ export function parseCheckSpec(item: unknown): CheckSpec | string {
       if (!isNumber(threshold) || threshold < 0 || threshold > 1) return l10n.t('{0}\'s "threshold" is a number from 0 to 1', 'llmJudge');
       return { type: 'llmJudge', rubric: body.rubric, ...(typeof body.model === 'string' ? { model: body.model } : {}), threshold, ...name };
     }
+    default:
+      return l10n.t('unknown check “{0}” (known: {1})', type, CHECK_TYPES.join(', '));
   }
 }
 

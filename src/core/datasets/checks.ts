@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { schemaValidator } from '../util/jsonSchema';
+import { evaluateToolCheck } from './toolChecks';
+import type { ToolCallRecord } from '../tools/types';
 import type { RunMetrics } from '../runs/runModel';
 import { checkName, type CheckOutcome, type CheckSpec } from './checkSpecs';
 import type { Judge } from './llmJudge';
@@ -15,6 +17,8 @@ export interface CheckSubject {
   reference?: string;
   /** The model that answered: the judge of an `llmJudge` check without its own model, when no default is given. */
   model: string;
+  /** The tool calls the run made (the tool checks read them). */
+  toolCalls?: ToolCallRecord[];
 }
 
 export interface EvaluateOptions {
@@ -58,6 +62,11 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
   const check = checkName(spec);
   const { output } = subject;
   switch (spec.type) {
+    case 'toolCalled':
+    case 'toolNotCalled':
+    case 'toolArgs':
+    case 'toolOrder':
+      return { check, ...evaluateToolCheck(spec, subject.toolCalls ?? []) };
     case 'contains':
     case 'notContains': {
       const hay = spec.ignoreCase ? output.toLowerCase() : output;

@@ -187,7 +187,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
     if (outcome.error) return specs.map((s) => ({ check: s.name ?? s.type, pass: false, detail: `the model call failed: ${outcome.error!.message}` }));
     // The judge is not given the run's signal: an answer that arrived is judged to the end, so
     // a cancel never records a judge failure that a resume would then take as the case's result.
-    return evaluateChecks(specs, { output: outcome.output, metrics: outcome.metrics, inputs: c.inputs, reference: c.reference, model: outcome.model }, {
+    return evaluateChecks(specs, { output: outcome.output, metrics: outcome.metrics, inputs: c.inputs, reference: c.reference, model: outcome.model, toolCalls: outcome.toolCalls ?? [] }, {
       judge: options.judge,
       judgeModel: options.judgeModel,
     });

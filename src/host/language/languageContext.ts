@@ -46,8 +46,9 @@ export class PromptLanguageContexts implements vscode.Disposable {
    * `readPartials` also reads the included partials' texts, which only the diagnostics need.
    */
   async forDocument(document: vscode.TextDocument, { readPartials = true } = {}): Promise<LanguageContext> {
-    const context = this.base();
-    if (document.isUntitled) return context;
+    const base = this.base();
+    if (document.isUntitled) return base;
+    const context = { ...base, ...(await this.toolFiles(document)) };
     const folder = vscode.Uri.joinPath(document.uri, '..');
     try {
       const files = await this.listPromptFiles(folder);
@@ -57,6 +58,18 @@ export class PromptLanguageContexts implements vscode.Disposable {
       // A folder that cannot be listed (a virtual file system, no permission): skip the partial checks.
       this.services.log.debug(`Could not list the .prompt files next to ${document.uri.toString()}: ${(error as Error).message}`);
       return context;
+    }
+  }
+
+  /** The tools defined in the document's workspace folder (`.prompt-workbench/tools/<name>.json`). */
+  private async toolFiles(document: vscode.TextDocument): Promise<{ toolFiles?: string[] }> {
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    if (!folder) return {};
+    try {
+      const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folder.uri, '.prompt-workbench', 'tools'));
+      return { toolFiles: entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.json') && !name.endsWith('.mocks.json')).map(([name]) => name.slice(0, -'.json'.length)) };
+    } catch {
+      return { toolFiles: [] }; // no tools folder: no tool is defined there
     }
   }
 

@@ -20,6 +20,8 @@ export interface RunPromptOptions {
   model?: string;
   /** Picks this saved sample set for the prompt (remembered, as if picked in the panel) before running. */
   sampleSet?: string;
+  /** Sets the panel's "answer tool calls with matching mocks automatically" switch before running. */
+  answerToolsWithMocks?: boolean;
 }
 
 /**
@@ -52,6 +54,8 @@ export class RunPromptController implements vscode.Disposable {
   private readonly panels = new Map<string, PanelEntry>();
   private readonly running = new Map<string, AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** The mocks switch asked for by a command, by prompt file, for the panel it opens. */
+  private readonly autoMocksAsked = new Map<string, boolean>();
 
   constructor(private readonly services: WorkbenchServices, private readonly extensionUri: vscode.Uri) {
     // A sample set picked elsewhere (the preview) or saved: the open form shows its values.
@@ -66,6 +70,7 @@ export class RunPromptController implements vscode.Disposable {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     if (typeof options.sampleSet === 'string') await this.services.inputs.select(uri, options.sampleSet || null);
+    if (typeof options.answerToolsWithMocks === 'boolean') this.autoMocksAsked.set(uri.toString(), options.answerToolsWithMocks);
     return this.runDocument(document, { given: options.inputs ?? {}, modelOverride: options.model });
   }
 
@@ -123,7 +128,8 @@ export class RunPromptController implements vscode.Disposable {
     const state: RunPanelState =
       reply !== undefined && previous
         ? { ...previous, ...replyingColumn({ ...previous, column: 0, status: 'done' as const }, reply, Date.now()), status: 'streaming' }
-        : { ...this.freshState(prepared, 'streaming', form ?? previous?.inputs ?? null, key), autoMocks: previous?.autoMocks ?? false };
+        : { ...this.freshState(prepared, 'streaming', form ?? previous?.inputs ?? null, key), autoMocks: this.autoMocksAsked.get(key) ?? previous?.autoMocks ?? false };
+    this.autoMocksAsked.delete(key);
     const entry = this.panelFor(key, uri, state);
     entry.modelOverride = modelOverride;
     entry.last = prepared;

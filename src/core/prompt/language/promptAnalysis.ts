@@ -33,6 +33,8 @@ export interface LanguageContext {
   partials?: PartialFiles;
   /** This file's path relative to its folder, so that it is not offered as its own partial. */
   fileName?: string;
+  /** Tools defined in the workspace (`.prompt-workbench/tools/<name>.json`); unknown tool names are not flagged when absent. */
+  toolFiles?: readonly string[];
 }
 
 /** One parse of a prompt, shared by every language feature that asks about the same text. */

@@ -4,6 +4,7 @@ import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from '../promp
 import { RAG_CONFIG_KEYS, RAG_CONTEXT_VARIABLE, readRagConfig } from '../ragConfig';
 import { analyzeTemplate } from '../templateSyntax';
 import { cacheChecks } from './cacheChecks';
+import { readToolChoice, readToolDefinition } from '../../tools/toolDefinitions';
 import type { YamlEntry } from './frontmatterYaml';
 import { analyzePrompt, guarded, partialCandidates, resolvePartial, tooLargeToCheck, type LanguageContext, type PromptAnalysis } from './promptAnalysis';
 import { CONFIG_KEYS, didYouMean, FRONTMATTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, WORKBENCH_KEYS, WORKBENCH_PREFIX } from './promptVocabulary';
@@ -28,7 +29,7 @@ export function semanticDiagnostics(text: string, context: LanguageContext): Pro
   const tooLarge = tooLargeToCheck(text);
   if (tooLarge) return [tooLarge];
   // Each group on its own, so that a bug in one check leaves the others' findings standing.
-  const checks = [keyChecks, modelChecks, lifecycleChecks, configChecks, variableChecks, partialChecks, ragChecks, cacheChecks];
+  const checks = [keyChecks, modelChecks, lifecycleChecks, configChecks, variableChecks, partialChecks, ragChecks, cacheChecks, toolChecks];
   return checks.flatMap((check) => guarded(`diagnostics (${check.name})`, [], () => check(analyzePrompt(text), context)));
 }
 
@@ -277,4 +278,40 @@ function ragChecks({ nodes }: PromptAnalysis, _context: LanguageContext): Prompt
     const message = l10n.t('Frontmatter: {0}', `${problem.message}${unknownKey ? suggestion(problem.key!, RAG_CONFIG_KEYS.map((key) => key.name)) : ''}`);
     return diagnostic(unknownKey ? 'warning' : 'error', unknownKey ? 'rag-unknown-key' : 'rag-invalid', message, at ? (unknownKey ? at.keyRange : at.valueRange) : entry.valueRange);
   });
+}
+
+/**
+ * Tools: each `workbench.tools` definition must be usable (an object schema that compiles), each
+ * name in `tools:` must have a definition (in the prompt, or in `.prompt-workbench/tools/` when the
+ * context lists them), and `workbench.toolChoice` must name auto, any or one of them.
+ */
+function toolChecks({ nodes }: PromptAnalysis, context: LanguageContext): PromptDiagnostic[] {
+  if (!nodes) return [];
+  const found: PromptDiagnostic[] = [];
+  const inline = nodes.entries(['workbench.tools']);
+  for (const entry of inline) {
+    const definition = readToolDefinition(entry.key, entry.value);
+    if (typeof definition === 'string') found.push(diagnostic('error', 'tool-invalid', l10n.t('Frontmatter: {0}', definition), entry.valueRange));
+  }
+  const defined = new Set([...inline.map((entry) => entry.key), ...(context.toolFiles ?? [])]);
+  const listed = nodes.items(['tools']);
+  for (const item of listed) {
+    if (typeof item.value !== 'string' || defined.has(item.value)) continue;
+    if (!context.toolFiles && inline.length === 0) continue; // the workspace's tools are not known here
+    found.push(
+      diagnostic(
+        'warning',
+        'tool-unknown',
+        l10n.t('Frontmatter: tool "{0}" has no definition: add it under workbench.tools or as {1}{2}', item.value, `.prompt-workbench/tools/${item.value}.json`, suggestion(item.value, [...defined])),
+        item.range,
+      ),
+    );
+  }
+  const choice = nodes.entries().find((entry) => entry.key === 'workbench.toolChoice');
+  if (choice) {
+    const names = listed.length ? listed.map((item) => String(item.value)) : inline.map((entry) => entry.key);
+    const { problem } = readToolChoice(choice.value, names);
+    if (problem) found.push(diagnostic('error', 'tool-choice-invalid', l10n.t('Frontmatter: {0}', problem), choice.valueRange));
+  }
+  return found;
 }
