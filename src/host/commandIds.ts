@@ -37,4 +37,8 @@ export const COMMAND = {
   addToDataset: 'promptWorkbench.addToDataset',
   exportFineTuneData: 'promptWorkbench.exportFineTuneData',
   summarizeEmail: 'promptWorkbench.summarizeEmail',
+  refreshBatchJobs: 'promptWorkbench.refreshBatchJobs',
+  stopBatchJob: 'promptWorkbench.stopBatchJob',
+  openBatchResults: 'promptWorkbench.openBatchResults',
+  retryBatchJob: 'promptWorkbench.retryBatchJob',
 } as const;

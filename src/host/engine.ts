@@ -41,3 +41,9 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Bedrock batch inference jobs (src/core/batch/, src/host/batch/): the S3 and Bedrock SDKs load on first use. */
+export { batchClients } from '../core/batch/batchAws';
+export { BatchPreflightError, submitBatchEvaluation } from '../core/batch/batchSubmit';
+export { ingestBatchJob } from '../core/batch/batchIngest';
+export { BatchJobStore, FINAL_STATES, INGESTIBLE_STATES } from '../core/batch/batchJobStore';
+export { listUnrecordedJobs, missingCases, refreshBatchJob, stopBatchJob } from '../core/batch/batchJobControl';
