@@ -188,19 +188,24 @@ export class BatchJobs implements vscode.TreeDataProvider<JobNode>, vscode.Dispo
         [vscode.l10n.t('Submitted {0} Bedrock batch job(s) for {1} cases at the batch price. Results come later: follow them in the Bedrock Jobs view.', result.jobs.length, request.dataset.cases.length), ...result.notes].join(' '),
       );
       await this.refresh();
+      // A new job: poll soon, then back off.
+      this.schedule(this.firstDelay());
       void vscode.commands.executeCommand(`${BATCH_JOBS_VIEW_ID}.focus`).then(undefined, () => undefined);
       return { datasetRunId: result.datasetRunId, jobIds: result.jobs.map((j) => j.id) };
     } catch (err) {
       const message = (err as Error).message;
       this.services.log.error(`Batch: ${message}`);
       if (err instanceof engine.BatchPreflightError && err.reason === 'too-small') {
+        // Not awaited: the command resolves now, and the person may still choose the live run.
         const live = vscode.l10n.t('Run Live');
-        if ((await vscode.window.showWarningMessage(message, live)) === live) {
-          void vscode.commands.executeCommand(COMMAND.runDataset, request.promptUri, { batch: false, dataset: request.dataset.file, models: request.models });
-        }
+        void vscode.window.showWarningMessage(message, live).then((choice) => {
+          if (choice === live) void vscode.commands.executeCommand(COMMAND.runDataset, request.promptUri, { batch: false, dataset: request.dataset.file, models: request.models });
+        });
       } else {
         const settingsButton = vscode.l10n.t('Open Settings');
-        if ((await vscode.window.showErrorMessage(message, settingsButton)) === settingsButton) void vscode.commands.executeCommand('workbench.action.openSettings', 'promptWorkbench.batch');
+        void vscode.window.showErrorMessage(message, settingsButton).then((choice) => {
+          if (choice === settingsButton) void vscode.commands.executeCommand('workbench.action.openSettings', 'promptWorkbench.batch');
+        });
       }
       return undefined;
     } finally {
