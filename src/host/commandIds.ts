@@ -49,4 +49,8 @@ export const COMMAND = {
   importProductionFeedback: 'promptWorkbench.importProductionFeedback',
   openLineage: 'promptWorkbench.openLineage',
   clearResponseCache: 'promptWorkbench.clearResponseCache',
+  refreshBatchJobs: 'promptWorkbench.refreshBatchJobs',
+  stopBatchJob: 'promptWorkbench.stopBatchJob',
+  openBatchResults: 'promptWorkbench.openBatchResults',
+  retryBatchJob: 'promptWorkbench.retryBatchJob',
 } as const;

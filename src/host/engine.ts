@@ -62,3 +62,9 @@ export { lineDiff } from '../core/improve/candidate';
 /** Production traffic: invocation logs and application feedback (src/core/production/). */
 export * as production from './productionEngine';
 export { buildLineage } from '../core/releases/lineage';
+/** Bedrock batch inference jobs (src/core/batch/, src/host/batch/): the S3 and Bedrock SDKs load on first use. */
+export { batchClients } from '../core/batch/batchAws';
+export { BatchPreflightError, submitBatchEvaluation } from '../core/batch/batchSubmit';
+export { ingestBatchJob } from '../core/batch/batchIngest';
+export { BatchJobStore, FINAL_STATES, INGESTIBLE_STATES } from '../core/batch/batchJobStore';
+export { listUnrecordedJobs, missingCases, refreshBatchJob, stopBatchJob } from '../core/batch/batchJobControl';

@@ -38,6 +38,9 @@ export const SETTING = {
   filtersDeny: 'filters.deny',
   emailPrompt: 'email.prompt',
   awsEndpointUrls: 'aws.endpointUrls',
+  batchS3Uri: 'batch.s3Uri',
+  batchRoleArn: 'batch.roleArn',
+  batchMinCases: 'batch.minCases',
 } as const;
 
 export const SETTINGS_SECTION = 'promptWorkbench';
@@ -69,6 +72,8 @@ export interface WorkbenchSettings {
   cache: { maxMb: number; interactive: boolean };
   /** Local deny-list filters on every call's input and output; `problems` explains patterns that were skipped. */
   filters: { deny: DenyFilter[]; problems: string[] };
+  /** Bedrock batch inference: where input and results go, the role Bedrock assumes, and from how many cases Run Dataset offers it. */
+  batch: { s3Uri?: string; roleArn?: string; minCases: number };
 }
 
 function denyFilters(value: unknown): { deny: DenyFilter[]; problems: string[] } {
@@ -160,6 +165,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): WorkbenchSettin
     },
     cache: { maxMb: Math.max(1, c.get<number>(SETTING.cacheMaxMb) ?? 200), interactive: c.get<boolean>(SETTING.cacheInteractive) ?? false },
     filters: denyFilters(c.get<unknown>(SETTING.filtersDeny)),
+    batch: {
+      s3Uri: nonEmpty(c.get<string>(SETTING.batchS3Uri)),
+      roleArn: nonEmpty(c.get<string>(SETTING.batchRoleArn)),
+      minCases: Math.max(1, Math.round(c.get<number>(SETTING.batchMinCases) ?? 100)),
+    },
     rag: {
       include: stringList(c.get<unknown>(SETTING.ragInclude), ['**/*.md', '**/*.txt', '**/*.rst', '**/*.adoc', '**/*.html']),
       exclude: stringList(c.get<unknown>(SETTING.ragExclude), []),

@@ -112,6 +112,7 @@ export async function ingestBatchJob(options: IngestOptions): Promise<IngestResu
       if (record.error) result.failed++;
       pending.push(JSON.stringify(record) + '\n');
       result.written++;
+      if (result.written % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (pending.length >= FLUSH_EVERY) await flush();
     }
   }

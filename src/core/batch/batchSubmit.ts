@@ -116,7 +116,11 @@ export async function submitBatchEvaluation(options: SubmitBatchOptions): Promis
   if (notBedrock.length) throw new BatchPreflightError(l10n.t('Only Amazon Bedrock models run as batch jobs; {0} cannot. Run those live.', notBedrock.join(', ')), 'prompt');
   const prepared = new Map<string, PreparedRun>();
   const skipped: { caseId: string; reason: string }[] = [];
+  let rendered = 0;
   for (const c of dataset.cases) {
+    // Rendering is synchronous work under its awaits: give the event loop (the editor's) a turn every few cases.
+    if (++rendered % 4 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) throw new Error(l10n.t('Cancelled: nothing was submitted.'));
     try {
       const p = await options.runner.prepare(options.document, c.inputs);
       if (p.missingInputs.length) skipped.push({ caseId: c.id, reason: l10n.t('no value for {0} in this case (line {1})', p.missingInputs.join(', '), c.line) });

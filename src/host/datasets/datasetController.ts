@@ -11,6 +11,7 @@ import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
 import { confirmDatasetCost } from './datasetCost';
 import { DatasetPanel } from './datasetPanel';
+import type { BatchJobs } from '../batch/batchJobs';
 import { caseView, cellView, emptyGrid, summarizeCells, unknownCaseView } from './gridState';
 
 export interface RunDatasetOptions {
@@ -21,9 +22,11 @@ export interface RunDatasetOptions {
   /** A dataset run id to resume; `false`: never offer to resume an interrupted run. */
   resume?: string | false;
   concurrency?: number;
+  /** Run as a Bedrock batch job (true), live (false), or ask when the dataset is large enough (undefined). */
+  batch?: boolean;
 }
 
-/** What Run Dataset resolves with (for the tests and scripts): the grid as it ended. */
+/** What Run Dataset resolves with (for the tests and scripts): the grid as it ended. A batch submission resolves undefined (its jobs are in the Bedrock Jobs view). */
 export interface RunDatasetResult {
   datasetRunId: string;
   state: DatasetPanelState;
@@ -39,7 +42,12 @@ export class DatasetController implements vscode.Disposable {
   private running: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: WorkbenchServices, private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly services: WorkbenchServices,
+    private readonly extensionUri: vscode.Uri,
+    /** Submits a dataset as Bedrock batch jobs (src/host/batch/batchJobs.ts). */
+    private readonly batch?: Pick<BatchJobs, 'submit'>,
+  ) {}
 
   get currentState(): DatasetPanelState | undefined {
     return this.panel?.current;
@@ -120,6 +128,12 @@ export class DatasetController implements vscode.Disposable {
     const concurrency = options.concurrency ?? settings.concurrency;
     const judgeModel = settings.judgeModel ?? this.services.selection.activeModel;
 
+    const asBatch = resumed || !this.batch ? false : await this.chooseBatch(options, dataset, models);
+    if (asBatch === undefined) return undefined;
+    if (asBatch && this.batch) {
+      await this.batch.submit({ folder, promptUri: uri, runner, document: prompt, dataset, models: models.map((m) => parseModelId(m).qualified), promptChecks: checks.checks });
+      return undefined;
+    }
     // A resumed run was accepted when it started; it runs only what is missing.
     if (!resumed && !(await confirmDatasetCost(this.services, runner, prompt, dataset.cases, models.map((m) => parseModelId(m).qualified)))) return undefined;
 
@@ -203,6 +217,62 @@ export class DatasetController implements vscode.Disposable {
     } finally {
       if (this.running === abort) this.running = undefined;
     }
+  }
+
+  /** Whether to run as a batch job: as asked, or offered when every model is on Bedrock and the dataset is large. */
+  private async chooseBatch(options: RunDatasetOptions, dataset: Dataset, models: readonly string[]): Promise<boolean | undefined> {
+    if (options.batch !== undefined) return options.batch;
+    const large = dataset.cases.length >= this.services.currentSettings.batch.minCases;
+    if (!large || !models.every((m) => parseModelId(m).provider === 'bedrock')) return false;
+    const live = vscode.l10n.t('Run live now');
+    const batch = vscode.l10n.t('Run as a Bedrock batch job (half price, results later)');
+    const picked = await vscode.window.showQuickPick([live, batch], {
+      title: vscode.l10n.t('{0} cases × {1} models', dataset.cases.length, models.length),
+      placeHolder: vscode.l10n.t('A batch job costs half the on-demand price and returns within its time window; a live run answers now'),
+    });
+    return picked === undefined ? undefined : picked === batch;
+  }
+
+  /** Opens a recorded dataset run in the grid (a batch job's results). */
+  async openRecorded(folder: string, datasetRunId: string): Promise<void> {
+    const engine = await loadEngine();
+    const loaded = await engine.loadDatasetRun(folder, datasetRunId);
+    if (!loaded) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('No dataset run {0} is recorded in .prompt-workbench/dataset-runs.jsonl.', datasetRunId));
+      return;
+    }
+    const { manifest } = loaded;
+    const promptUri = manifest.prompt.path ? vscode.Uri.file(path.resolve(folder, manifest.prompt.path)).toString() : null;
+    let cases: DatasetPanelState['cases'] = manifest.caseIds.map((id) => unknownCaseView(id));
+    const dataset = await engine.readDataset(path.resolve(folder, manifest.dataset.path), { policy: { root: folder } }).catch(() => undefined);
+    if (dataset) {
+      const known = new Map(dataset.cases.map((c) => [c.id, caseView(c)]));
+      cases = manifest.caseIds.map((id) => known.get(id) ?? unknownCaseView(id));
+    }
+    const cells = loaded.cells.map((c) => cellView(c));
+    const base = emptyGrid({
+      datasetRunId,
+      workspaceFolder: folder,
+      promptUri,
+      promptName: manifest.prompt.name,
+      promptVersion: manifest.prompt.version,
+      datasetPath: manifest.dataset.path,
+      models: manifest.models,
+      cases,
+      problems: [],
+    });
+    const panel = this.panelFor(base);
+    const state = await this.withStars({
+      ...base,
+      promptContentHash: manifest.prompt.contentHash,
+      cells,
+      summary: summarizeCells(cells, manifest.models),
+      status: loaded.interrupted ? 'interrupted' : 'done',
+      done: cells.filter((c) => c.status !== 'not-run').length,
+      total: cells.length,
+      message: loaded.interrupted ? vscode.l10n.t('Some cases have no answer yet: the batch job is still running, or use Retry in the Bedrock Jobs view.') : null,
+    });
+    panel.setState(state, true);
   }
 
   /** Offers to resume the prompt's latest dataset run when it was interrupted; its id, or undefined for a new run. */
