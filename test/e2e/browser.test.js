@@ -189,6 +189,9 @@ TESTS.push(...require('./rag.browser').TESTS);
 // Summarize Email: paste a thread, the summary with details restored, a related document (test/e2e/email.browser.js).
 TESTS.push(...require('./email.browser').TESTS);
 
+// Improve Prompt: the optimizer's candidate wins on the sample's cases, Save as New Version (test/e2e/improve.browser.js).
+TESTS.push(...require('./improve.browser').TESTS);
+
 // The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
 TESTS.push(...require('./l10n.browser').TESTS);
 
