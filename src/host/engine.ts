@@ -47,3 +47,4 @@ export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
 export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
 export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
 export { lineDiff } from '../core/improve/candidate';
+export { caseComments } from '../core/improve/caseComments';
