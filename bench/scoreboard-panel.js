@@ -95,39 +95,50 @@ async function main() {
       json = JSON.stringify({ type: 'snapshot', state: snapshot });
       serialise.push(performance.now() - t);
     }
-    const hostMs = median(reads) + median(computes) + median(serialise);
-    console.log(`data: ${snapshot.totals.runs.toLocaleString('en-US')} runs + ${snapshot.totals.ratings.toLocaleString('en-US')} ratings → ${snapshot.rows.length} rows for one prompt`);
-    console.log(`host: read median ${median(reads).toFixed(0)} ms, snapshot (filters + computeScoreboard + scores + Pareto + over time) median ${median(computes).toFixed(0)} ms (first ${computes[0].toFixed(0)} ms), JSON ${median(serialise).toFixed(1)} ms, payload ${(json.length / 1024).toFixed(1)} KB`);
-    // The panel stays open: a rating appended on disk is read as the new line only (ScoreboardDataReader).
+    console.log(`records path (a date, dataset or rater filter): read median ${median(reads).toFixed(0)} ms, snapshot median ${median(computes).toFixed(0)} ms (first ${computes[0].toFixed(0)} ms), JSON ${median(serialise).toFixed(1)} ms, payload ${(json.length / 1024).toFixed(1)} KB`);
+    // What the panel does without narrowing filters: the persisted aggregate (.prompt-workbench/cache/scoreboard.json).
+    const filters = { prompt: 'email-summary' };
+    const cache = path.join(dir, '.prompt-workbench', 'cache');
+    const timed = async (reader) => {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const data = await reader.read(filters);
+      const readMs = performance.now() - t0;
+      const snap = buildScoreboardSnapshot(data, filters, () => undefined, readMs);
+      const s = JSON.stringify({ type: 'snapshot', state: snap });
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      await reader.saved();
+      return { ms, readMs, cpu: (cpu.user + cpu.system) / 1000, snap, json: s };
+    };
+    const cold = [];
+    for (let i = 0; i < RUNS; i++) {
+      fs.rmSync(cache, { recursive: true, force: true });
+      cold.push(await timed(new ScoreboardDataReader(dir)));
+    }
+    const coldMs = median(cold.map((c) => c.ms));
+    console.log(`cold (no aggregate on disk, every line read once): read + snapshot + JSON median ${coldMs.toFixed(0)} ms wall, ${median(cold.map((c) => c.cpu)).toFixed(0)} ms CPU`);
+    const reload = [];
+    for (let i = 0; i < RUNS; i++) reload.push(await timed(new ScoreboardDataReader(dir)));
+    const reloadMs = median(reload.map((c) => c.ms));
+    snapshot = reload[0].snap;
+    json = reload[0].json;
+    console.log(`after a window reload (new reader, the aggregate on disk): median ${reloadMs.toFixed(0)} ms wall, ${median(reload.map((c) => c.cpu)).toFixed(0)} ms CPU (read ${median(reload.map((c) => c.readMs)).toFixed(0)} ms) — target under 300 ms; aggregate file ${(fs.statSync(path.join(cache, 'scoreboard.json')).size / 1e6).toFixed(1)} MB`);
+    // The panel stays open: a rating appended on disk is read as the new line only.
     const reader = new ScoreboardDataReader(dir);
-    let t = performance.now();
-    await reader.read();
-    const firstRead = performance.now() - t;
+    await timed(reader);
     const ratingsFile = path.join(dir, '.prompt-workbench', 'ratings.jsonl');
     const last = fs.readFileSync(ratingsFile, 'utf8').trimEnd().split('\n').pop();
-    fs.appendFileSync(ratingsFile, JSON.stringify({ ...JSON.parse(last), id: 'g_bench_appended', supersedes: null }) + '\n');
-    const liveCpu0 = process.cpuUsage();
-    t = performance.now();
-    const after = await reader.read();
-    const reread = performance.now() - t;
-    t = performance.now();
-    buildScoreboardSnapshot(after, { prompt: 'email-summary' }, () => undefined);
-    const recompute = performance.now() - t;
-    const liveCpu = process.cpuUsage(liveCpu0);
-    console.log(`live update after one appended rating: re-read ${reread.toFixed(1)} ms (first read ${firstRead.toFixed(0)} ms), snapshot ${recompute.toFixed(0)} ms = ${(reread + recompute).toFixed(0)} ms wall, ${((liveCpu.user + liveCpu.system) / 1000).toFixed(0)} ms CPU, target under 100 ms (+ the 300 ms debounce)`);
-    // Reopened in the same window: the panels' owner keeps the reader, nothing was appended.
-    const warm = [];
-    const warmCpu = [];
+    const live = [];
     for (let i = 0; i < RUNS; i++) {
-      const cpu0 = process.cpuUsage();
-      t = performance.now();
-      const again = await reader.read();
-      buildScoreboardSnapshot(again, { prompt: 'email-summary' }, () => undefined);
-      warm.push(performance.now() - t);
-      const cpu = process.cpuUsage(cpu0);
-      warmCpu.push((cpu.user + cpu.system) / 1000);
+      fs.appendFileSync(ratingsFile, JSON.stringify({ ...JSON.parse(last), id: `g_bench_appended_${i}`, supersedes: null }) + '\n');
+      live.push(await timed(reader));
     }
-    console.log(`reopened (same window, warm reader): read + snapshot median ${median(warm).toFixed(0)} ms wall, ${median(warmCpu).toFixed(0)} ms CPU — target under 300 ms`);
+    console.log(`live update after one appended rating: read + snapshot + JSON median ${median(live.map((c) => c.ms)).toFixed(0)} ms wall, ${median(live.map((c) => c.cpu)).toFixed(0)} ms CPU — target under 100 ms (+ the 300 ms debounce)`);
+    const warm = [];
+    for (let i = 0; i < RUNS; i++) warm.push(await timed(reader));
+    console.log(`reopened (same window, nothing appended): median ${median(warm.map((c) => c.ms)).toFixed(0)} ms wall, ${median(warm.map((c) => c.cpu)).toFixed(0)} ms CPU`);
+    const hostMs = coldMs;
     const render = await renderInChromium(JSON.stringify(snapshot), fs.mkdtempSync(path.join(os.tmpdir(), 'pw-bench-scoreboard-page-')));
     let renderMs = 0;
     if (render) {
@@ -137,7 +148,7 @@ async function main() {
       console.log('webview render: skipped (playwright-core not installed under test/e2e)');
     }
     const total = hostMs + renderMs;
-    console.log(`panel shown (host read + compute + serialise + webview render): ${total.toFixed(0)} ms — target under ${TARGET_MS} ms ${total < TARGET_MS ? 'met' : 'NOT met'}`);
+    console.log(`panel shown cold (host read + compute + serialise + webview render): ${total.toFixed(0)} ms — target under ${TARGET_MS} ms ${total < TARGET_MS ? 'met' : 'NOT met'}`);
     // The same fixed CPU-bound loop as bench/scoreboard.js, so figures from a loaded machine can be judged (about 10 ms idle).
     let t0 = performance.now();
     let x = 0;

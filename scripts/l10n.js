@@ -117,9 +117,10 @@ function extractCode() {
  * `l10n.t` calls, because the tables are module constants read before a bundle is loaded; the
  * language service translates them when it shows them (`l10n.t(entry.doc)`).
  */
-const VOCABULARY_FILE = 'src/core/prompt/language/promptVocabulary.ts';
+// The `workbench.rag` keys' table (ragConfig.ts) is the same kind of vocabulary.
+const VOCABULARY_FILES = ['src/core/prompt/language/promptVocabulary.ts', 'src/core/prompt/ragConfig.ts'];
 function extractVocabulary() {
-  const source = fs.readFileSync(path.join(ROOT, VOCABULARY_FILE), 'utf8');
+  const source = VOCABULARY_FILES.map((file) => fs.readFileSync(path.join(ROOT, file), 'utf8')).join('\n');
   const out = {};
   const literal = /\b(?:summary|doc):\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\$]|\\.)*`)/g;
   for (const match of source.matchAll(literal)) {

@@ -17,6 +17,8 @@ import { RunPanelState } from './shared/runPanelProtocol';
 import { RunPromptController, RUN_PANEL_VIEW_TYPE } from './host/run/runPromptCommand';
 import { WorkbenchServices } from './host/services';
 import { registerWelcome } from './host/welcome';
+import { registerReleaseFeatures } from './host/releases/registerReleaseFeatures';
+import { registerProductionFeatures } from './host/production/productionCommands';
 
 /** What activate() returns: the time it took, for tests and the activation benchmark. */
 export interface WorkbenchApi {
@@ -46,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     registerEmailFeatures(context, services);
     registerImproveFeatures(context, services);
     registerWelcome(context, services);
+    registerReleaseFeatures(context, services);
+    registerProductionFeatures(context, services);
     context.subscriptions.push(
       vscode.languages.registerCodeLensProvider({ language: PROMPT_LANGUAGE_ID }, new PromptCodeLensProvider()),
       vscode.window.registerWebviewPanelSerializer(RUN_PANEL_VIEW_TYPE, {

@@ -3,11 +3,14 @@ import { writeFileAtomic } from '../core/workspace/guardedFs';
 import * as path from 'node:path';
 import { parseCheckSpecs } from '../core/datasets/checkSpecs';
 import { readDataset, resolveDatasetPath, type Dataset } from '../core/datasets/datasetFile';
-import type { DatasetCellResult, ModelSummary } from '../core/datasets/datasetRuns';
+import { listDatasetRuns, loadDatasetRun, pairKey, type DatasetCellResult, type ModelSummary } from '../core/datasets/datasetRuns';
+import { WorkbenchPaths } from '../core/workspace/paths';
+import { finishGate, gateCellOf, parseGateOptions, resolveBaseline, type BaselineSource } from './evalGate';
 import { DEFAULT_DATASET_CONCURRENCY, runDataset } from '../core/datasets/datasetRunner';
 import { exportFineTuning, fineTuneJsonl } from '../core/datasets/fineTuneExport';
 import { describeInputFields } from '../core/prompt/inputFields';
 import { formatUsd } from '../core/format/units';
+import { runBatchEval } from './batchCommands';
 import { callJson, CliError, CliRuntime, modelList, readPromptFile } from './runtime';
 
 export { CliError };
@@ -23,9 +26,19 @@ export interface EvalOptions {
   concurrency?: string;
   resume?: string;
   judgeModel?: string;
+  /** False with --no-cache: every call is made, nothing is kept. */
+  cache?: boolean;
+  /** `--rerun-failed [ID]`: `latest` for the prompt's latest dataset run. */
+  rerunFailed?: string;
+  baseline?: string;
+  maxDrop?: string;
+  mustPass?: string;
+  report?: string;
   json: boolean;
   record: boolean;
   aws: { region?: string; profile?: string; endpointUrl?: string };
+  /** `--batch --s3 URI --role-arn ARN [--wait]`: run as Bedrock batch inference jobs (batchCommands.ts). */
+  batch?: { s3?: string; roleArn?: string; wait: boolean };
 }
 
 /**
@@ -40,6 +53,9 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   if (minPass !== undefined && !(minPass >= 0 && minPass <= 1)) throw new CliError(`--min-pass ${options.minPass}: give a pass rate from 0 to 1 (0.9 = 90%).`);
   const concurrency = options.concurrency === undefined ? DEFAULT_DATASET_CONCURRENCY : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency ${options.concurrency}: give a whole number of 1 or more.`);
+  const gate = parseGateOptions(options);
+  if (options.rerunFailed && options.resume) throw new CliError('--rerun-failed and --resume: give one of them.');
+  if (options.rerunFailed && !options.record) throw new CliError('--rerun-failed merges into a recorded dataset run: drop --no-record.');
 
   const parsed = prompt.parsed;
   const datasetSpec = options.dataset ?? (typeof parsed.workbench.dataset === 'string' ? parsed.workbench.dataset : undefined);
@@ -60,10 +76,23 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
   const promptChecks = parseCheckSpecs(parsed.workbench.checks);
   for (const p of promptChecks.problems) console.error(`warning: ${options.file}: workbench.checks: ${p} (left out)`);
 
-  const runtime = new CliRuntime({ workspace: options.workspace, record: options.record, ...options.aws });
+  const unknownMustPass = (gate?.mustPass ?? []).filter((id) => !dataset.cases.some((c) => c.id === id));
+  if (unknownMustPass.length) throw new CliError(`--must-pass: no case ${unknownMustPass.join(', ')} in ${datasetFile}.`);
+
+  const runtime = new CliRuntime({ workspace: options.workspace, record: options.record, cache: options.cache !== false, ...options.aws });
   const models = modelList(options.models);
   if (!models.length) models.push(parsed.model ?? '');
   if (!models[0]) throw new CliError('eval: name the models with --models ID,ID,… (the prompt names no model).');
+  if (options.batch) {
+    if (!options.record) throw new CliError('eval --batch: batch results arrive later as run records, so --no-record cannot be used with it.');
+    return runBatchEval({ runtime, workspace: options.workspace, prompt, dataset, models, promptChecks: promptChecks.checks, ...options.batch, json: options.json, judgeModel: options.judgeModel });
+  }
+  const rerun = options.rerunFailed ? await failedPairs(options.rerunFailed, options.workspace, promptPath) : undefined;
+  if (rerun) {
+    models.splice(0, models.length, ...rerun.models);
+    if (!options.json) console.error(`rerunning ${rerun.keys.size} failed case × model pair${rerun.keys.size === 1 ? '' : 's'} of dataset run ${rerun.id}`);
+  }
+  const baselineSource: BaselineSource | undefined = gate ? await resolveBaseline(gate.baseline, { workspace: options.workspace, promptPath }) : undefined;
 
   let lastShown = 0;
   const result = await runDataset({
@@ -73,7 +102,10 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     models,
     promptChecks: promptChecks.checks,
     workspaceFolder: options.record ? options.workspace : undefined,
-    resumeId: options.resume,
+    resumeId: rerun?.id ?? options.resume,
+    ...(rerun ? { rerun: rerun.keys } : {}),
+    // A rerun asks the model again: the cache would only repeat the answer that failed.
+    cache: options.cache !== false && !rerun,
     concurrency,
     signal: runtime.signal,
     judge: runtime.judge,
@@ -85,6 +117,18 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     },
   });
   if (!options.json && process.stderr.isTTY) process.stderr.write('\r');
+  const cacheTally = runtime.responseCache ? { hits: runtime.responseCache.tally.hits, misses: runtime.responseCache.tally.misses } : undefined;
+
+  let gateResult: Awaited<ReturnType<typeof finishGate>> | undefined;
+  if (gate && baselineSource && !result.cancelled) {
+    let baselineCells = baselineSource.kind === 'cells' ? baselineSource.cells : undefined;
+    if (baselineSource.kind === 'prompt') {
+      // The prompt as it was: same dataset, same models, through the cache (an unchanged baseline makes no call).
+      const before = await runDataset({ runner: runtime.runner, document: baselineSource.document, dataset, models: result.models, promptChecks: parseCheckSpecs(baselineSource.document.parsed.workbench.checks).checks, concurrency, signal: runtime.signal, judge: runtime.judge, judgeModel: options.judgeModel, cache: options.cache !== false });
+      baselineCells = before.cells.map(gateCellOf);
+    }
+    gateResult = await finishGate(result.cells, { label: baselineSource.label, cells: baselineCells! }, gate, { prompt: parsed.name ?? path.basename(promptPath), datasetRunId: result.datasetRunId, quiet: options.json });
+  }
 
   const failing = minPass === undefined ? [] : result.summary.filter((s) => s.passRate === null || s.passRate < minPass);
   const allFailed = result.cells.every((c) => c.status !== 'done');
@@ -98,6 +142,8 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
           summary: result.summary,
           ...(minPass !== undefined ? { minPass, passed: failing.length === 0 } : {}),
           ...(result.cancelled ? { cancelled: true } : {}),
+          ...(cacheTally ? { cache: cacheTally } : {}),
+          ...(gateResult ? { gate: gateResult } : {}),
         },
         null,
         2,
@@ -105,6 +151,7 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     );
   } else {
     printHuman(result.cells, result.summary, dataset);
+    if (cacheTally && cacheTally.hits + cacheTally.misses) console.log(`response cache: ${cacheTally.hits} of ${cacheTally.hits + cacheTally.misses} answers from the cache (--no-cache to call every model)`);
     console.log(`dataset run ${result.datasetRunId}${result.cancelled ? ' (cancelled: resume it with --resume ' + result.datasetRunId + ')' : ''}`);
   }
   for (const s of failing) {
@@ -115,11 +162,25 @@ export async function runEvalCommand(options: EvalOptions): Promise<number> {
     );
   }
   if (result.cancelled) return 130;
-  return failing.length || allFailed ? 1 : 0;
+  return failing.length || allFailed || gateResult?.regressed ? 1 : 0;
 }
 
 function cellJson(c: DatasetCellResult) {
-  return { caseId: c.caseId, ...callJson(c, { status: c.status, checks: c.checks ?? [], ...(c.resumed ? { resumed: true } : {}) }) };
+  return { caseId: c.caseId, ...callJson(c, { status: c.status, checks: c.checks ?? [], ...(c.resumed ? { resumed: true } : {}), ...(c.cachedFrom ? { cached: true, cachedFrom: c.cachedFrom } : {}) }) };
+}
+
+/** The pairs of a dataset run whose call or checks failed (`latest`: the prompt's newest dataset run). */
+async function failedPairs(ref: string, workspace: string, promptPath: string): Promise<{ id: string; models: string[]; keys: Set<string> }> {
+  let id = ref;
+  if (ref === 'latest') {
+    const runs = await listDatasetRuns(workspace, new WorkbenchPaths(workspace).relative(promptPath));
+    if (!runs.length) throw new CliError(`--rerun-failed: ${path.basename(promptPath)} has no dataset run in ${workspace} yet; run eval first.`);
+    id = runs[0].manifest.id;
+  }
+  const run = await loadDatasetRun(workspace, id);
+  if (!run) throw new CliError(`--rerun-failed ${id}: no such dataset run in ${path.join(workspace, '.prompt-workbench', 'dataset-runs.jsonl')}.`);
+  const failed = run.cells.filter((c) => c.status === 'failed' || (c.checks?.some((o) => !o.pass) ?? false));
+  return { id, models: run.manifest.models, keys: new Set(failed.map((c) => pairKey(c.caseId, c.model))) };
 }
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
@@ -128,7 +189,7 @@ function printHuman(cells: readonly DatasetCellResult[], summary: readonly Model
   for (const c of cells) {
     const passed = c.checks?.length ? c.checks.every((o) => o.pass) : null;
     const mark = c.status !== 'done' ? '!' : passed === null ? '·' : passed ? '✓' : '✗';
-    const ms = c.metrics.latencyMs === null ? '—' : `${c.metrics.latencyMs} ms`;
+    const ms = c.cachedFrom ? 'cached' : c.metrics.latencyMs === null ? '—' : `${c.metrics.latencyMs} ms`;
     const failed = (c.checks ?? []).filter((o) => !o.pass).map((o) => `${o.check}: ${o.detail}`);
     const why = c.error ? ` · ${c.error.kind}: ${c.error.message}` : failed.length ? ` · ${failed.join('; ')}` : '';
     console.log(`${mark} ${c.caseId}  ${c.model}  ${ms}${why}`);

@@ -8,13 +8,16 @@ import { parseModelId } from '../core/providers/modelId';
 import type { PreparedRun, RunOutcome } from '../core/runs/promptRunner';
 import { printScoreboard } from './scoreboardCommand';
 import { runEvalCommand, runExportFineTuneCommand } from './evalCommands';
+import { runBatchCommand } from './batchCommands';
 import { callJson, CliError, CliRuntime, exitCodeOf, modelList, readPromptFile, RUNTIME_OPTIONS } from './runtime';
 import { RagUsageError, runIndexCommand, runRetrievalEvalCommand, runSearchCommand } from './ragCommands';
 import { EMAIL_USAGE, runEmailCommand } from './emailCommands';
 import { quietSdkNodeVersionNotice } from './sdkNotice';
 import { formatUsd } from '../core/format/units';
 import { runModelsCommand } from './modelsCommand';
+import { RELEASE_USAGE, runReleaseCommand } from './releaseCommands';
 import { runImproveCommand } from './improveCommand';
+import { PRODUCTION_USAGE, runProductionCommand } from './productionCommands';
 
 const USAGE = `prompt-workbench: run .prompt files from the command line (the same core as the VS Code extension)
 
@@ -24,15 +27,22 @@ Usage:
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
   prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
   prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
-                    [--judge-model ID] [--resume DATASET_RUN_ID] [--json]
+                    [--judge-model ID] [--resume DATASET_RUN_ID] [--no-cache] [--json]
+                    [--rerun-failed [DATASET_RUN_ID]]
+                    [--baseline RUN_ID|FILE.json|GIT_REV] [--max-drop 0.05] [--must-pass ID,…] [--report FILE.md]
+  prompt-workbench eval FILE --dataset PATH --models ID,… --batch --s3 s3://bucket/prefix
+                    --role-arn ARN [--wait] [--json]     (Bedrock batch inference: half price, results later)
+  prompt-workbench batch list|status JOB|fetch JOB|stop JOB [--json]
   prompt-workbench improve FILE [--source bedrock|failures] [--judge-model ID] [--candidates N]
                     [--models ID,…] [--dataset PATH] [--save RANK] [--json]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
   prompt-workbench index [--rebuild] [--embedder offline|bedrock:<modelId>[@dims]|openai:<baseUrl>#<model>] [--json]
   prompt-workbench search QUERY [--k N] [--mode hybrid|vector|keyword] [--json]
-  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--json]
+  prompt-workbench retrieval-eval FILE.jsonl [--k N] [--mode hybrid|vector|keyword] [--knowledge-base ID] [--json]
   prompt-workbench models [--refresh] [--region R] [--json]
 ${EMAIL_USAGE}
+${RELEASE_USAGE}
+${PRODUCTION_USAGE}
 
 Options:
   --workspace DIR   the workspace whose .prompt-workbench/ receives run records (default: .)
@@ -57,8 +67,10 @@ const UsageError = CliError;
 async function main(argv: string[]): Promise<number> {
   // `email` has options of its own (--redact, --no-mask…): see emailCommands.ts.
   if (argv[0] === 'email') return runEmailCommand(argv.slice(1));
+  if (argv[0] === 'release') return runReleaseCommand(argv.slice(1));
+  if (argv[0] === 'import-logs' || argv[0] === 'import-feedback') return runProductionCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: withOptionalValue(argv, '--rerun-failed', 'latest', /^d_/),
     allowPositionals: true,
     options: {
       ...RUNTIME_OPTIONS,
@@ -71,6 +83,12 @@ async function main(argv: string[]): Promise<number> {
       'min-pass': { type: 'string' },
       concurrency: { type: 'string' },
       resume: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'rerun-failed': { type: 'string' },
+      baseline: { type: 'string' },
+      'max-drop': { type: 'string' },
+      'must-pass': { type: 'string' },
+      report: { type: 'string' },
       'judge-model': { type: 'string' },
       'min-stars': { type: 'string' },
       out: { type: 'string' },
@@ -82,7 +100,12 @@ async function main(argv: string[]): Promise<number> {
       source: { type: 'string' },
       candidates: { type: 'string' },
       save: { type: 'string' },
+      'knowledge-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      batch: { type: 'boolean', default: false },
+      s3: { type: 'string' },
+      'role-arn': { type: 'string' },
+      wait: { type: 'boolean', default: false },
     },
   });
   const [command, file] = positionals;
@@ -103,7 +126,13 @@ async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError('eval: name a .prompt file.');
     const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
     const workspace = path.resolve(values.workspace ?? '.');
-    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws });
+    return runEvalCommand({ file, workspace, allowOutside: values['allow-outside'], dataset: values.dataset, models: values.models, minPass: values['min-pass'], concurrency: values.concurrency, resume: values.resume, judgeModel: values['judge-model'], json: values.json, record: !values['no-record'], aws,
+      cache: !values['no-cache'], rerunFailed: values['rerun-failed'], baseline: values.baseline, maxDrop: values['max-drop'], mustPass: values['must-pass'], report: values.report,
+      ...(values.batch ? { batch: { s3: values.s3, roleArn: values['role-arn'], wait: values.wait } } : {}) });
+  }
+  if (command === 'batch') {
+    const aws = { region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'] };
+    return runBatchCommand(positionals[1], positionals[2], { workspace: values.workspace ?? '.', json: values.json, judgeModel: values['judge-model'], aws });
   }
   if (command === 'improve') {
     if (!file) throw new UsageError('improve: name a .prompt file.');
@@ -114,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     return runExportFineTuneCommand({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, minStars: values['min-stars'], out: values.out, json: values.json });
   }
   if (command === 'index' || command === 'search' || command === 'retrieval-eval') {
-    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'] };
+    const rag = { workspace: values.workspace ?? '.', json: values.json, rebuild: values.rebuild, embedder: values.embedder, k: values.k, mode: values.mode, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], record: !values['no-record'], knowledgeBase: values['knowledge-base'] };
     if (command === 'index') return runIndexCommand(rag);
     return command === 'search' ? runSearchCommand(positionals.slice(1).join(' '), rag) : runRetrievalEvalCommand(file, rag);
   }
@@ -253,3 +282,14 @@ main(process.argv.slice(2)).then(
     }
   },
 );
+
+/** `--flag [VALUE]`: a flag whose value may be left out gets `fallback` (a following word counts as its value only if it looks like one). */
+function withOptionalValue(argv: string[], flag: string, fallback: string, looksLikeValue: RegExp): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== flag) out.push(argv[i]);
+    else if (i + 1 < argv.length && looksLikeValue.test(argv[i + 1])) out.push(`${flag}=${argv[++i]}`);
+    else out.push(`${flag}=${fallback}`);
+  }
+  return out;
+}

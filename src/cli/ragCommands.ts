@@ -9,9 +9,10 @@ import { readManifest } from '../core/rag/indexFiles';
 import { evaluateRetrieval, parseRetrievalQuestions } from '../core/rag/retrievalEval';
 import { appendRetrievalEval, retrievalEvalRecord } from '../core/rag/retrievalEvalRecords';
 import { WorkbenchPaths } from '../core/workspace/paths';
-import type { EmbedderConfig, IndexProgress, RagSearchMode, RagSettings } from '../core/rag/types';
+import type { EmbedderConfig, IndexProgress, RagHit, RagQuery, RagSearchMode, RagSettings } from '../core/rag/types';
 import { DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../core/rag/fileScanner';
 import { WorkspaceIndex } from '../core/rag/workspaceIndex';
+import { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 
 export interface RagCommandOptions {
   workspace: string;
@@ -26,6 +27,8 @@ export interface RagCommandOptions {
   endpointUrl?: string;
   /** Append the evaluation to .prompt-workbench/retrieval-evals.jsonl (the scoreboard's retrieval table). */
   record?: boolean;
+  /** retrieval-eval against an Amazon Bedrock Knowledge Base (Retrieve) instead of the workspace's index. */
+  knowledgeBase?: string;
 }
 
 /** A usage mistake: main.ts prints it without a stack and exits 2. */
@@ -123,6 +126,25 @@ export async function runSearchCommand(query: string | undefined, o: RagCommandO
   return 0;
 }
 
+/** What retrieval-eval searches: the knowledge base named by --knowledge-base (HYBRID, or SEMANTIC for --mode vector), else the workspace's index. */
+async function evaluatedRetriever(o: RagCommandOptions): Promise<{ search: (q: RagQuery) => Promise<RagHit[]>; embedder: () => Promise<string> }> {
+  const knowledgeBaseId = o.knowledgeBase;
+  if (knowledgeBaseId) {
+    if (o.mode === 'keyword') throw new RagUsageError('--mode keyword: a knowledge base searches with hybrid or vector (SEMANTIC) only.');
+    const endpoints = o.endpointUrl ? { 'bedrock-runtime': o.endpointUrl } : {};
+    const retrieve = knowledgeBaseRetriever(() => ({ region: o.region, profile: o.profile, endpoints }));
+    const searchType = o.mode === 'vector' ? 'SEMANTIC' : 'HYBRID';
+    return {
+      search: (q) => retrieve({ knowledgeBaseId, text: q.text, numberOfResults: q.topK, searchType }),
+      embedder: async () => `knowledge-base:${knowledgeBaseId}`,
+    };
+  }
+  const index = openIndex(o);
+  // Evaluate what is on disk now: bring the index up to date first (cheap when nothing changed).
+  await index.update({});
+  return { search: (q) => index.search(q), embedder: async () => (await index.status()).embedder ?? 'unknown' };
+}
+
 export async function runRetrievalEvalCommand(file: string | undefined, o: RagCommandOptions): Promise<number> {
   if (!file) throw new RagUsageError('retrieval-eval: name a JSONL file of {"question": "...", "files": ["docs/x.md"]} lines.');
   let text: string;
@@ -134,13 +156,11 @@ export async function runRetrievalEvalCommand(file: string | undefined, o: RagCo
   const { questions, problems } = parseRetrievalQuestions(text);
   for (const p of problems) console.error(`warning: ${file}:${p.line}: skipped: ${p.message}`);
   if (!questions.length) throw new RagUsageError(`${file} has no usable questions.`);
-  const index = openIndex(o);
-  // Evaluate what is on disk now: bring the index up to date first (cheap when nothing changed).
-  await index.update({});
-  const result = await evaluateRetrieval((q) => index.search(q), questions, { k: parseK(o.k, 5), mode: parseMode(o.mode) });
+  const { search, embedder: describe } = await evaluatedRetriever(o);
+  const result = await evaluateRetrieval(search, questions, { k: parseK(o.k, 5), mode: parseMode(o.mode) });
   if (o.record !== false) {
     const paths = new WorkbenchPaths(path.resolve(o.workspace));
-    const embedder = (await index.status()).embedder ?? 'unknown';
+    const embedder = await describe();
     await appendRetrievalEval(paths.retrievalEvalsFile, retrievalEvalRecord(result, { questionsFile: paths.relative(path.resolve(file)), embedder }));
   }
   if (o.json) {

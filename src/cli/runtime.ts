@@ -15,7 +15,9 @@ import { ProviderRegistry } from '../core/providers/providerRegistry';
 import type { StreamEvent } from '../core/providers/types';
 import { ComparisonRunner } from '../core/runs/comparisonRunner';
 import { PromptRunner, type DocumentRetriever, type PreparedRun, type RunOutcome } from '../core/runs/promptRunner';
+import { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 import { cliRetriever } from './promptRetriever';
+import { DEFAULT_CACHE_MAX_MB, ResponseCache } from '../core/cache/responseCache';
 
 /** An error for the person at the terminal (printed without a stack), with its exit code. */
 export class CliError extends Error {
@@ -32,6 +34,8 @@ export interface CliRuntimeOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  /** False with --no-cache: no answer is read from or written to the response cache. */
+  cache?: boolean;
 }
 
 export interface ModelRuns {
@@ -52,6 +56,7 @@ export class CliRuntime {
   private abort: AbortController | undefined;
   /** Set when a run record could not be appended: the command exits 4 (see exitCodeOf). */
   recordFailed = false;
+  private cache: ResponseCache | undefined;
 
   constructor(readonly options: CliRuntimeOptions) {
     const aws = { region: options.region, profile: options.profile, endpointUrl: options.endpointUrl };
@@ -67,8 +72,25 @@ export class CliRuntime {
         console.error(`error: could not append the run record: ${err.message}`);
       },
       retrieve: this.retrieve,
+      responseCache: () => this.responseCache,
+      retrieveKnowledgeBase: knowledgeBaseRetriever(() => this.aws),
     });
-    this.judge = createModelJudge({ providers: this.providers, catalog: this.catalog });
+    this.judge = createModelJudge({ providers: this.providers, catalog: this.catalog, responseCache: () => this.responseCache });
+  }
+
+  /**
+   * The workspace's response cache, made on first use; none with `--no-cache`. Its bound is
+   * PROMPT_WORKBENCH_CACHE_MAX_MB (the editor's promptWorkbench.cache.maxMb), default 200 MB.
+   */
+  get responseCache(): ResponseCache | undefined {
+    if (this.options.cache === false) return undefined;
+    const maxMb = Number(process.env.PROMPT_WORKBENCH_CACHE_MAX_MB);
+    this.cache ??= new ResponseCache({
+      workspaceFolder: this.options.workspace,
+      maxBytes: (Number.isFinite(maxMb) && maxMb > 0 ? maxMb : DEFAULT_CACHE_MAX_MB) * 1024 * 1024,
+      onWarning: (message) => console.error(`warning: ${message}`),
+    });
+    return this.cache;
   }
 
   /** Aborted by Ctrl+C: every call in flight stops, keeping what had arrived. */

@@ -13,6 +13,7 @@ export { promptDocument } from '../core/prompt/promptDocument';
 /** The `.prompt` language features (completion, hover, outline, semantic checks): see languageService.ts. */
 export * as promptLanguage from '../core/prompt/language/languageService';
 export { PromptRunner } from '../core/runs/promptRunner';
+export { knowledgeBaseRetriever } from '../core/rag/knowledgeBase';
 export { ComparisonRunner } from '../core/runs/comparisonRunner';
 export { findComparison, latestComparison, readComparisons } from '../core/runs/runHistory';
 export { VersionStore } from '../core/versions/versionStore';
@@ -41,6 +42,13 @@ export { retrievedRefs } from '../core/prompt/ragConfig';
 export { RagController } from './rag/ragController';
 export * as ragCommands from './rag/ragCommands';
 export { isInside, writeFileAtomic } from '../core/workspace/guardedFs';
+/** Releases (src/core/releases/): Approve for Production, the Releases view, Publish to Bedrock Prompt Management. */
+export { readReleases, changeReleaseState, releasesByPrompt } from '../core/releases/releaseStore';
+export { approveScoreboardRow, versionText } from '../core/releases/releaseApproval';
+export { streamScoreboard } from '../core/ratings/scoreboardStream';
+export { publishRelease, importPrompt, releaseDefinition, releaseText } from '../core/releases/promptManagement';
+export { verifyRelease, verifyReportMarkdown } from '../core/releases/verifyRelease';
+export { verifyReleaseOnDataset } from '../core/releases/verifyRelease';
 /** Improve Prompt (src/host/improve/): one round, its two sources, and Save as New Version. */
 export { improveRound } from '../core/improve/improveRound';
 export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
@@ -48,3 +56,5 @@ export { pickFailures, proposeFromFailures } from '../core/improve/failuresSourc
 export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
 export { lineDiff } from '../core/improve/candidate';
 export { caseComments } from '../core/improve/caseComments';
+/** Production traffic: invocation logs and application feedback (src/core/production/). */
+export * as production from './productionEngine';

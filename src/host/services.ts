@@ -112,7 +112,7 @@ export class WorkbenchServices implements vscode.Disposable {
   /** A runner that records into the given workspace folder (or nowhere, for a loose file). */
   async runnerFor(workspaceFolder: string | undefined): Promise<PromptRunner> {
     await this.apiKeyLoaded;
-    const { PromptRunner } = await loadEngine();
+    const { PromptRunner, knowledgeBaseRetriever } = await loadEngine();
     return new PromptRunner({
       providers: this.providers,
       catalog: this.catalog_,
@@ -124,6 +124,7 @@ export class WorkbenchServices implements vscode.Disposable {
       guardrail: this.settings.guardrail,
       denyList: this.settings.filters.deny,
       retrieve: workspaceFolder ? this.documents.retrieverFor(workspaceFolder) : undefined,
+      retrieveKnowledgeBase: knowledgeBaseRetriever(() => this.awsConnection()),
       // A call that failed before any token was counted is not billed.
       onRun: (o) => {
         this.sessionCost.add(o.metrics.costUsd ?? (o.error && o.metrics.outputTokens == null ? 0 : null));

@@ -21,6 +21,7 @@
 import type { ColumnMetrics, ColumnState, ColumnStatus } from '../core/runs/column';
 import type { CompareRatingsState, CompareRatingToHost } from './ratingProtocol';
 import type { OpenSourceMessage, SourceRef } from './sources';
+import type { ToolPanelMessage } from './toolProtocol';
 
 /** Status texts the webview shows in `.status`, by status. */
 export const COLUMN_STATUS_TEXT: Record<ColumnStatus, string> = {
@@ -72,6 +73,10 @@ export interface ComparePanelState {
   sources?: SourceRef[] | null;
   /** The rating widgets, blind mode and the pairwise bar (set only in what the webview gets; see src/host/ratings/compareRatings.ts). */
   ratings?: CompareRatingsState;
+  /** Tool calls with a matching saved mock are answered without asking. */
+  autoMocks?: boolean;
+  /** The prompt offers tools (the panel shows the automatic-answers switch). */
+  usesTools?: boolean;
 }
 
 export type HostToComparePanel =
@@ -98,4 +103,6 @@ export type ComparePanelToHost =
   | { type: 'openDocument'; column: number }
   /** Open a source of the answers (a retrieved chunk) in the editor, its lines selected. */
   | OpenSourceMessage
-  | CompareRatingToHost;
+  | CompareRatingToHost
+  /** Tool calls answered, automatic mock answers, a reply sent to every column (toolProtocol.ts). */
+  | ToolPanelMessage;

@@ -61,6 +61,30 @@ export type EmailPanelToHost =
 
 export type HostToEmailPanel = { type: 'snapshot'; state: EmailPanelState };
 
+/**
+ * A panel state saved by the webview, brought back after a window reload: whatever does not
+ * fit is left at its empty value; a summary still being made when the window went away is
+ * shown as stopped.
+ */
+export function restoredEmailState(saved: unknown, stopped: string): EmailPanelState {
+  const empty = emptyEmailState();
+  const s = (saved && typeof saved === 'object' ? (saved as { state?: unknown }).state : undefined) as Partial<EmailPanelState> | undefined;
+  const pasteText = saved && typeof saved === 'object' ? (saved as { pasteText?: unknown }).pasteText : undefined;
+  if (!s || typeof s !== 'object') return { ...empty, pasteText: typeof pasteText === 'string' ? pasteText : '' };
+  const merged = { ...empty } as Record<string, unknown>;
+  for (const key of Object.keys(empty) as (keyof EmailPanelState)[]) {
+    const value = s[key];
+    const base = empty[key];
+    // The same kind of value as the empty state's (null accepts anything but undefined).
+    if (value !== undefined && (base === null || typeof value === typeof base) && Array.isArray(value) === Array.isArray(base)) merged[key] = value;
+  }
+  const state = merged as unknown as EmailPanelState;
+  if (typeof pasteText === 'string') state.pasteText = pasteText;
+  if (!['idle', 'working', 'done', 'failed'].includes(state.status)) state.status = 'idle';
+  if (state.status === 'working') return { ...state, status: 'failed', progress: null, error: stopped };
+  return state;
+}
+
 export function emptyEmailState(): EmailPanelState {
   return {
     status: 'idle',

@@ -8,6 +8,7 @@ import type { ColumnMetrics, ColumnState } from '../core/runs/column';
 import type { InputField } from '../core/prompt/types';
 import type { RatingInput, RunRatingState } from './ratingProtocol';
 import type { OpenSourceMessage, SourceRef } from './sources';
+import type { ToolPanelMessage } from './toolProtocol';
 
 /** `needs-inputs`: required inputs have no value; nothing was sent, and the form names them. */
 export type RunStatus = 'rendering' | 'streaming' | 'done' | 'failed' | 'cancelled' | 'needs-inputs';
@@ -51,6 +52,10 @@ export interface RunPanelState extends Omit<ColumnState, 'status' | 'column'> {
   sources?: SourceRef[] | null;
   /** The rating widget of the run shown (src/host/ratings/ratings.ts); absent until asked for. */
   ratings?: RunRatingState | null;
+  /** Tool calls with a matching saved mock are answered without asking. */
+  autoMocks?: boolean;
+  /** The prompt offers tools (the panel shows the automatic-answers switch). */
+  usesTools?: boolean;
 }
 
 export type HostToRunPanel =
@@ -82,4 +87,6 @@ export type RunPanelToHost =
   /** Rate the run shown; the host answers with the state's `ratings`. */
   | { type: 'rate'; column: number; input: RatingInput }
   /** The widget's state for this run (criteria, ratings given before). */
-  | { type: 'loadRating'; runId: string };
+  | { type: 'loadRating'; runId: string }
+  /** Tool calls answered, automatic mock answers, a reply to the answer (toolProtocol.ts). */
+  | ToolPanelMessage;

@@ -77,4 +77,6 @@ export type ScoreboardToHost =
   | { type: 'setWeights'; prompt: string; weights: ScoreWeights }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'evaluateRetrieval' }
+  /** A row's Approve for Production button (`td[data-col=actions] button.approve`). */
+  | { type: 'approve'; prompt: string; version: number; model: string }
   | { type: 'refresh' };

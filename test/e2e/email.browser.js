@@ -61,7 +61,7 @@ const TESTS = [
 
       await links.first().click();
       const file = label.split(':')[0].split('/').pop();
-      await page.locator(`.tabs-container .tab.active[aria-label*="${file}"]`).first().waitFor({ state: 'visible', timeout: 15000 });
+      await page.locator(`.tabs-container .tab.active[aria-label*="${file}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
 
       // "Compare across models" runs the same prompt and inputs in the Compare panel.
       const again = await wb.focusWebviewPanel(page, PANEL_TITLE);

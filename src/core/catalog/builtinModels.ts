@@ -50,6 +50,8 @@ export interface ModelInfo {
   /** This table's prompt-cache prices (USD per million tokens), where the model has a prompt cache. */
   cacheReadPerMTok?: number;
   cacheWritePerMTok?: number;
+  /** The fewest tokens before a cache point that Bedrock caches for this model (default 1,024; Nova 1,000). */
+  cacheMinTokens?: number;
   /** Prices read from the AWS Price List for this model and Region; they win over the table's. */
   prices?: ModelPrices;
   streaming: boolean;
@@ -75,16 +77,16 @@ type Row = [id: string, name: string, vendor: string, context: number, maxOutput
 
 const T = 'embedding' as const;
 const legacy = (successor: string, endOfLife?: string): Partial<ModelInfo> => ({ lifecycle: { status: 'LEGACY', successor: `bedrock/${successor}`, ...(endOfLife ? { endOfLife } : {}) } });
-const cache = (read: number, write?: number): Partial<ModelInfo> => ({ cacheReadPerMTok: read, ...(write !== undefined ? { cacheWritePerMTok: write } : {}) });
+const cache = (read: number, write?: number, minTokens?: number): Partial<ModelInfo> => ({ cacheReadPerMTok: read, ...(write !== undefined ? { cacheWritePerMTok: write } : {}), ...(minTokens ? { cacheMinTokens: minTokens } : {}) });
 
 const ROWS: Row[] = [
   // Anthropic: the 4.5/4.6 generation is current; Bedrock serves it through inference profiles.
-  ['bedrock/anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5', 'Anthropic', 200_000, 64_000, 1, 5, 'idtc', cache(0.1, 1.25)],
+  ['bedrock/anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5', 'Anthropic', 200_000, 64_000, 1, 5, 'idtc', cache(0.1, 1.25, 4_096)],
   ['bedrock/anthropic.claude-sonnet-4-6', 'Claude Sonnet 4.6', 'Anthropic', 200_000, 64_000, 3, 15, 'idtc', cache(0.3, 3.75)],
   ['bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5', 'Anthropic', 200_000, 64_000, 3, 15, 'idtc', cache(0.3, 3.75)],
-  ['bedrock/anthropic.claude-opus-4-6-v1', 'Claude Opus 4.6', 'Anthropic', 200_000, 128_000, 5, 25, 'idtc', cache(0.5, 6.25)],
-  ['bedrock/anthropic.claude-opus-4-5-20251101-v1:0', 'Claude Opus 4.5', 'Anthropic', 200_000, 64_000, 5, 25, 'idtc', cache(0.5, 6.25)],
-  ['bedrock/anthropic.claude-3-5-haiku-20241022-v1:0', 'Claude 3.5 Haiku', 'Anthropic', 200_000, 8_192, 0.8, 4, 'tc', { ...cache(0.08, 1), ...legacy('anthropic.claude-haiku-4-5-20251001-v1:0', '2026-06-19') }],
+  ['bedrock/anthropic.claude-opus-4-6-v1', 'Claude Opus 4.6', 'Anthropic', 200_000, 128_000, 5, 25, 'idtc', cache(0.5, 6.25, 4_096)],
+  ['bedrock/anthropic.claude-opus-4-5-20251101-v1:0', 'Claude Opus 4.5', 'Anthropic', 200_000, 64_000, 5, 25, 'idtc', cache(0.5, 6.25, 4_096)],
+  ['bedrock/anthropic.claude-3-5-haiku-20241022-v1:0', 'Claude 3.5 Haiku', 'Anthropic', 200_000, 8_192, 0.8, 4, 'tc', { ...cache(0.08, 1, 2_048), ...legacy('anthropic.claude-haiku-4-5-20251001-v1:0', '2026-06-19') }],
   ['bedrock/anthropic.claude-3-haiku-20240307-v1:0', 'Claude 3 Haiku', 'Anthropic', 200_000, 4_096, 0.25, 1.25, 'idt', legacy('anthropic.claude-haiku-4-5-20251001-v1:0')],
   ['bedrock/anthropic.claude-3-5-sonnet-20241022-v2:0', 'Claude 3.5 Sonnet v2', 'Anthropic', 200_000, 8_192, 3, 15, 'idt', legacy('anthropic.claude-sonnet-4-6')],
   ['bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0', 'Claude 3.7 Sonnet', 'Anthropic', 200_000, 64_000, 3, 15, 'idtc', { ...cache(0.3, 3.75), ...legacy('anthropic.claude-sonnet-4-6') }],

@@ -8,6 +8,15 @@ const PROFILE_PREFIX = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
 export interface PriceOverride {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Prompt-cache prices (USD per million tokens); each falls back to the list's or the table's. */
+  cacheReadPerMTok?: number;
+  cacheWritePerMTok?: number;
+}
+
+/** Input tokens a call read from Bedrock's prompt cache and wrote to it (reported apart from `inputTokens`). */
+export interface CacheUsage {
+  readTokens: number;
+  writeTokens: number;
 }
 
 export class ModelCatalog {
@@ -42,14 +51,21 @@ export class ModelCatalog {
     const { qualified, modelId } = parseModelId(rawId);
     const override = this.prices[qualified] ?? this.prices[modelId];
     const base = this.listedPrices(rawId);
-    const input = typeof override?.inputPerMTok === 'number' && Number.isFinite(override.inputPerMTok) ? override.inputPerMTok : undefined;
-    const output = typeof override?.outputPerMTok === 'number' && Number.isFinite(override.outputPerMTok) ? override.outputPerMTok : undefined;
-    if (input === undefined && output === undefined) return base;
+    const priceOf = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+    const input = priceOf(override?.inputPerMTok);
+    const output = priceOf(override?.outputPerMTok);
+    const cacheRead = priceOf(override?.cacheReadPerMTok) ?? base?.cacheReadPerMTokens;
+    const cacheWrite = priceOf(override?.cacheWritePerMTok) ?? base?.cacheWritePerMTokens;
+    const cachePrices = { ...(cacheRead !== undefined ? { cacheReadPerMTokens: cacheRead } : {}), ...(cacheWrite !== undefined ? { cacheWritePerMTokens: cacheWrite } : {}) };
+    if (input === undefined && output === undefined) {
+      const cacheOverridden = priceOf(override?.cacheReadPerMTok) !== undefined || priceOf(override?.cacheWritePerMTok) !== undefined;
+      return base && cacheOverridden ? { ...base, ...cachePrices, source: 'settings', asOf: null } : base;
+    }
     // A setting that gives one of the two prices takes the other from the list or the table.
     const inputPerMTokens = input ?? base?.inputPerMTokens;
     const outputPerMTokens = output ?? base?.outputPerMTokens;
     if (inputPerMTokens === undefined || outputPerMTokens === undefined) return undefined;
-    return { inputPerMTokens, outputPerMTokens, currency: 'USD', source: 'settings', asOf: null };
+    return { inputPerMTokens, outputPerMTokens, ...cachePrices, currency: 'USD', source: 'settings', asOf: null };
   }
 
   /** The AWS Price List's prices, else the built-in table's. */
@@ -71,13 +87,42 @@ export class ModelCatalog {
     };
   }
 
-  /** USD for one call, or null when the model has no known price. */
-  costUsd(rawId: string, inputTokens: number | null, outputTokens: number | null): number | null {
+  /**
+   * USD for one call, or null when the model has no known price. Cache reads and writes are
+   * priced at the model's cache prices (a write without its own price costs the input price).
+   */
+  costUsd(rawId: string, inputTokens: number | null, outputTokens: number | null, cache?: CacheUsage): number | null {
     if (inputTokens == null || outputTokens == null) return null;
     const prices = this.pricesOf(rawId);
     if (!prices) return null;
-    return (inputTokens * prices.inputPerMTokens + outputTokens * prices.outputPerMTokens) / 1_000_000;
+    const { read, write } = cacheRates(prices);
+    const cached = cache ? cache.readTokens * read + cache.writeTokens * write : 0;
+    return (inputTokens * prices.inputPerMTokens + outputTokens * prices.outputPerMTokens + cached) / 1_000_000;
   }
+
+  /** What caching saved on a call: its cached tokens at the input price, less what they cost; null without prices. */
+  cacheSavingsUsd(rawId: string, cache: CacheUsage): number | null {
+    const prices = this.pricesOf(rawId);
+    if (!prices) return null;
+    const { read, write } = cacheRates(prices);
+    const input = prices.inputPerMTokens;
+    return (cache.readTokens * (input - read) + cache.writeTokens * (input - write)) / 1_000_000;
+  }
+
+  /**
+   * The fewest tokens a cache point must follow for the model to cache them (Bedrock's
+   * per-model minimum); undefined when the model has no prompt cache or is unknown.
+   */
+  cacheMinTokens(rawId: string): number | undefined {
+    const info = this.find(rawId);
+    if (!info?.promptCache) return undefined;
+    return info.cacheMinTokens ?? (/nova/.test(info.id) ? 1_000 : 1_024);
+  }
+}
+
+/** Cache prices per million tokens: reads at their price (else the input price), writes likewise. */
+function cacheRates(prices: ModelPrices): { read: number; write: number } {
+  return { read: prices.cacheReadPerMTokens ?? prices.inputPerMTokens, write: prices.cacheWritePerMTokens ?? prices.inputPerMTokens };
 }
 
 /** Where a price comes from, for a person: "AWS Price List, 2026-12-04", "built-in table, as of 2026-12-04", "settings". */

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { schemaValidator } from '../util/jsonSchema';
 import type { RunMetrics } from '../runs/runModel';
 import { checkName, type CheckOutcome, type CheckSpec } from './checkSpecs';
 import type { Judge } from './llmJudge';
@@ -9,7 +9,8 @@ import { formatUsd } from '../format/units';
 /** What a check looks at: one model's answer to one case. */
 export interface CheckSubject {
   output: string;
-  metrics: Pick<RunMetrics, 'latencyMs' | 'costUsd'>;
+  /** `latencyMs` is null for a batch answer (it has none). */
+  metrics: Pick<RunMetrics, 'costUsd'> & { latencyMs: number | null };
   inputs: Record<string, unknown>;
   reference?: string;
   /** The model that answered: the judge of an `llmJudge` check without its own model, when no default is given. */
@@ -22,25 +23,6 @@ export interface EvaluateOptions {
   /** The judge model for checks that name none. */
   judgeModel?: string;
   signal?: AbortSignal;
-}
-
-// One validator for the whole process: compiling a schema is the slow part, so compiled ones are cached by text.
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction | string>();
-
-function schemaValidator(schema: Record<string, unknown>): ValidateFunction | string {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, strict: false });
-    try {
-      validate = ajv.compile(schema);
-    } catch (err) {
-      validate = `the JSON Schema is not valid: ${(err as Error).message}`;
-    }
-    compiled.set(key, validate);
-  }
-  return validate;
 }
 
 /** Answers often wrap JSON in a Markdown fence: a check of the JSON looks inside it. */
@@ -114,6 +96,7 @@ export async function evaluateCheck(spec: CheckSpec, subject: CheckSubject, opti
     }
     case 'latencyMs': {
       const v = subject.metrics.latencyMs;
+      if (v === null) return { check, pass: false, detail: l10n.t('no latency to check: a batch job answer has none (run the dataset live to check latency)') };
       return { check, pass: v <= spec.max, detail: `${v} ms ${v <= spec.max ? '≤' : '>'} ${spec.max} ms` };
     }
     case 'costUsd': {

@@ -43,11 +43,15 @@ export interface DatasetRunnerOptions {
   workspaceFolder?: string;
   /** Resume this dataset run: pairs it already recorded are not run again. */
   resumeId?: string;
+  /** With `resumeId`: run only these pairs again (`pairKey`s: rerun what failed), keeping every other result of that run. */
+  rerun?: ReadonlySet<string>;
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (progress: DatasetProgress) => void;
   judge?: Judge;
   judgeModel?: string;
+  /** Answer from the response cache when the same request was answered before (default true; `--no-cache` turns it off). */
+  cache?: boolean;
 }
 
 export interface DatasetRunResult {
@@ -98,9 +102,10 @@ export async function runDataset(options: DatasetRunnerOptions): Promise<Dataset
   const report = (cell?: DatasetCellResult) => options.onProgress?.({ done, total: pairs.length, ...(cell ? { cell } : {}) });
   const todo: typeof pairs = [];
   for (const pair of pairs) {
-    const previous = earlier.get(pairKey(pair.c.id, pair.model));
-    if (previous) {
-      cells[pair.index] = previous;
+    const key = pairKey(pair.c.id, pair.model);
+    const previous = earlier.get(key);
+    if (options.rerun ? !options.rerun.has(key) : previous) {
+      if (previous) cells[pair.index] = previous;
       done++;
     } else todo.push(pair);
   }
@@ -169,6 +174,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
       datasetCaseId: c.id,
       datasetRunId,
       evaluate,
+      cache: options.cache !== false,
     });
   } catch (err) {
     return { ...notRun(c.id, model), status: 'failed', error: { kind: 'unknown', message: `The model call failed: ${(err as Error).message}` } };
@@ -183,6 +189,7 @@ async function runPair(options: DatasetRunnerOptions, c: DatasetCase, model: str
     metrics: { latencyMs: outcome.metrics.latencyMs, costUsd: outcome.metrics.costUsd, ttftMs: outcome.metrics.ttftMs, outputTokens: outcome.metrics.outputTokens },
     error,
     checks: outcome.checks ?? null,
+    ...(outcome.cachedFrom ? { cachedFrom: outcome.cachedFrom } : {}),
   };
 }
 

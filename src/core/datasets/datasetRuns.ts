@@ -36,6 +36,8 @@ export interface DatasetCellResult {
   checks: CheckOutcome[] | null;
   /** True when the result was read from an earlier (interrupted) attempt of the same dataset run. */
   resumed?: boolean;
+  /** Answered from the response cache: the run whose answer it is (no call made, no latency or cost of its own). */
+  cachedFrom?: string;
 }
 
 export interface ModelSummary {
@@ -49,6 +51,8 @@ export interface ModelSummary {
   failed: number;
   latencyMs: { p50: number | null };
   costUsd: number | null;
+  /** Cells answered from the response cache (left out of latency and cost). */
+  cached: number;
 }
 
 export function datasetRunsFile(workspaceFolder: string): string {
@@ -145,6 +149,7 @@ export function cellFromRecord(record: RunRecord, resumed = false): DatasetCellR
         }))
       : null,
     ...(resumed ? { resumed: true } : {}),
+    ...(record.cached && record.cachedFrom ? { cachedFrom: record.cachedFrom } : {}),
   };
 }
 
@@ -154,8 +159,10 @@ export function summarizeByModel(cells: readonly DatasetCellResult[], models: re
     const mine = cells.filter((c) => c.model === model);
     const checked = mine.filter((c) => c.checks && c.checks.length > 0);
     const passed = checked.filter((c) => c.checks!.every((o) => o.pass)).length;
-    const latencies = mine.filter((c) => c.status === 'done' && c.metrics.latencyMs !== null).map((c) => c.metrics.latencyMs as number).sort((a, b) => a - b);
-    const costs = mine.map((c) => c.metrics.costUsd).filter((x): x is number => typeof x === 'number');
+    // A cached answer cost nothing and took no time: its original figures belong to its original run.
+    const paid = mine.filter((c) => !c.cachedFrom);
+    const latencies = paid.filter((c) => c.status === 'done' && c.metrics.latencyMs !== null).map((c) => c.metrics.latencyMs as number).sort((a, b) => a - b);
+    const costs = paid.map((c) => c.metrics.costUsd).filter((x): x is number => typeof x === 'number');
     return {
       model,
       cases: mine.length,
@@ -165,6 +172,7 @@ export function summarizeByModel(cells: readonly DatasetCellResult[], models: re
       failed: mine.filter((c) => c.status === 'failed').length,
       latencyMs: { p50: median(latencies) },
       costUsd: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
+      cached: mine.length - paid.length,
     };
   });
 }

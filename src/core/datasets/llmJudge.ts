@@ -3,6 +3,8 @@ import { parseModelId } from '../providers/modelId';
 import type { ProviderRegistry } from '../providers/providerRegistry';
 import type { ChatMessage } from '../providers/types';
 import { runModel } from '../runs/runModel';
+import type { ResponseCache } from '../cache/responseCache';
+import { newId } from '../workspace/ids';
 
 /** What the judge model decided: `score` 0–1, `reason` one or two sentences. */
 export interface JudgeVerdict {
@@ -58,7 +60,7 @@ export function judgeMessages(request: Pick<JudgeRequest, 'rubric' | 'inputs' | 
 }
 
 /** Calls the judge model through the same providers as every run (Bedrock, OpenAI-compatible…). */
-export function createModelJudge(deps: { providers: ProviderRegistry; catalog: ModelCatalog }): Judge {
+export function createModelJudge(deps: { providers: ProviderRegistry; catalog: ModelCatalog; responseCache?: () => ResponseCache | undefined }): Judge {
   return async (request) => {
     const { qualified, provider: providerId, modelId } = parseModelId(request.model);
     const provider = deps.providers.get(providerId);
@@ -66,7 +68,7 @@ export function createModelJudge(deps: { providers: ProviderRegistry; catalog: M
     const result = await runModel(
       provider,
       { modelId, messages: judgeMessages(request), config: { temperature: 0, maxOutputTokens: 400 } },
-      { signal: request.signal, price: (i, o) => deps.catalog.costUsd(qualified, i, o) },
+      { signal: request.signal, price: (i, o) => deps.catalog.costUsd(qualified, i, o), ...judgeCache(deps.responseCache?.()) },
     );
     if (result.error) return { verdict: null, problem: `the judge ${qualified} failed: ${result.error.message}`, model: qualified, costUsd: result.metrics.costUsd };
     const verdict = parseJudgeVerdict(result.output, request.threshold);
@@ -140,4 +142,9 @@ function normalizeScore(v: unknown): number | null {
   if (!Number.isFinite(n) || n < 0) return null;
   const scaled = n <= 1 ? n : n <= 5 ? n / 5 : n <= 10 ? n / 10 : n <= 100 ? n / 100 : null;
   return scaled === null ? null : Math.round(scaled * 1000) / 1000;
+}
+
+/** The judge's verdicts are cached like any answer (same request, same verdict); its calls are not recorded, so the id only names the entry. */
+function judgeCache(store: ResponseCache | undefined) {
+  return store ? { cache: { store, runId: newId('j'), extra: { judge: 1 } } } : {};
 }

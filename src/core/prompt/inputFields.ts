@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { picoschema } from 'dotprompt';
 import type { ParsedPrompt } from './parsePrompt';
+import { resolveWorkbenchSchema } from '../media/mediaInputs';
 import type { InputField } from './types';
 
 export type { InputField } from './types';
@@ -16,6 +17,7 @@ interface JsonSchemaProperty {
   type?: string | string[];
   description?: string;
   enum?: unknown[];
+  format?: string;
 }
 
 /** The form's fields for a parsed prompt. Never throws: a schema dotprompt cannot read gives the template's variables. */
@@ -23,7 +25,7 @@ export async function describeInputFields(parsed: ParsedPrompt): Promise<InputFi
   let schema: ObjectSchema | null = null;
   if (parsed.inputSchema !== undefined) {
     try {
-      schema = (await picoschema(parsed.inputSchema)) as ObjectSchema | null;
+      schema = (await picoschema(parsed.inputSchema, { schemaResolver: resolveWorkbenchSchema })) as ObjectSchema | null;
     } catch {
       schema = null;
     }
@@ -42,11 +44,12 @@ function field(name: string, property: JsonSchemaProperty, defaultValue: unknown
   const types = (Array.isArray(property.type) ? property.type : property.type ? [property.type] : []).filter((t) => t !== 'null');
   const choices = Array.isArray(property.enum) ? property.enum.filter((c) => c !== null).map(String) : null;
   let type: InputField['type'] = 'string';
-  if (types.length === 1 && ['string', 'number', 'integer', 'boolean'].includes(types[0])) type = types[0] as InputField['type'];
+  if (property.format === 'media') type = 'media';
+  else if (types.length === 1 && ['string', 'number', 'integer', 'boolean'].includes(types[0])) type = types[0] as InputField['type'];
   else if (types.length > 0) type = 'json';
   const defaultText = defaultValue === undefined || defaultValue === null ? null : type === 'json' || typeof defaultValue === 'object' ? JSON.stringify(defaultValue) : String(defaultValue);
   // A required text with no default is what the prompt is about (an email, a document): room to paste it.
-  const multiline = type === 'json' || (type === 'string' && !choices && (defaultText === null ? required : defaultText.length > LONG_TEXT || defaultText.includes('\n')));
+  const multiline = type === 'json' || (type !== 'media' && (type === 'string' && !choices && (defaultText === null ? required : defaultText.length > LONG_TEXT || defaultText.includes('\n'))));
   return { name, type, description: property.description ?? null, required, choices, defaultText, multiline };
 }
 
@@ -61,8 +64,9 @@ export function inputValuesFromForm(fields: InputField[], form: Record<string, s
   for (const f of fields) {
     const text = form[f.name];
     if (text === undefined || text === '') continue;
-    if (text.startsWith('@')) {
-      values[f.name] = text;
+    if (text.startsWith('@') || f.type === 'media') {
+      // A media input's value is a workspace path (read as bytes in prepare()), with or without @.
+      values[f.name] = f.type === 'media' ? text.replace(/^@/, '').trim() : text;
       continue;
     }
     if (f.type === 'number' || f.type === 'integer') {

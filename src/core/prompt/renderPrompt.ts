@@ -14,6 +14,8 @@ import { contentHash } from './contentHash';
 import { parsePromptSource, type ParsedPrompt, type PartialReference } from './parsePrompt';
 import { LineIndex, type DiagnosticRange, type PromptDiagnostic } from './promptDiagnostics';
 import { analyzeTemplate } from './templateSyntax';
+import { CACHE_POINT_HELPER, cachePointHelper, placeCachePoints, readCacheConfig } from './cacheConfig';
+import { MEDIA_SCHEMA, MEDIA_TYPE, resolveWorkbenchSchema } from '../media/mediaInputs';
 
 export type PartialResolver = (name: string) => string | undefined | Promise<string | undefined>;
 
@@ -25,6 +27,8 @@ export interface PromptEngineOptions {
   tools?: Record<string, unknown>;
   /** Partials registered up front, by name. */
   partials?: Record<string, string>;
+  /** Helpers besides dotprompt's own (the workbench's `cachePoint`). */
+  helpers?: Record<string, (...args: unknown[]) => unknown>;
 }
 
 /** dotprompt's own render API, unchanged: the conformance suite drives exactly this. */
@@ -40,6 +44,7 @@ export function createPromptEngine(options: PromptEngineOptions = {}): PromptEng
     schemas: options.schemas,
     tools: options.tools as Record<string, ToolDefinition> | undefined,
     partials: options.partials,
+    helpers: options.helpers as never,
     partialResolver: partialResolver ? async (name) => (await partialResolver(name)) ?? null : undefined,
   });
   return {
@@ -62,6 +67,8 @@ export interface RenderedPrompt {
   messages: ChatMessage[];
   /** Required inputs with no value (from `input.schema`; without a schema, template variables with no value). */
   missingInputs: string[];
+  /** `workbench.cache: tools`: the request's tool definitions end with a cache point. */
+  cacheTools?: boolean;
 }
 
 /** A prompt that cannot be rendered, with every problem found in it. */
@@ -89,6 +96,8 @@ export interface RenderPromptOptions {
   path?: string;
   /** The source already parsed (a `PromptDocument`'s), so that it is not parsed again. */
   parsed?: ParsedPrompt;
+  /** Earlier turns of the conversation: dotprompt's `history` (placed at `{{history}}`, else before the last user message). */
+  history?: ChatMessage[];
 }
 
 /** Renders a `.prompt` source with the given inputs: the one render path of the project. */
@@ -107,11 +116,12 @@ export async function renderPrompt(source: string, vars: Record<string, unknown>
 
   let rendered: DotpromptRenderedPrompt;
   try {
-    rendered = await createPromptEngine({ partials }).render(source.replace(/^\uFEFF/, ''), { input });
+    rendered = await createPromptEngine({ partials, schemas: { [MEDIA_TYPE]: MEDIA_SCHEMA }, helpers: { [CACHE_POINT_HELPER]: cachePointHelper } }).render(source.replace(/^\uFEFF/, ''), { input, ...(options.history ? { messages: options.history as NonNullable<DataArgument['messages']> } : {}) });
   } catch (error) {
     const message = `Rendering failed: ${error instanceof Error ? error.message : String(error)}`;
     throw PromptError.fromDiagnostics(label, [{ severity: 'error', code: 'render-failed', message, range: templateRange(parsed) }]);
   }
+  const cache = readCacheConfig(parsed.workbench.cache).config;
   return {
     name,
     version: parsed.version ?? 1,
@@ -119,8 +129,12 @@ export async function renderPrompt(source: string, vars: Record<string, unknown>
     source,
     model: rendered.model,
     config: (rendered.config ?? {}) as GenerationConfig,
-    messages: rendered.messages.map((message) => ({ role: message.role, content: message.content as ChatMessage['content'] })),
+    messages: placeCachePoints(
+      rendered.messages.map((message) => ({ role: message.role, content: message.content as ChatMessage['content'] })),
+      cache,
+    ),
     missingInputs,
+    ...(cache?.tools ? { cacheTools: true } : {}),
   };
 }
 
@@ -173,7 +187,7 @@ async function findMissingInputs(parsed: ParsedPrompt, input: Record<string, unk
   if (parsed.inputSchema === undefined) return parsed.variables.filter((name) => !hasValue(name));
   let schema: { required?: unknown } | null;
   try {
-    schema = await picoschema(parsed.inputSchema);
+    schema = await picoschema(parsed.inputSchema, { schemaResolver: resolveWorkbenchSchema });
   } catch (error) {
     const message = l10n.t('Frontmatter: input.schema: {0}', error instanceof Error ? error.message : String(error));
     throw PromptError.fromDiagnostics(label, [{ severity: 'error', code: 'input-schema-invalid', message, range: { startLine: 0, startCol: 0, endLine: 0, endCol: 3 } }]);

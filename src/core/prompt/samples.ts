@@ -100,6 +100,8 @@ export class InputFileError extends Error {
   }
 }
 
+const BINARY_MEDIA = /\.(png|jpe?g|gif|webp|pdf|docx|xlsx)$/i;
+
 /**
  * Replaces each `@path` value by the text of that file (relative to `baseDir`); `@@x` becomes `@x`.
  * The values come from workspace files (sample sets), so a path must resolve inside `baseDir`
@@ -112,6 +114,9 @@ export async function resolveInputFiles(values: InputValues, baseDir: string | u
       resolved[name] = value;
     } else if (value.startsWith('@@')) {
       resolved[name] = value.slice(1);
+    } else if (BINARY_MEDIA.test(value.trim())) {
+      // An image or PDF is never text: it stays a path for a media input to read as bytes (mediaInputs.ts).
+      resolved[name] = value;
     } else {
       const target = value.slice(1).trim();
       const file = path.isAbsolute(target) || !baseDir ? target : path.join(baseDir, target);

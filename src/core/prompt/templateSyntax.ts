@@ -14,7 +14,9 @@ type CallNode = hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.Bloc
 /** Helpers a dotprompt template may call; dotprompt compiles with `knownHelpersOnly`. */
 const DOTPROMPT_HELPERS = ['json', 'role', 'history', 'section', 'media', 'ifEquals', 'unlessEquals'];
 const HANDLEBARS_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing'];
-const KNOWN_HELPERS = new Set([...DOTPROMPT_HELPERS, ...HANDLEBARS_HELPERS]);
+/** Helpers the workbench adds to dotprompt's (renderPrompt.ts registers them): `{{cachePoint}}`. */
+const WORKBENCH_HELPERS = ['cachePoint'];
+const KNOWN_HELPERS = new Set([...DOTPROMPT_HELPERS, ...HANDLEBARS_HELPERS, ...WORKBENCH_HELPERS]);
 /** Block helpers whose body sees a different `this` than the surrounding template. */
 const CONTEXT_CHANGING_HELPERS = new Set(['each', 'with']);
 const MESSAGE_ROLES = ['system', 'user', 'model', 'tool'];

@@ -6,8 +6,8 @@
 /** One field of the inputs form: one per property of `input.schema` (or per template variable without a schema). */
 export interface InputField {
   name: string;
-  /** `json` for objects, arrays and anything else typed in as JSON. */
-  type: 'string' | 'number' | 'integer' | 'boolean' | 'json';
+  /** `json` for objects, arrays and anything else typed in as JSON; `media` for an image or document file (a workspace path). */
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'json' | 'media';
   description: string | null;
   required: boolean;
   /** Choices, when the schema gives an enum. */

@@ -8,17 +8,21 @@ import type {
   BedrockRuntimeClientConfig,
   ContentBlock,
   ConverseStreamCommandInput,
+  DocumentFormat,
   ConverseStreamOutput,
   ImageFormat,
   InferenceConfiguration,
+  TokenUsage,
   Message,
   SystemContentBlock,
+  ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
 import { sdkClientConfig } from '../aws/awsConnection';
 import { describeBedrockError } from './bedrockErrors';
 import { guardrailOutcome } from './bedrockGuardrail';
 import { readApplyGuardrailResponse, type GuardrailCheck, type GuardrailSource } from '../privacy/applyGuardrail';
-import type { GuardrailRef, ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+import { checkMediaCounts, converseDocumentName, countMedia, decodeMediaUrl, sizeProblem, type DecodedMedia } from '../media/mediaFormats';
+import type { CachePointPart, GuardrailRef, ChatMessage, GenerationConfig, MediaPart, ModelError, ModelProvider, ModelRequest, Part, StreamEvent, ToolRequestPart, ToolResponsePart } from './types';
 
 export interface BedrockProviderOptions {
   /** Falls back to the SDK's chain (AWS_REGION, the profile's region…). */
@@ -38,7 +42,6 @@ export interface BedrockProviderOptions {
 type ConverseInput = ConverseStreamCommandInput;
 type DocumentValue = NonNullable<ConverseInput['additionalModelRequestFields']>;
 
-const IMAGE_FORMATS: Record<string, ImageFormat> = { png: 'png', jpeg: 'jpeg', jpg: 'jpeg', gif: 'gif', webp: 'webp' };
 const KNOWN_CONFIG_KEYS = new Set(['temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences']);
 
 /** Thrown while building the request; becomes a `validation` error event, never a crash. */
@@ -46,26 +49,69 @@ class RequestShapeError extends Error {
   override readonly name = 'RequestShapeError';
 }
 
-function imageBlock(url: string): ContentBlock {
-  const match = /^data:image\/([a-z]+);base64,(.*)$/is.exec(url);
-  const format = match ? IMAGE_FORMATS[match[1].toLowerCase()] : undefined;
-  if (!match || !format) {
-    throw new RequestShapeError(`Bedrock takes images as data: URLs with base64 PNG, JPEG, GIF or WebP; "${url.slice(0, 60)}" is not one.`);
+/** An image or document part as a Converse block (bytes, format, and a document's name). */
+function mediaBlock(media: { url: string; contentType?: string; name?: string }, documentNames: Set<string>): ContentBlock {
+  let decoded: DecodedMedia;
+  try {
+    decoded = decodeMediaUrl(media.url, media.contentType);
+  } catch (err) {
+    throw new RequestShapeError((err as Error).message);
   }
-  return { image: { format, source: { bytes: new Uint8Array(Buffer.from(match[2], 'base64')) } } };
+  const tooBig = sizeProblem(media.name ?? decoded.name ?? decoded.format, decoded, decoded.bytes.length);
+  if (tooBig) throw new RequestShapeError(tooBig.message);
+  if (decoded.kind === 'image') return { image: { format: decoded.format as ImageFormat, source: { bytes: decoded.bytes } } };
+  const name = converseDocumentName(media.name ?? decoded.name, documentNames);
+  return { document: { format: decoded.format as DocumentFormat, name, source: { bytes: decoded.bytes } } };
 }
 
-function contentBlocks(parts: Part[]): ContentBlock[] {
+const CACHE_POINT = { cachePoint: { type: 'default' as const } };
+
+function contentBlocks(parts: Part[], documentNames: Set<string>): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   for (const part of parts) {
     if (typeof (part as { text?: unknown }).text === 'string') {
       const text = (part as { text: string }).text;
       if (text.length > 0) blocks.push({ text });
     } else if (typeof (part as { media?: { url?: unknown } }).media?.url === 'string') {
-      blocks.push(imageBlock((part as { media: { url: string } }).media.url));
+      blocks.push(mediaBlock((part as MediaPart).media, documentNames));
+    } else if ((part as Partial<CachePointPart>).cachePoint && blocks.length > 0 && !('cachePoint' in blocks[blocks.length - 1])) {
+      // A cache point caches what comes before it: one at the very start, or twice in a row, is meaningless.
+      blocks.push(CACHE_POINT);
+    } else if ((part as ToolRequestPart).toolRequest) {
+      const { ref, name, input } = (part as ToolRequestPart).toolRequest;
+      blocks.push({ toolUse: { toolUseId: ref, name, input: (input ?? {}) as DocumentValue } });
+    } else if ((part as ToolResponsePart).toolResponse) {
+      const { ref, output, status } = (part as ToolResponsePart).toolResponse;
+      // Converse takes a JSON object as `json`; anything else travels as its JSON text.
+      const content = output && typeof output === 'object' && !Array.isArray(output) ? [{ json: output as DocumentValue }] : [{ text: typeof output === 'string' ? output : JSON.stringify(output) }];
+      blocks.push({ toolResult: { toolUseId: ref, content, ...(status ? { status } : {}) } });
     }
   }
   return blocks;
+}
+
+/** The request's tools as Converse's `toolConfig` (undefined without tools). */
+export function toConverseToolConfig(request: Pick<ModelRequest, 'tools' | 'toolChoice'>): ToolConfiguration | undefined {
+  if (!request.tools?.length) return undefined;
+  const config: ToolConfiguration = {
+    tools: request.tools.map((tool) => ({ toolSpec: { name: tool.name, description: tool.description, inputSchema: { json: tool.inputSchema as DocumentValue } } })),
+  };
+  const choice = request.toolChoice;
+  if (choice === 'auto') config.toolChoice = { auto: {} };
+  else if (choice === 'any') config.toolChoice = { any: {} };
+  else if (choice && typeof choice === 'object') config.toolChoice = { tool: { name: choice.tool } };
+  return config;
+}
+
+/** A tool call's arguments as streamed (JSON text, possibly empty for no arguments). */
+function parseToolInput(text: string): unknown {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The model sent arguments that are not JSON: passed on as text, and the schema check says so.
+    return text;
+  }
 }
 
 /**
@@ -76,11 +122,16 @@ function contentBlocks(parts: Part[]): ContentBlock[] {
 export function toConverseMessages(messages: ChatMessage[]): { system: SystemContentBlock[]; messages: Message[] } {
   const system: SystemContentBlock[] = [];
   const merged: Message[] = [];
+  const documentNames = new Set<string>();
+  checkMediaLimits(messages);
   for (const message of messages) {
-    const blocks = contentBlocks(message.content);
+    const blocks = contentBlocks(message.content, documentNames);
     if (blocks.length === 0) continue;
     if (message.role === 'system') {
-      for (const block of blocks) if (block.text !== undefined) system.push({ text: block.text });
+      for (const block of blocks) {
+        if (block.text !== undefined) system.push({ text: block.text });
+        else if (block.cachePoint && system.length > 0) system.push(CACHE_POINT);
+      }
       continue;
     }
     const role = message.role === 'model' ? 'assistant' : 'user';
@@ -89,6 +140,14 @@ export function toConverseMessages(messages: ChatMessage[]): { system: SystemCon
     else merged.push({ role, content: blocks });
   }
   return { system, messages: merged };
+}
+
+function checkMediaLimits(messages: ChatMessage[]): void {
+  try {
+    checkMediaCounts(countMedia(messages));
+  } catch (err) {
+    throw new RequestShapeError((err as Error).message);
+  }
 }
 
 /** Where a model family wants top-k, which Converse has no common field for. */
@@ -116,7 +175,22 @@ export function toConverseInput(request: ModelRequest): ConverseInput {
   if (Object.keys(additional).length > 0) input.additionalModelRequestFields = additional as DocumentValue;
   // The trace says which policy acted, so an intervention can be explained, not just reported.
   if (request.guardrail) input.guardrailConfig = { guardrailIdentifier: request.guardrail.id, guardrailVersion: request.guardrail.version, trace: 'enabled' };
+  const toolConfig = toConverseToolConfig(request);
+  if (toolConfig) input.toolConfig = toolConfig;
+  // `workbench.cache: tools`: the tool definitions (a long, unchanging prefix) end with a cache point.
+  if (request.cacheTools && input.toolConfig?.tools?.length) input.toolConfig.tools.push(CACHE_POINT);
   return input;
+}
+
+/** Converse's usage as our event: cache reads and writes only when the call reported them. */
+function usageEvent(usage: TokenUsage): StreamEvent {
+  return {
+    type: 'usage',
+    inputTokens: usage.inputTokens ?? 0,
+    outputTokens: usage.outputTokens ?? 0,
+    ...(usage.cacheReadInputTokens ? { cacheReadInputTokens: usage.cacheReadInputTokens } : {}),
+    ...(usage.cacheWriteInputTokens ? { cacheWriteInputTokens: usage.cacheWriteInputTokens } : {}),
+  };
 }
 
 function isStreamingUnsupported(err: unknown): boolean {
@@ -230,7 +304,10 @@ export class BedrockProvider implements ModelProvider {
         started = true;
         text = (whole.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
         if (text) yield { type: 'text', text };
-        if (whole.usage) yield { type: 'usage', inputTokens: whole.usage.inputTokens ?? 0, outputTokens: whole.usage.outputTokens ?? 0 };
+        for (const block of whole.output?.message?.content ?? []) {
+          if (block.toolUse?.toolUseId && block.toolUse.name) yield { type: 'toolRequest', ref: block.toolUse.toolUseId, name: block.toolUse.name, input: block.toolUse.input ?? {} };
+        }
+        if (whole.usage) yield usageEvent(whole.usage);
         const wholeStop = whole.stopReason ?? 'end_turn';
         return yield { type: 'stop', stopReason: wholeStop, ...(request.guardrail ? { guardrail: guardrailOutcome(wholeStop, whole.trace) } : {}) };
       }
@@ -238,6 +315,8 @@ export class BedrockProvider implements ModelProvider {
       started = true;
       let stopReason = 'end_turn';
       let trace: unknown;
+      // Tool calls stream as a start (id, name), input JSON in pieces, then a stop.
+      const toolBlocks = new Map<number, { ref: string; name: string; input: string }>();
       const events = response.stream?.[Symbol.asyncIterator]();
       while (events) {
         const next: IteratorResult<ConverseStreamOutput> | typeof ABORTED = await Promise.race([events.next(), aborted]);
@@ -250,8 +329,23 @@ export class BedrockProvider implements ModelProvider {
           text += deltaText;
           yield { type: 'text', text: deltaText };
         }
+        const toolStart = event.contentBlockStart?.start?.toolUse;
+        if (toolStart?.toolUseId && toolStart.name) toolBlocks.set(event.contentBlockStart?.contentBlockIndex ?? 0, { ref: toolStart.toolUseId, name: toolStart.name, input: '' });
+        const toolDelta = event.contentBlockDelta?.delta?.toolUse?.input;
+        if (toolDelta !== undefined) {
+          const block = toolBlocks.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
+          if (block) block.input += toolDelta;
+        }
+        if (event.contentBlockStop) {
+          const index = event.contentBlockStop.contentBlockIndex ?? 0;
+          const block = toolBlocks.get(index);
+          if (block) {
+            toolBlocks.delete(index);
+            yield { type: 'toolRequest', ref: block.ref, name: block.name, input: parseToolInput(block.input) };
+          }
+        }
         if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
-        if (event.metadata?.usage) yield { type: 'usage', inputTokens: event.metadata.usage.inputTokens ?? 0, outputTokens: event.metadata.usage.outputTokens ?? 0 };
+        if (event.metadata?.usage) yield usageEvent(event.metadata.usage);
         if (event.metadata?.trace) trace = event.metadata.trace;
         // Exceptions inside the stream arrive as members when the SDK does not throw them.
         const streamError = streamExceptionOf(event);

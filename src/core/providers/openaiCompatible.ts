@@ -3,9 +3,11 @@
  * server, OpenAI itself. Streams over server-sent events with Node's own `fetch`, so it
  * needs no dependency and loads in no time.
  */
+import * as l10n from '@vscode/l10n';
 import { describeEndpointError, EndpointHttpError, EndpointStreamError } from './openaiErrors';
 import { readServerSentEvents } from './sse';
-import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent } from './types';
+import { countMedia } from '../media/mediaFormats';
+import type { ChatMessage, GenerationConfig, ModelError, ModelProvider, ModelRequest, Part, StreamEvent, ToolRequestPart, ToolResponsePart } from './types';
 
 export interface OpenAiCompatibleOptions {
   /** The endpoint's name: the provider part of model ids (`ollama/llama3.2`). */
@@ -32,9 +34,17 @@ interface ChatContentPart {
   image_url?: { url: string };
 }
 
+interface ChatToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
 interface ChatCompletionMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string | ChatContentPart[];
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | ChatContentPart[] | null;
+  tool_calls?: ChatToolCall[];
+  tool_call_id?: string;
 }
 
 const KNOWN_CONFIG_KEYS = new Set(['temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences']);
@@ -50,16 +60,43 @@ function partsOf(content: Part[]): ChatContentPart[] {
     const text = (part as { text?: unknown }).text;
     const url = (part as { media?: { url?: unknown } }).media?.url;
     if (typeof text === 'string' && text.length > 0) parts.push({ type: 'text', text });
-    else if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url } });
+    else if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url: url.replace(/^(data:[^;,]+);name=[^;,]*/i, '$1') } }); // plain data URL: servers do not expect our name parameter
   }
   return parts;
 }
 
-/** Our messages as chat completions wants them: `model` → `assistant`, text alone as a plain string. */
+/**
+ * Chat completions take images (as data URLs) but no documents: a prompt that sends a PDF
+ * or a spreadsheet is refused here, before anything is sent, with a sentence saying so.
+ */
+export function documentRefusal(request: ModelRequest, model: string): string | undefined {
+  const { documents } = countMedia(request.messages);
+  if (documents === 0) return undefined;
+  return l10n.t('{0} is an OpenAI-compatible endpoint, which takes images but not documents; this prompt sends {1} document(s). Run it on an Amazon Bedrock model that reads documents, or paste the text into an input.', model, documents);
+}
+
+/**
+ * Our messages as chat completions wants them: `model` → `assistant`, text alone as a plain
+ * string, a model's tool calls as `tool_calls`, and each tool answer as a `tool` message.
+ */
 export function toChatMessages(messages: ChatMessage[]): ChatCompletionMessage[] {
   const out: ChatCompletionMessage[] = [];
   for (const message of messages) {
     const parts = partsOf(message.content);
+    const calls = message.content.map((part) => (part as ToolRequestPart).toolRequest).filter((call): call is ToolRequestPart['toolRequest'] => Boolean(call));
+    const answers = message.content.map((part) => (part as ToolResponsePart).toolResponse).filter((answer): answer is ToolResponsePart['toolResponse'] => Boolean(answer));
+    for (const answer of answers) {
+      out.push({ role: 'tool', tool_call_id: answer.ref, content: typeof answer.output === 'string' ? answer.output : JSON.stringify(answer.output) });
+    }
+    if (calls.length > 0) {
+      const text = parts.map((p) => p.text ?? '').join('');
+      out.push({
+        role: 'assistant',
+        content: text || null,
+        tool_calls: calls.map((call) => ({ id: call.ref, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) } })),
+      });
+      continue;
+    }
     if (parts.length === 0) continue;
     const role = message.role === 'model' ? 'assistant' : message.role === 'system' ? 'system' : 'user';
     const textOnly = parts.every((p) => p.type === 'text');
@@ -80,6 +117,13 @@ export function toChatCompletionBody(request: ModelRequest, options: { acceptsTo
   if (typeof config.topK === 'number' && options.acceptsTopK) body.top_k = config.topK;
   // Server-specific settings (`seed`, `max_completion_tokens`, `num_ctx` …) travel as they are.
   for (const [key, value] of Object.entries(config)) if (!KNOWN_CONFIG_KEYS.has(key) && value !== undefined) body[key] = value;
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.inputSchema } }));
+    const choice = request.toolChoice;
+    if (choice === 'auto') body.tool_choice = 'auto';
+    else if (choice === 'any') body.tool_choice = 'required';
+    else if (choice && typeof choice === 'object') body.tool_choice = { type: 'function', function: { name: choice.tool } };
+  }
   return body;
 }
 
@@ -96,6 +140,16 @@ export function serverMessageOf(text: string): string {
     // not JSON: the text itself, shortened
   }
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** A tool call's arguments (JSON text); text that is not JSON is passed on, and the schema check says so. */
+function parseArguments(text: string): unknown {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function retryAfterMs(header: string | null): number | undefined {
@@ -118,8 +172,14 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+interface ChunkToolCall {
+  index?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown };
+}
+
 interface ChunkChoice {
-  delta?: { content?: unknown };
+  delta?: { content?: unknown; tool_calls?: ChunkToolCall[] };
   finish_reason?: unknown;
 }
 
@@ -180,6 +240,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     let attempts = 1;
     const cancelled = (): StreamEvent => ({ type: 'error', error: { kind: 'cancelled', message: `The request to ${this.id}/${request.modelId} was cancelled.`, code: 'AbortError' }, partial: text.length > 0 });
     if (signal.aborted) return yield cancelled();
+    const refusal = documentRefusal(request, `${this.id}/${request.modelId}`);
+    if (refusal) return yield { type: 'error', error: { kind: 'validation', message: refusal, code: 'DocumentsUnsupported' }, partial: false };
     // Aborts the HTTP request when the caller aborts or stops iterating early (the `finally`).
     const controller = new AbortController();
     let onAbort = (): void => undefined;
@@ -201,6 +263,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       yield { type: 'start' };
       let stopReason: string | undefined;
       let done = false;
+      // Tool calls stream in pieces keyed by index: the id and name first, then the arguments' JSON text.
+      const toolCalls = new Map<number, { ref: string; name: string; args: string }>();
       const events = readServerSentEvents(response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
       while (!done) {
         const next = await Promise.race([events.next(), aborted]);
@@ -224,6 +288,14 @@ export class OpenAiCompatibleProvider implements ModelProvider {
             text += delta;
             yield { type: 'text', text: delta };
           }
+          for (const call of choice.delta?.tool_calls ?? []) {
+            const index = typeof call.index === 'number' ? call.index : 0;
+            const entry = toolCalls.get(index) ?? { ref: '', name: '', args: '' };
+            if (typeof call.id === 'string' && call.id) entry.ref = call.id;
+            if (typeof call.function?.name === 'string') entry.name += call.function.name;
+            if (typeof call.function?.arguments === 'string') entry.args += call.function.arguments;
+            toolCalls.set(index, entry);
+          }
           if (typeof choice.finish_reason === 'string') stopReason = STOP_REASONS[choice.finish_reason] ?? choice.finish_reason;
         }
         if (chunk.usage && typeof chunk.usage.prompt_tokens === 'number') {
@@ -234,6 +306,9 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       if (signal.aborted) return yield cancelled();
       // A finish reason without `[DONE]` is a complete answer from a lax server; neither is a cut stream.
       if (!done && stopReason === undefined) throw new EndpointStreamError('The stream ended before the server said it was done.');
+      for (const [index, call] of [...toolCalls.entries()].sort(([a], [b]) => a - b)) {
+        yield { type: 'toolRequest', ref: call.ref || `call_${index}`, name: call.name, input: parseArguments(call.args) };
+      }
       yield { type: 'stop', stopReason: stopReason ?? 'end_turn' };
     } catch (err) {
       if (signal.aborted) return yield cancelled();

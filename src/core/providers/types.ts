@@ -53,6 +53,8 @@ export interface ModelRequest {
   /** Tools the model may call, and how it must choose. */
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
+  /** Bedrock prompt caching of the tool definitions (`workbench.cache: tools`): a cache point after them. */
+  cacheTools?: boolean;
 }
 
 /** A Bedrock guardrail by id (or ARN) and version (`"1"`, `"DRAFT"`). */

@@ -48,9 +48,13 @@ export function parseRetrievalQuestions(text: string): { questions: RetrievalQue
 
 const normalise = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
 
-/** True when `path` is one of `files` or lies under one of them (a folder). */
+/**
+ * True when `path` is one of `files` or lies under one of them (a folder). A knowledge base
+ * location (`s3://bucket/docs/x.md`) also answers when it ends with the file (`docs/x.md`).
+ */
 function answers(path: string, files: string[]): boolean {
-  return files.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+  const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+  return files.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`) || (uri && path.endsWith(`/${f}`)));
 }
 
 export async function evaluateRetrieval(

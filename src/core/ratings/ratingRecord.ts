@@ -25,6 +25,8 @@ interface RatingBase {
   blind: { shownAs: string; position: number } | null;
   /** The id of an earlier rating this one replaces (an edit); that one no longer counts. */
   supersedes: string | null;
+  /** The conversation turn rated (1, 2 … for replies; absent for the prompt's own answer). */
+  turn?: number;
 }
 
 export interface StarsRating extends RatingBase {

@@ -11,6 +11,8 @@ export interface RunIdentity {
   runId: string;
   prompt: { name: string; version: number; contentHash: string | null };
   model: string;
+  /** The conversation turn of the run (0 or absent: the prompt's own answer); recorded with the rating. */
+  turn?: number;
 }
 
 /** A rating recorded in a workspace folder (what `onDidRecord` tells). */
@@ -65,7 +67,7 @@ export class RatingService {
   rate(folder: string, run: RunIdentity, input: RatingInput, blindPosition: number | null = null): Promise<RatingRecord> {
     return this.serially(folder, async () => {
       const latest = await this.latestOf(folder);
-      const base = { runId: run.runId, prompt: run.prompt, model: run.model, rater: await this.options.rater(folder), blind: blindShown(blindPosition) };
+      const base = { runId: run.runId, prompt: run.prompt, model: run.model, rater: await this.options.rater(folder), blind: blindShown(blindPosition), ...(run.turn ? { turn: run.turn } : {}) };
       let rating: NewRating;
       if (input.kind === 'note') {
         const previous = latest.get(runKey(run.runId, 'stars', 'overall')) ?? latest.get(runKey(run.runId, 'thumbs', 'overall'));

@@ -156,12 +156,15 @@ export class ScoreboardAggregate {
     const row = this.rows[index];
     row.runs++;
     row.sorted = undefined;
-    if (Array.isArray(run.checks) && run.checks.length) {
+    // A cached answer is its original run's answer again: counted once in quality (not again when
+    // the original is in the same row), and never in latency or cost (no call was made).
+    const repeat = run.cached === true && run.cachedFrom !== undefined && this.runRows.get(run.cachedFrom) === index;
+    if (Array.isArray(run.checks) && run.checks.length && !repeat) {
       row.checked++;
       if (run.checks.every((c) => c.pass === true || c.passed === true)) row.passed++;
     }
     // A failed call's timing measures the failure, not the model: leave it out.
-    if (run.error || !run.metrics) return;
+    if (run.error || !run.metrics || run.cached) return;
     const m = run.metrics;
     if (typeof m.latencyMs === 'number') row.latencies.push(m.latencyMs);
     if (typeof m.ttftMs === 'number') row.ttfts.push(m.ttftMs);

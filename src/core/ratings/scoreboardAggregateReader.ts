@@ -7,6 +7,7 @@ import { readJsonlStream, type JsonlStreamProblem } from '../workspace/jsonlStre
 import { WorkbenchPaths } from '../workspace/paths';
 import { RatingRecord, validateRatingRecord } from './ratingRecord';
 import { ScoreboardAggregate, type SerializedAggregate } from './scoreboardAggregate';
+import { FacetsAccumulator, type SerializedFacets } from './scoreboardView';
 
 const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/;
 
@@ -23,7 +24,8 @@ export async function runMonthFiles(runsDir: string, problems: JsonlStreamProble
   return names.filter((n) => MONTH_FILE.test(n)).sort().map((n) => path.join(runsDir, n));
 }
 
-export const AGGREGATE_FORMAT = 'prompt-workbench.scoreboard-aggregate/1';
+/** /2: the filters' values (facets) are kept too, so a reloaded panel needs no record. An older format is rebuilt. */
+export const AGGREGATE_FORMAT = 'prompt-workbench.scoreboard-aggregate/2';
 
 /** Where the aggregate of a workspace (its first folder) is kept: disposable, ignored by git. */
 export const aggregateFile = (workspaceFolder: string) => path.join(workspaceFolder, '.prompt-workbench', 'cache', 'scoreboard.json');
@@ -80,6 +82,7 @@ interface StoredAggregate {
   folders: string[];
   files: FileState[];
   aggregate: SerializedAggregate;
+  facets: SerializedFacets;
 }
 
 export interface AggregateUpdate {
@@ -103,13 +106,24 @@ export interface AggregateUpdate {
  */
 export class ScoreboardAggregateReader {
   aggregate: ScoreboardAggregate;
+  /** The filters' values over every line read (kept on disk with the aggregate). */
+  facets = new FacetsAccumulator();
   private files = new Map<string, FileState>();
   private loaded = false;
   readonly workspaceFolders: readonly string[];
   private readonly criterion: string;
   private readonly persist: boolean;
+  /** With `saveLater`, the write of the aggregate after an update (see `saved`). */
+  private readonly saveLater: boolean;
+  private saving: Promise<void> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(workspaceFolders: readonly string[], options: { criterion?: string; persist?: boolean } = {}) {
+  /**
+   * `saveLater`: an update returns before the aggregate is written (a panel shows the board
+   * first; the write follows on the next turn and `saved()` waits for it).
+   */
+  constructor(workspaceFolders: readonly string[], options: { criterion?: string; persist?: boolean; saveLater?: boolean } = {}) {
+    this.saveLater = options.saveLater === true;
     this.workspaceFolders = [...workspaceFolders];
     this.criterion = options.criterion ?? 'overall';
     // Only the default criterion is kept on disk (one file); others are computed in memory.
@@ -130,12 +144,14 @@ export class ScoreboardAggregateReader {
       if (!Array.isArray(stored.folders) || stored.folders.join('\0') !== this.workspaceFolders.join('\0')) return;
       if (!Array.isArray(stored.files)) return;
       const aggregate = ScoreboardAggregate.deserialize(stored.aggregate);
+      const facets = FacetsAccumulator.deserialize(stored.facets);
       const files = new Map<string, FileState>();
       for (const f of stored.files) {
         if (typeof f.file !== 'string' || !(f.end >= 0) || typeof f.tail !== 'string' || !Array.isArray(f.problems)) return;
         files.set(f.file, f);
       }
       this.aggregate = aggregate;
+      this.facets = facets;
       this.files = files;
     } catch {
       // Missing, unreadable or corrupt: rebuilt from the records (it is only a cache).
@@ -149,7 +165,7 @@ export class ScoreboardAggregateReader {
     // No records folder (no runs or ratings yet): nothing worth keeping, nothing created.
     const root = await fs.promises.lstat(within).catch(() => undefined);
     if (!root?.isDirectory()) return;
-    const stored: StoredAggregate = { format: AGGREGATE_FORMAT, folders: [...this.workspaceFolders], files: [...this.files.values()], aggregate: this.aggregate.serialize() };
+    const stored: StoredAggregate = { format: AGGREGATE_FORMAT, folders: [...this.workspaceFolders], files: [...this.files.values()], aggregate: this.aggregate.serialize(), facets: this.facets.serialize() };
     try {
       const cacheDir = path.dirname(file);
       const fresh = !(await fs.promises.lstat(cacheDir).catch(() => undefined));
@@ -158,6 +174,31 @@ export class ScoreboardAggregateReader {
       if (fresh) await writeFileAtomic(path.join(cacheDir, '.gitignore'), '# Prompt Workbench caches: disposable, rebuilt from the records.\n*\n', within);
     } catch {
       // A cache that cannot be written is read from the records next time: never an error.
+    }
+  }
+
+  /** Writes the aggregate now or (with `saveLater`) on a later turn, one write at a time. */
+  private scheduleSave(): Promise<void> {
+    if (!this.saveLater) return this.save();
+    // One already waiting writes the state as it is then, this update's included.
+    if (this.saveTimer) return Promise.resolve();
+    const previous = this.saving ?? Promise.resolve();
+    const done = new Promise<void>((resolve) => {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        void previous.then(() => this.save()).then(resolve);
+      }, 0);
+    });
+    this.saving = done;
+    return Promise.resolve();
+  }
+
+  /** Resolves once a write scheduled by `saveLater` is done. */
+  async saved(): Promise<void> {
+    while (this.saving) {
+      const pending = this.saving;
+      await pending;
+      if (this.saving === pending) this.saving = undefined;
     }
   }
 
@@ -183,6 +224,7 @@ export class ScoreboardAggregateReader {
     }
     if (!valid) {
       this.aggregate = new ScoreboardAggregate(this.criterion);
+      this.facets = new FacetsAccumulator();
       this.files = new Map();
       mode = 'rebuilt';
     } else if (this.files.size === 0) mode = 'rebuilt';
@@ -230,9 +272,28 @@ export class ScoreboardAggregateReader {
       // A last line still being written is read again next time; said now, not kept.
       if (result.pendingBytes && (await unfinishedLine(file, result.end, result.size))) problems.push({ file, line: result.lines + 1, message: 'the last line is incomplete (no line end): skipped' });
     };
-    for (const file of runFiles) await read<RunRecord>(file, (run) => this.aggregate.addRun(run), validateRunRecord);
-    for (const [index, file] of ratingFiles.entries()) await read<RatingRecord>(file, (r) => this.aggregate.addRating(r, index), validateRatingRecord);
-    if (changed) await this.save();
+    const { aggregate, facets } = this;
+    for (const file of runFiles) {
+      await read<RunRecord>(
+        file,
+        (run) => {
+          aggregate.addRun(run);
+          facets.addRun(run);
+        },
+        validateRunRecord,
+      );
+    }
+    for (const [index, file] of ratingFiles.entries()) {
+      await read<RatingRecord>(
+        file,
+        (r) => {
+          aggregate.addRating(r, index);
+          facets.addRating(r);
+        },
+        validateRatingRecord,
+      );
+    }
+    if (changed) await this.scheduleSave();
     let runs = 0;
     let ratings = 0;
     for (const state of this.files.values()) {

@@ -6,7 +6,8 @@ import type { RatingRecord } from './ratingRecord';
 import { validateRatingRecord } from './ratingRecord';
 import { ScoreboardAggregate } from './scoreboardAggregate';
 import type { ScoreboardData } from './scoreboardData';
-import { FacetsAccumulator } from './scoreboardView';
+import { ScoreboardAggregateReader } from './scoreboardAggregateReader';
+import { FacetsAccumulator, needsRecords, type ScoreboardFilters } from './scoreboardView';
 import { runMonthFiles } from './scoreboardStream';
 
 interface CachedFile<T> {
@@ -95,6 +96,10 @@ async function endsALine(file: string, offset: number): Promise<boolean> {
  * The scoreboard's records of one or more workspace folders (a multi-root workspace counts
  * every folder's), read incrementally: files that did not change are not read again and
  * files that grew are read from where they were left. `readScoreboardData` is one read of it.
+ * Given filters that do not narrow the records (no dates, dataset or raters), it reads no
+ * record at all: the board and the facets come from the persisted aggregate
+ * (`ScoreboardAggregateReader`, .prompt-workbench/cache/scoreboard.json), so a reloaded
+ * window reads only the lines appended since the last one left off.
  */
 export class ScoreboardDataReader {
   private readonly runs = new IncrementalJsonl<RunRecord>(validateRunRecord);
@@ -127,7 +132,30 @@ export class ScoreboardDataReader {
     });
   }
 
-  async read(): Promise<ScoreboardData> {
+  private aggregateReader: ScoreboardAggregateReader | undefined;
+
+  /**
+   * The data for these filters: without filters (or with narrowing ones) every record, kept in
+   * memory; with filters that do not narrow, only the persisted aggregate and its facets
+   * (`runs` and `ratings` then empty, `counts` saying how many were read).
+   */
+  async read(filters?: ScoreboardFilters): Promise<ScoreboardData> {
+    if (filters && !needsRecords(filters)) return this.readAggregate();
+    return this.readRecords();
+  }
+
+  /** Resolves once the aggregate read last is written to disk. */
+  async saved(): Promise<void> {
+    await this.aggregateReader?.saved();
+  }
+
+  private async readAggregate(): Promise<ScoreboardData> {
+    this.aggregateReader ??= new ScoreboardAggregateReader(this.workspaceFolders, { saveLater: true });
+    const read = await this.aggregateReader.update();
+    return { runs: [], ratings: [], aggregate: this.aggregateReader.aggregate, facets: this.aggregateReader.facets.result(), problems: read.problems, counts: read.counts };
+  }
+
+  private async readRecords(): Promise<ScoreboardData> {
     const listing: JsonlStreamProblem[] = [];
     const folders = this.workspaceFolders.map((f) => new WorkbenchPaths(f));
     // Oldest month first within a folder, as readRunHistory gives them.
@@ -154,6 +182,7 @@ export class ScoreboardDataReader {
       ratings: this.joinedRatings.ratings,
       aggregate: this.aggregate,
       facets: this.facets.result(),
+      counts: { runs: this.joined.runs.length, ratings: this.joinedRatings.ratings.length },
       problems: [...listing, ...runParts.flatMap((p) => p.problems), ...ratingParts.flatMap((p) => p.problems)],
     };
   }

@@ -17,6 +17,8 @@ export interface ScoreboardData {
   aggregate?: ScoreboardAggregate;
   /** The filters' values over these records, when the reader keeps them (added to per append). */
   facets?: ScoreboardFacets;
+  /** How many run and rating records were read: set when `runs`/`ratings` are left empty (the board is the aggregate's). */
+  counts?: { runs: number; ratings: number };
 }
 
 /**

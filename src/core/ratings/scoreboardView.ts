@@ -33,6 +33,17 @@ export function scoreboardFacets(runs: readonly RunRecord[], ratings: readonly R
   return facets.result();
 }
 
+export interface SerializedFacets {
+  prompts: string[];
+  versions: [string, number[]][];
+  models: string[];
+  raters: string[];
+  datasets: string[];
+  first: string | null;
+  last: string | null;
+  latestPrompt: string | null;
+}
+
 /**
  * The facets one record at a time, so a reader that keeps them adds only the appended
  * records (every line counts, superseded ones too: nothing is ever taken back).
@@ -82,6 +93,46 @@ export class FacetsAccumulator {
     if (r.rater) this.raters.add(r.rater);
   }
 
+  /** The accumulator as JSON-ready data (kept with the persisted aggregate). */
+  serialize(): SerializedFacets {
+    return {
+      prompts: [...this.prompts],
+      versions: [...this.versions].map(([p, v]) => [p, [...v]]),
+      models: [...this.models],
+      raters: [...this.raters],
+      datasets: [...this.datasets],
+      first: this.first,
+      last: this.last,
+      latestPrompt: this.latestPrompt,
+    };
+  }
+
+  /** Reads `serialize()`'s output back; throws on anything that does not fit. */
+  static deserialize(data: SerializedFacets): FacetsAccumulator {
+    const strings = (xs: unknown): string[] => {
+      if (!Array.isArray(xs) || !xs.every((x) => typeof x === 'string')) throw new Error('bad facets');
+      return xs;
+    };
+    const maybe = (x: unknown): string | null => {
+      if (x !== null && typeof x !== 'string') throw new Error('bad facets');
+      return x;
+    };
+    const f = new FacetsAccumulator();
+    for (const x of strings(data.prompts)) f.prompts.add(x);
+    if (!Array.isArray(data.versions)) throw new Error('bad facets');
+    for (const entry of data.versions) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1]) || !entry[1].every((v) => typeof v === 'number')) throw new Error('bad facets');
+      f.versions.set(entry[0], new Set(entry[1]));
+    }
+    for (const x of strings(data.models)) f.models.add(x);
+    for (const x of strings(data.raters)) f.raters.add(x);
+    for (const x of strings(data.datasets)) f.datasets.add(x);
+    f.first = maybe(data.first);
+    f.last = maybe(data.last);
+    f.latestPrompt = maybe(data.latestPrompt);
+    return f;
+  }
+
   result(): ScoreboardFacets {
     const sorted = (s: Set<string>) => [...s].sort();
     return {
@@ -103,6 +154,14 @@ function upperBound(to: string): string {
 }
 
 /**
+ * Whether these filters narrow the records themselves (dates, dataset, raters), so the board
+ * needs every record; otherwise the persisted aggregate alone gives it.
+ */
+export function needsRecords(filters: ScoreboardFilters): boolean {
+  return !!(filters.from || filters.to || filters.dataset || filters.raters?.length);
+}
+
+/**
  * Records narrowed by rater, date and dataset, for `computeScoreboard`. Supersedes are
  * resolved FIRST: otherwise a date range that cut off an edit would bring back the rating it
  * replaced. Prompt, version and model narrow the rows afterwards (`filterRows`), so that
@@ -116,7 +175,7 @@ export function filterScoreboardData(
   const from = filters.from || null;
   const to = filters.to ? upperBound(filters.to) : null;
   // Nothing to narrow: the records as they are (computeScoreboard resolves supersedes itself).
-  if (from === null && to === null && !filters.dataset && !filters.raters?.length) return { runs: runs as RunRecord[], ratings: ratings as RatingRecord[] };
+  if (!needsRecords(filters)) return { runs: runs as RunRecord[], ratings: ratings as RatingRecord[] };
   const inRange = (ts: string) => (from === null || ts >= from) && (to === null || ts <= to);
   const dataset = filters.dataset || null;
   const keptRuns = runs.filter((r) => inRange(r.ts) && (dataset === null || datasetOf(r) === dataset));

@@ -5,6 +5,7 @@
  */
 import type { PriceSource } from '../catalog/builtinModels';
 import type { GuardrailOutcome, GuardrailRef } from '../providers/types';
+import type { ColumnConversation, ToolCallRecord } from '../tools/types';
 
 /** What one model call measured: the one metrics type of runs, records, panels and the CLI. */
 export interface RunMetrics {
@@ -14,6 +15,11 @@ export interface RunMetrics {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** Bedrock prompt caching: input tokens read from the cache and written to it (absent when none). */
+  cacheReadInputTokens?: number | null;
+  cacheWriteInputTokens?: number | null;
+  /** What the cache saved on this call against the same tokens at the input price (negative when a write cost more). */
+  cacheSavingsUsd?: number | null;
   /** Where the prices behind `costUsd` came from, kept so a later price change never rewrites the record. */
   priceSource?: { source: PriceSource; asOf: string | null } | null;
 }
@@ -51,6 +57,8 @@ export interface ColumnState {
   runId: string | null;
   /** Set when a guardrail (Bedrock's, or the local deny list `local-deny-list`) stepped in on this answer. */
   guardrail?: ColumnGuardrail | null;
+  /** Tool calls, the call waiting for an answer, and earlier turns (absent for a plain one-shot answer). */
+  conversation?: ColumnConversation | null;
 }
 
 /** What the mapper reads of a run's end: a `RunOutcome`, or a run record read back. */
@@ -62,6 +70,8 @@ export interface ColumnOutcome {
   /** The run id ('' or absent when nothing was recorded). */
   runId?: string | null;
   guardrail?: (GuardrailRef & GuardrailOutcome) | { id: string; intervened: boolean; stage?: 'input' | 'output'; reasons: string[] };
+  toolCalls?: ToolCallRecord[];
+  notices?: string[];
 }
 
 export function streamingColumn(column: number, model: string, startedAt: number): ColumnState {
@@ -84,6 +94,30 @@ export function finishedColumn(previous: ColumnState, outcome: ColumnOutcome): C
     partial: outcome.partial || (cancelled && outcome.output.length > 0),
     runId: outcome.runId || null,
     guardrail: interventionOf(outcome.guardrail),
+    ...(previous.conversation || outcome.toolCalls?.length || outcome.notices?.length
+      ? { conversation: { ...(previous.conversation ?? { turn: 0, reply: null, earlier: [] }), toolCalls: outcome.toolCalls ?? [], pending: null, notices: outcome.notices ?? [] } }
+      : {}),
+  };
+}
+
+/**
+ * The column as the next turn starts: what was shown becomes an earlier turn, and the reply
+ * starts the new one (the answer streams in empty).
+ */
+export function replyingColumn<T extends ColumnState>(previous: T, reply: string, startedAt: number): T {
+  const conversation = previous.conversation;
+  const earlier = [...(conversation?.earlier ?? []), { user: conversation?.reply ?? null, answer: previous.output, runId: previous.runId, toolCalls: conversation?.toolCalls ?? [] }];
+  return {
+    ...previous,
+    status: 'streaming',
+    output: '',
+    metrics: { ...EMPTY_METRICS },
+    startedAt,
+    error: null,
+    partial: false,
+    runId: null,
+    guardrail: null,
+    conversation: { turn: (conversation?.turn ?? 0) + 1, reply, earlier, toolCalls: [], pending: null, notices: [] },
   };
 }
 

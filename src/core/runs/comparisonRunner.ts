@@ -1,17 +1,22 @@
 import type { StreamEvent } from '../providers/types';
+import type { ToolAnswerer } from '../tools/toolLoop';
+import type { PendingToolCall, ToolAnswer, ToolCallRecord } from '../tools/types';
 import { newId } from '../workspace/ids';
 import { EMPTY_METRICS } from './column';
 import { identityOf, type PreparedRun, type PromptRunner, type RunOptions, type RunOutcome } from './promptRunner';
 
 /** What a comparison needs of a runner: the `PromptRunner` the extension and the CLI share. */
-export type ComparisonRunnable = Pick<PromptRunner, 'run' | 'resolveModel'>;
+export type ComparisonRunnable = Pick<PromptRunner, 'run' | 'resolveModel'> & Partial<Pick<PromptRunner, 'reply'>>;
 
 /**
  * Events of a comparison, tagged by column. Only the column's current attempt reports: a
  * column that is retried forgets the attempt it replaced (that one is still recorded).
  */
 export type ComparisonEvent =
-  | { type: 'column-start'; column: number; model: string; attempt: number; startedAt: number }
+  /** `turn`: 0 for the prompt itself, 1, 2 … for the replies of a conversation. */
+  | { type: 'column-start'; column: number; model: string; attempt: number; startedAt: number; turn: number }
+  /** A tool call was answered (by a mock, a person, or with a sentence about a problem). */
+  | { type: 'tool-call'; column: number; model: string; attempt: number; call: ToolCallRecord }
   | { type: 'stream'; column: number; model: string; attempt: number; event: StreamEvent }
   /** The column's first text arrived after `ttftMs` (measured once, by the runner). */
   | { type: 'first-token'; column: number; model: string; attempt: number; ttftMs: number }
@@ -34,10 +39,14 @@ export interface ComparisonRunnerOptions {
   signal?: AbortSignal;
   /** Wall-clock time for `startedAt`; tests may fix it. */
   now?: () => number;
+  /** Answers a column's tool calls (a person in the panel); default: the saved mocks. */
+  answerTool?: (column: number, call: PendingToolCall) => Promise<ToolAnswer>;
 }
 
 interface Column {
   model: string;
+  /** What the column sends: the prompt, or its conversation so far and a reply. */
+  prepared: PreparedRun;
   attempt: number;
   abort: AbortController | null;
   running: Promise<RunOutcome> | null;
@@ -62,6 +71,7 @@ export class ComparisonRunner {
     this.now = options.now ?? Date.now;
     this.columns = options.models.map((m) => ({
       model: options.runner.resolveModel(options.prepared.model, m),
+      prepared: options.prepared,
       attempt: 0,
       abort: null,
       running: null,
@@ -112,6 +122,22 @@ export class ComparisonRunner {
     this.columns.forEach((_, index) => this.stop(index));
   }
 
+  /**
+   * Sends the person's reply in every column at once: each finished column continues its own
+   * conversation (its answer and tool calls so far, then the reply). Columns still running or
+   * never answered are left as they are. Resolves when none is running.
+   */
+  reply(text: string): Promise<ComparisonResult> {
+    const reply = this.options.runner.reply?.bind(this.options.runner);
+    if (!reply) return Promise.reject(new Error('This runner cannot continue a conversation.'));
+    this.columns.forEach((column, index) => {
+      if (column.running || !column.outcome || !column.outcome.runId) return;
+      column.prepared = reply(column.prepared, column.outcome, text);
+      void this.startColumn(index);
+    });
+    return this.settled();
+  }
+
   /** Runs one column again (stopping it first if it is still running); resolves with its new outcome. */
   retry(column: number): Promise<RunOutcome> {
     if (!this.columns[column]) return Promise.reject(new RangeError(`No column ${column} in a comparison of ${this.columns.length}.`));
@@ -129,8 +155,10 @@ export class ComparisonRunner {
     const emit = (event: ComparisonEvent) => {
       if (isCurrent()) this.options.onEvent?.(event);
     };
-    emit({ type: 'column-start', column: index, model: column.model, attempt, startedAt: this.now() });
-    const { runner, prepared } = this.options;
+    const { runner } = this.options;
+    const prepared = column.prepared;
+    emit({ type: 'column-start', column: index, model: column.model, attempt, startedAt: this.now(), turn: prepared.conversationTurn ?? 0 });
+    const answerTool: ToolAnswerer | undefined = this.options.answerTool ? (call) => this.options.answerTool!(index, call) : undefined;
     const runOptions: RunOptions = {
       model: column.model,
       signal: abort.signal,
@@ -138,6 +166,8 @@ export class ComparisonRunner {
       comparisonColumn: index,
       onEvent: (event) => emit({ type: 'stream', column: index, model: column.model, attempt, event }),
       onFirstToken: (ttftMs) => emit({ type: 'first-token', column: index, model: column.model, attempt, ttftMs }),
+      onToolCall: (call) => emit({ type: 'tool-call', column: index, model: column.model, attempt, call }),
+      ...(answerTool ? { answerTool } : {}),
     };
     const running = runner
       .run(prepared, runOptions)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GenerationConfig, ModelError } from '../providers/types';
 import type { RunMetrics } from './runModel';
 import type { CheckOutcome } from '../datasets/checkSpecs';
+import type { ConversationTurn, ToolCallRecord } from '../tools/types';
 
 export const RUN_SCHEMA = 'prompt-workbench.run/1';
 
@@ -21,7 +22,10 @@ export interface RunRecord {
   inputs?: Record<string, unknown>;
   output: string;
   stopReason: string | null;
-  metrics: RunMetrics;
+  /** `latencyMs` (like `ttftMs`) is null for a batch answer: it has none, and 0 would lie to the scoreboard. */
+  metrics: RecordedMetrics;
+  /** Bedrock prompt caching on this call (also in `metrics`, where panels read it): input tokens read from and written to the cache. */
+  usage?: { cacheReadInputTokens: number; cacheWriteInputTokens: number };
   error: ModelError | null;
   partial: boolean;
   /** The Bedrock guardrail the call applied: its id and version, whether it intervened, and why. */
@@ -42,9 +46,20 @@ export interface RunRecord {
   source?: 'production';
   /** The release (`.prompt-workbench/releases.jsonl`) a production call was matched to. */
   releaseId?: string;
+  /** The tool calls of the run: name, arguments, result, who answered, and any problem with the call. */
+  toolCalls?: ToolCallRecord[];
+  /** The exchange the run added after the prompt's messages (a reply's user turn first), tool calls included. */
+  turns?: ConversationTurn[];
+  /** Problems that did not stop the run: a tool definition that could not be used, bad arguments, the turn limit. */
+  notices?: string[];
+  /** A reply in a conversation: the conversation (its first run's id) and this run's turn (1, 2 …). */
+  conversation?: { id: string; turn: number };
   /** The provider's request id (Bedrock's `x-amzn-requestid`, an invocation log's `requestId`): imports are idempotent by it. */
   requestId?: string;
 }
+
+/** Metrics as recorded: a live call's, or a batch answer's with no latency. */
+export type RecordedMetrics = Omit<RunMetrics, 'latencyMs'> & { latencyMs: number | null };
 
 /** A check outcome as recorded: ours are `CheckOutcome`s; other tools may add fields. */
 export type RecordedCheck = Partial<CheckOutcome> & { pass?: boolean; [field: string]: unknown };

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentHash } from '../prompt/contentHash';
 import { parsePromptSource } from '../prompt/parsePrompt';
+import type { Release } from '../releases/releaseRecord';
+import { releaseEditedSince } from '../releases/releaseStore';
 import { versionBumpEdits, type TextEdit } from './bumpVersion';
 import type { PromptUsageIndex } from './promptUsage';
 import { versionFolderName, type SnapshotReason, type VersionStore } from './versionStore';
@@ -114,6 +116,8 @@ export interface EditedWithoutBump {
   ratings: number;
   /** The kept text of this version, when there is one (and it differs from the current text). */
   savedFile: string | null;
+  /** The live release of this version whose text this no longer is (approved or published with another content hash). */
+  releaseId?: string;
   message: string;
 }
 
@@ -121,8 +125,24 @@ export interface EditedWithoutBump {
  * Whether this text is version N edited after N was used: N's kept text differs from it,
  * or (nothing kept) N's runs and ratings all recorded other content hashes.
  */
-export async function findEditedWithoutBump(store: VersionStore, usageIndex: PromptUsageIndex, text: string, file?: string): Promise<EditedWithoutBump | undefined> {
+export async function findEditedWithoutBump(
+  store: VersionStore,
+  usageIndex: PromptUsageIndex,
+  text: string,
+  file?: string,
+  releases: readonly Release[] = [],
+): Promise<EditedWithoutBump | undefined> {
   const info = describePromptVersion(text, file);
+  // A released version edited in place is the strongest case: what ships is no longer this text.
+  const released = releaseEditedSince(releases, info.name, info.version, info.contentHash);
+  if (released) {
+    await usageIndex.refresh();
+    const usage = usageIndex.usage(info.name, info.version);
+    const message =
+      `Version ${info.version} was ${released.state === 'published' ? 'released and published' : 'approved for production'} (${released.by}, ${released.ts.slice(0, 10)}, release ${released.id}); ` +
+      `edits change its content hash, so the release would no longer describe this text. Save as a new version?`;
+    return { name: info.name, version: info.version, runs: usage.runs, ratings: usage.ratings, savedFile: null, releaseId: released.id, message };
+  }
   const savedText = await store.read(info.name, info.version);
   if (savedText !== undefined && contentHash(savedText) === info.contentHash) return undefined;
   await usageIndex.refresh();

@@ -228,3 +228,15 @@ export async function resolveReadable(file: string, policy: ReadPolicy): Promise
 export async function readTextContained(file: string, policy: ReadPolicy): Promise<string> {
   return fs.promises.readFile(await resolveReadable(file, policy), 'utf8');
 }
+
+/**
+ * Reads a workspace-named binary file (an image, a PDF) under the read policy. Past `maxBytes`
+ * it reads nothing and rejects with `code: 'ETOOBIG'` and the file's `size`.
+ */
+export async function readBytesContained(file: string, policy: ReadPolicy, maxBytes = Infinity): Promise<Uint8Array> {
+  const real = await resolveReadable(file, policy);
+  const stat = await fs.promises.stat(real);
+  if (!stat.isFile()) throw Object.assign(new Error(`${file} is not a file`), { code: 'EISDIR' });
+  if (stat.size > maxBytes) throw Object.assign(new Error(`${file} is ${stat.size} bytes`), { code: 'ETOOBIG', size: stat.size });
+  return new Uint8Array(await fs.promises.readFile(real));
+}

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ComparisonEvent, ComparisonResult, ComparisonRunner } from '../../core/runs/comparisonRunner';
 import type { ComparisonSummary } from '../../core/runs/runHistory';
 import { WorkbenchPaths } from '../../core/workspace/paths';
+import { displayStream, type DisplayStream } from '../../core/privacy/displayStream';
 import type { ComparePanelState, ComparePanelToHost } from '../../shared/comparePanelProtocol';
 import { loadEngine } from '../loadEngine';
 import { confirmComparisonCost } from '../run/costGuard';
@@ -13,12 +14,20 @@ import { OutputActions } from './outputActions';
 import { renderWithInputs } from './renderWithInputs';
 import { PROMPT_LANGUAGE_ID } from '../language/languageId';
 import { openSource, sourcesOf } from '../rag/openSource';
+import { replyingColumn } from '../../core/runs/column';
+import { EMPTY_CONVERSATION } from '../../core/tools/types';
+import { ToolAnswerDesk } from '../run/toolAnswers';
 
 export interface CompareModelsOptions {
   /** Input values (over the prompt's defaults and its selected sample set); those missing are asked for. */
   inputs?: Record<string, unknown>;
   /** The models, overriding the prompt's `model` + `workbench.compare` and the shortlist. */
   models?: string[];
+  /**
+   * How answers are shown, for display only (the email panel restores the details it masked):
+   * what the models get and what is recorded stay as rendered. Host-side only (a function).
+   */
+  display?: (text: string) => string;
 }
 
 /** What the command resolves with once every column has ended, or why nothing ran. */
@@ -37,6 +46,11 @@ interface PanelEntry {
   key: string;
   comparison?: ComparisonRunner;
   rerun?: RerunSpec;
+  /** The comparison's `display` (kept for Re-run), and each streaming column's restorer. */
+  display?: (text: string) => string;
+  streams?: Map<number, DisplayStream>;
+  /** Tool calls waiting for the person, one per column at most. */
+  desk: ToolAnswerDesk;
 }
 
 /**
@@ -92,6 +106,7 @@ export class ComparisonController implements vscode.Disposable {
       prepared,
       models,
       onEvent: (event) => this.onComparisonEvent(entry, comparison, event),
+      answerTool: (column, call) => entry.desk.answerer(column)(call),
     });
     const state: ComparePanelState = {
       comparisonId: comparison.comparisonId,
@@ -105,8 +120,14 @@ export class ComparisonController implements vscode.Disposable {
       endpointNotice: comparison.models.map((m) => this.services.endpointNotice(m)).find((n) => n) ?? null,
       notice: null,
       sources: sourcesOf(prepared),
+      usesTools: Boolean(prepared.tools?.tools.length),
+      autoMocks: (reuse ?? this.entries.get(uri.toString()))?.panel.current.autoMocks ?? false,
     };
+    const display = options.display ?? reuse?.display;
+    if (prepared.tools) state.columns = state.columns.map((c) => ({ ...c, conversation: { ...EMPTY_CONVERSATION, notices: [...prepared.tools!.problems] } }));
     const entry = this.showLive(uri.toString(), state, reuse);
+    entry.display = display;
+    entry.streams = display ? new Map() : undefined;
     entry.comparison = comparison;
     entry.rerun = { promptUri: uri, inputs: prepared.inputs, models: comparison.models };
     this.latest = comparison;
@@ -196,10 +217,18 @@ export class ComparisonController implements vscode.Disposable {
   }
 
   private track(panel: ComparePanel, key: string): PanelEntry {
-    const entry: PanelEntry = { panel, key };
+    const desk = new ToolAnswerDesk(
+      (column, call) => {
+        const current = panel.current.columns[column];
+        if (current) panel.updateColumn(column, { conversation: { ...(current.conversation ?? EMPTY_CONVERSATION), pending: call } });
+      },
+      () => panel.current.autoMocks === true,
+    );
+    const entry: PanelEntry = { panel, key, desk };
     this.entries.set(key, entry);
     panel.onMessage((message) => this.onPanelMessage(entry, message));
     panel.onDidDispose(() => {
+      desk.cancel();
       entry.comparison?.stopAll();
       if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     });
@@ -210,16 +239,31 @@ export class ComparisonController implements vscode.Disposable {
     // A panel reused for a newer comparison ignores the stopped one's last events.
     if (entry.comparison !== source) return;
     const { panel } = entry;
+    const { display, streams } = entry;
     if (event.type === 'column-start') {
-      panel.setColumn(streamingColumn(event.column, event.model, event.startedAt));
+      if (display) streams?.set(event.column, displayStream(display));
+      const current = panel.current.columns[event.column];
+      const fresh = streamingColumn(event.column, event.model, event.startedAt);
+      // A turn of a conversation keeps its earlier turns and the reply; the prompt's tools keep their notices.
+      const conversation = current?.conversation ? { ...current.conversation, toolCalls: [], pending: null, notices: event.turn > 0 ? [] : current.conversation.notices } : undefined;
+      panel.setColumn(conversation ? { ...fresh, conversation } : fresh);
+    } else if (event.type === 'tool-call') {
+      const current = panel.current.columns[event.column];
+      const conversation = current?.conversation ?? EMPTY_CONVERSATION;
+      if (current) panel.updateColumn(event.column, { conversation: { ...conversation, toolCalls: [...conversation.toolCalls, event.call] } });
     } else if (event.type === 'stream') {
-      if (event.event.type === 'text') panel.appendText(event.column, event.event.text);
+      if (event.event.type !== 'text') return;
+      const stream = streams?.get(event.column);
+      panel.appendText(event.column, stream ? stream.push(event.event.text) : event.event.text);
     } else if (event.type === 'first-token') {
       const column = panel.current.columns[event.column];
       if (column) panel.updateColumn(event.column, { metrics: { ...column.metrics, ttftMs: event.ttftMs } });
     } else {
       const column = panel.current.columns[event.column];
-      if (column) panel.setColumn(finishedColumn(column, event.outcome));
+      streams?.delete(event.column);
+      // The whole answer restored at once (the record keeps it as the model wrote it).
+      const outcome = display ? { ...event.outcome, output: display(event.outcome.output) } : event.outcome;
+      if (column) panel.setColumn(finishedColumn(column, outcome));
       if (event.outcome.recordFile) this.recorded.fire();
     }
   }
@@ -251,7 +295,31 @@ export class ComparisonController implements vscode.Disposable {
       case 'openSource':
         void openSource(entry.panel.current.workspaceFolder, message);
         break;
+      case 'answerTool':
+      case 'answerToolWithMock':
+        entry.desk.answer(message);
+        break;
+      case 'autoMocks':
+        entry.panel.setState({ ...entry.panel.current, autoMocks: message.on });
+        if (message.on) entry.desk.answerWaitingFromMocks();
+        break;
+      case 'reply':
+        void this.reply(entry, message.text);
+        break;
     }
+  }
+
+  /** Sends the person's reply to every finished column at once; each continues its own conversation. */
+  private async reply(entry: PanelEntry, text: string): Promise<void> {
+    const comparison = entry.comparison;
+    const reply = text.trim();
+    if (!comparison || !reply || entry.panel.current.origin !== 'live') return;
+    const now = Date.now();
+    entry.panel.current.columns.forEach((column) => {
+      if (column.status !== 'streaming' && column.runId) entry.panel.setColumn(replyingColumn(column, reply, now));
+    });
+    this.services.log.info(`Reply in ${comparison.comparisonId}: ${reply.length} characters to ${comparison.models.length} columns`);
+    await comparison.reply(reply);
   }
 
   /** The same prompt file (as it is now), the same inputs and models, in the same panel. */

@@ -37,7 +37,7 @@ export class ComparePanel implements vscode.Disposable {
   /** `viewOf`: what rewrites this panel's traffic with its webview (the ratings session), given the panel. */
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: ComparePanelState, viewOf?: (panel: ComparePanel) => ComparePanelView) {
     panel.title = titleOf(state);
-    this.shell = new PanelShell(panel, extensionUri, { script: 'compare.js', styles: ['compare.css', 'ratings.css', 'sources.css'], body: body() }, {
+    this.shell = new PanelShell(panel, extensionUri, { script: 'compare.js', styles: ['compare.css', 'ratings.css', 'sources.css', 'conversation.css'], body: body() }, {
       sync: () => this.postSnapshot(),
       receive: (message) => {
         if (message.type === 'openScoreboard') {

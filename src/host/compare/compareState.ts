@@ -26,6 +26,12 @@ export function stateFromRecords(
     for (const c of saved.columns) if (!byIndex.has(c.column)) byIndex.set(c.column, interruptedColumn(c));
   }
   const columns = [...byIndex.values()].sort((a, b) => a.column - b.column).map((c, index) => ({ ...c, column: index }));
+  // The workspace documents the prompt was given (`workbench.rag`): every column got the same
+  // ones, as recorded; else what the saved panel showed.
+  const retrieved = summary.columns.find((r) => Array.isArray(r.retrieved))?.retrieved;
+  const sources = retrieved
+    ? retrieved.map(({ path, startLine, endLine, score }) => ({ path, startLine, endLine, score }))
+    : saved?.comparisonId === summary.comparisonId ? (saved.sources ?? null) : null;
   return {
     comparisonId: summary.comparisonId,
     promptName: summary.prompt.name,
@@ -37,6 +43,7 @@ export function stateFromRecords(
     origin: 'record',
     endpointNotice,
     notice: null,
+    sources,
   };
 }
 

@@ -54,8 +54,9 @@ export function registerComparisonFeatures(context: vscode.ExtensionContext, ser
 /** Menus pass a Uri and sometimes an array of Uris: only a plain object is options. */
 function compareOptions(value: unknown): CompareModelsOptions {
   if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof vscode.Uri) return {};
-  const { inputs, models } = value as CompareModelsOptions;
+  const { inputs, models, display } = value as CompareModelsOptions;
   return {
+    display: typeof display === 'function' ? display : undefined,
     inputs: inputs && typeof inputs === 'object' ? inputs : undefined,
     models: Array.isArray(models) ? models.filter((m): m is string => typeof m === 'string' && m.trim().length > 0) : undefined,
   };

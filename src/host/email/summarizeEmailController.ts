@@ -4,12 +4,12 @@ import * as vscode from 'vscode';
 import type { PreparedThread } from '../../core/email/emailSummary';
 import type { RagHit } from '../../core/rag/types';
 import type { RunOutcome } from '../../core/runs/promptRunner';
-import { emptyEmailState, type EmailPanelState, type EmailPanelToHost, type EmailSource } from '../../shared/emailPanelProtocol';
+import { emptyEmailState, restoredEmailState, type EmailPanelState, type EmailPanelToHost, type EmailSource } from '../../shared/emailPanelProtocol';
 import { COMMAND } from '../commandIds';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
 import { readEmailSettings } from '../settings';
-import { EmailPanel } from './emailPanel';
+import { EMAIL_PANEL_VIEW_TYPE, EmailPanel } from './emailPanel';
 
 /** What the command takes from tests and other commands; a person gets the sources in order (selection, editor, clipboard, paste box). */
 export interface SummarizeEmailOptions {
@@ -28,6 +28,8 @@ interface LastRun {
   outcome: RunOutcome;
   prompt: { name: string; version: number; contentHash: string };
   hits: RagHit[];
+  /** Restores the masked details for display (closes over the mapping, kept in memory only). */
+  restore: (text: string) => string;
 }
 
 /**
@@ -88,18 +90,32 @@ export class SummarizeEmailController implements vscode.Disposable {
     return { source: 'editor', label: path.basename(uri.fsPath), content, fileName: uri.fsPath, folder: vscode.workspace.getWorkspaceFolder(uri) };
   }
 
+  /**
+   * A panel VS Code brings back after a window reload (the serializer), with what the webview
+   * saved: the summary, its facts and sources, the paste box. The masked inputs and the mapping
+   * were in memory only: Compare and rating ask for a new summary.
+   */
+  restore(webviewPanel: vscode.WebviewPanel, saved: unknown): void {
+    this.panel?.dispose();
+    const state = restoredEmailState(saved, vscode.l10n.t('The window was reloaded while summarizing: choose Summarize again.'));
+    this.adopt(new EmailPanel(webviewPanel, this.extensionUri, state));
+  }
+
+  private adopt(panel: EmailPanel): EmailPanel {
+    this.panel = panel;
+    panel.onMessage((m) => void this.onPanelMessage(m));
+    panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
+      this.panel = undefined;
+      this.last = undefined;
+    });
+    return panel;
+  }
+
   private showPanel(patch: Partial<EmailPanelState>): EmailPanel {
-    if (!this.panel) {
-      this.panel = EmailPanel.create(this.extensionUri, { ...emptyEmailState(), ...patch });
-      this.panel.onMessage((m) => void this.onPanelMessage(m));
-      this.panel.onDidDispose(() => {
-        this.panel = undefined;
-        this.last = undefined;
-      });
-    } else {
-      this.panel.update(patch);
-      this.panel.reveal();
-    }
+    if (!this.panel) return this.adopt(EmailPanel.create(this.extensionUri, { ...emptyEmailState(), ...patch }));
+    this.panel.update(patch);
+    this.panel.reveal();
     return this.panel;
   }
 
@@ -152,7 +168,7 @@ export class SummarizeEmailController implements vscode.Disposable {
       const output = engine.unmask(outcome.output, mapping);
       const structured = engine.parseStructuredSummary(outcome.output);
       const restore = (t: string) => engine.unmask(t, mapping);
-      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits };
+      this.last = { folder, promptUri, inputs, outcome, prompt: outcome.prompt, hits, restore };
       panel.update({
         status: outcome.error ? 'failed' : 'done',
         progress: null,
@@ -200,9 +216,13 @@ export class SummarizeEmailController implements vscode.Disposable {
         await this.run({ source: 'paste', label: vscode.l10n.t('pasted text'), content: message.text });
         return;
       case 'compare':
-        if (!this.last) return;
-        // The Compare panel renders the same prompt with the same (masked) inputs.
-        await vscode.commands.executeCommand(COMMAND.compareModels, this.last.promptUri, { inputs: this.last.inputs });
+        if (!this.last) {
+          void this.afterReload();
+          return;
+        }
+        // The Compare panel renders the same prompt with the same (masked) inputs; it shows the
+        // answers with the details restored, as this panel does (display only).
+        await vscode.commands.executeCommand(COMMAND.compareModels, this.last.promptUri, { inputs: this.last.inputs, display: this.last.restore });
         return;
       case 'openDocument': {
         const hit = this.last?.hits[message.index];
@@ -217,7 +237,13 @@ export class SummarizeEmailController implements vscode.Disposable {
     }
   }
 
+  /** A panel brought back after a reload has no masked inputs or mapping any more (never kept on disk). */
+  private async afterReload(): Promise<void> {
+    void vscode.window.showInformationMessage(vscode.l10n.t('This summary was shown before the window was reloaded; its masked inputs were kept in memory only. Choose Summarize again to compare or rate it.'));
+  }
+
   private async rate(message: Extract<EmailPanelToHost, { type: 'rate' }>): Promise<void> {
+    if (!this.last && this.panel?.current.runId) return this.afterReload();
     const last = this.last;
     if (!last?.folder || !this.panel) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Ratings are kept in a workspace folder: open one to rate summaries.'));
@@ -250,6 +276,10 @@ export function registerEmailFeatures(context: vscode.ExtensionContext, services
   context.subscriptions.push(
     controller,
     vscode.commands.registerCommand(COMMAND.summarizeEmail, (arg?: unknown) => controller.summarize(summarizeOptions(arg))),
+    // After a window reload the panel comes back with what its webview saved.
+    vscode.window.registerWebviewPanelSerializer(EMAIL_PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => controller.restore(panel, state),
+    }),
   );
 }
 

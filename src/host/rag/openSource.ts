@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenSourceMessage, SourceRef } from '../../shared/sources';
+import { browsableUrl, isExternalLocation } from '../../core/rag/knowledgeBase';
 
 /**
  * Opens a workspace document with lines `startLine`–`endLine` (1-based, inclusive) selected and
@@ -44,6 +45,13 @@ export function sourcesOf(rendered: object | undefined): SourceRef[] | null {
 
 /** Opens a source a panel's webview asked for, relative to the folder of the panel's prompt. */
 export async function openSource(promptUri: string | vscode.Uri | undefined | null, message: OpenSourceMessage): Promise<void> {
+  if (typeof message.path === 'string' && isExternalLocation(message.path)) {
+    // A knowledge base result (s3://…, https://…) opens outside the editor, after VS Code's own confirmation.
+    const url = browsableUrl(message.path);
+    if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
+    else void vscode.window.showInformationMessage(vscode.l10n.t('{0} cannot be opened from here.', message.path));
+    return;
+  }
   const folder = folderOfPrompt(promptUri);
   if (!folder || typeof message.path !== 'string') return;
   await openDocumentAt(folder, message.path, Number(message.startLine) || 1, Number(message.endLine) || 1);

@@ -242,7 +242,7 @@ export class CompareRatingSession implements ComparePanelView {
     if (!c) throw new Error(vscode.l10n.t('That column is not in this comparison.'));
     if (!c.runId || c.status === 'streaming') throw new Error(vscode.l10n.t('This answer is not finished (or not recorded) yet: rate it when it is done.'));
     const s = this.panel.current;
-    return { runId: c.runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: s.promptContentHash ?? null }, model: c.model };
+    return { runId: c.runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: s.promptContentHash ?? null }, model: c.model, turn: c.conversation?.turn };
   }
 
   private columnAt(position: number): number {

@@ -70,7 +70,7 @@ export class Ratings implements vscode.Disposable {
     // The panel knows what it ran; the content hash is the rendered prompt's when it is that run's.
     const hash = rendered && rendered.name === s.promptName && rendered.version === s.promptVersion ? rendered.contentHash : null;
     try {
-      const record = await this.service.rate(folder, { runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: hash }, model: s.model }, message.input);
+      const record = await this.service.rate(folder, { runId, prompt: { name: s.promptName, version: s.promptVersion, contentHash: hash }, model: s.model, turn: s.conversation?.turn }, message.input);
       const state: RunRatingState = { runId, criteria, rating: await this.service.stateOf(folder, runId), message: vscode.l10n.t('Recorded.') };
       if (panel.current.runId === runId) panel.update({ ratings: state });
       return record;

@@ -5,7 +5,10 @@ import { PanelShell } from '../webview/panelShell';
 import { escapeHtml } from '../webview/webviewHtml';
 
 /** What the inputs form asks of the host: run with its values, pick or save a sample set, pick a file. */
-export type RunPanelAction = Extract<RunPanelToHost, { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' | 'rate' | 'loadRating' | 'openSource' }>;
+export type RunPanelAction = Extract<
+  RunPanelToHost,
+  { type: 'run' | 'selectSet' | 'saveSet' | 'deleteSet' | 'pickFile' | 'rate' | 'loadRating' | 'openSource' | 'answerTool' | 'answerToolWithMock' | 'autoMocks' | 'reply' }
+>;
 
 export const RUN_PANEL_VIEW_TYPE = 'promptWorkbench.run';
 
@@ -72,7 +75,7 @@ export class RunPanel implements vscode.Disposable {
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private state: RunPanelState) {
     panel.title = titleOf(state);
-    this.shell = new PanelShell(panel, extensionUri, { script: 'run.js', styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css'], body: body() }, {
+    this.shell = new PanelShell(panel, extensionUri, { script: 'run.js', styles: ['run.css', 'runInputs.css', 'ratings.css', 'sources.css', 'conversation.css'], body: body() }, {
       sync: () => this.postSnapshot(),
       receive: (message) => {
         if (message.type === 'stop') this.onStopEmitter.fire();

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { confirmRunCost } from './costGuard';
-import { EMPTY_METRICS, finishedColumn, interruptedColumn } from '../../core/runs/column';
+import { EMPTY_METRICS, finishedColumn, interruptedColumn, replyingColumn } from '../../core/runs/column';
+import { EMPTY_CONVERSATION } from '../../core/tools/types';
+import { ToolAnswerDesk } from './toolAnswers';
 import type { PreparedRun, PromptRunner, RunOutcome } from '../../core/runs/promptRunner';
 import type { InputsFormState, RunPanelState } from '../../shared/runPanelProtocol';
 import { PROMPT_LANGUAGE_ID } from '../language/languageId';
@@ -38,6 +40,10 @@ interface PanelEntry {
   modelOverride?: string;
   /** The last run, prepared, for "rerun" without a form. */
   last?: PreparedRun;
+  /** The last run's outcome: what a reply continues. */
+  lastOutcome?: RunOutcome;
+  /** Tool calls waiting for the person in this panel. */
+  desk: ToolAnswerDesk;
 }
 
 /** Runs `.prompt` files into run panels, one panel per prompt file, reused across runs. */
@@ -105,29 +111,40 @@ export class RunPromptController implements vscode.Disposable {
     prepared: PreparedRun,
     modelOverride: string | undefined,
     form: InputsFormState | null,
+    reply?: string,
   ): Promise<RunOutcome> {
     const key = uri.toString();
     this.running.get(key)?.abort();
     const abort = new AbortController();
     this.running.set(key, abort);
     const model = prepared.model;
-    const state = this.freshState(prepared, 'streaming', form ?? this.panels.get(key)?.panel.current.inputs ?? null, key);
+    const previous = this.panels.get(key)?.panel.current;
+    const state: RunPanelState =
+      reply !== undefined && previous
+        ? { ...previous, ...replyingColumn({ ...previous, column: 0, status: 'done' as const }, reply, Date.now()), status: 'streaming' }
+        : { ...this.freshState(prepared, 'streaming', form ?? previous?.inputs ?? null, key), autoMocks: previous?.autoMocks ?? false };
     const entry = this.panelFor(key, uri, state);
     entry.modelOverride = modelOverride;
     entry.last = prepared;
     const panel = entry.panel;
-    this.services.log.info(`Run ${prepared.name} v${prepared.version} on ${model}`);
+    this.services.log.info(`Run ${prepared.name} v${prepared.version} on ${model}${reply !== undefined ? ` (turn ${prepared.conversationTurn ?? 0})` : ''}`);
     const outcome = await runner.run(prepared, {
       signal: abort.signal,
       onFirstToken: (ttftMs) => panel.update({ metrics: { ...panel.current.metrics, ttftMs } }),
       onEvent: (event) => {
         if (event.type === 'text') panel.appendText(event.text);
       },
+      answerTool: entry.desk.answerer(0),
+      onToolCall: (call) => {
+        const conversation = panel.current.conversation ?? { ...EMPTY_CONVERSATION };
+        panel.update({ conversation: { ...conversation, toolCalls: [...conversation.toolCalls, call] } });
+      },
     });
     if (this.running.get(key) === abort) this.running.delete(key);
+    entry.lastOutcome = outcome;
     // A run is a comparison of one: the same outcome → column mapping as Compare's.
-    const { status, output, metrics, error, partial, runId, guardrail } = finishedColumn({ ...panel.current, column: 0, status: 'streaming' }, outcome);
-    panel.update({ status, output, metrics, error, partial, runId, guardrail });
+    const { status, output, metrics, error, partial, runId, guardrail, conversation } = finishedColumn({ ...panel.current, column: 0, status: 'streaming' }, outcome);
+    panel.update({ status, output, metrics, error, partial, runId, guardrail, conversation });
     if (outcome.error) this.services.log.warn(`Run ${outcome.runId} on ${model}: ${outcome.error.kind}: ${outcome.error.message}`);
     else this.services.log.info(`Run ${outcome.runId} on ${model}: ${outcome.metrics.latencyMs} ms, ${outcome.metrics.outputTokens ?? '?'} tokens`);
     return outcome;
@@ -156,7 +173,14 @@ export class RunPromptController implements vscode.Disposable {
 
   /** Wires a panel's buttons and form to this controller for as long as the panel lives. */
   private track(key: string, uri: vscode.Uri | undefined, panel: RunPanel): PanelEntry {
-    const entry: PanelEntry = { panel, uri };
+    const desk = new ToolAnswerDesk(
+      (_column, call) => {
+        const conversation = panel.current.conversation ?? { ...EMPTY_CONVERSATION };
+        panel.update({ conversation: { ...conversation, pending: call } });
+      },
+      () => panel.current.autoMocks === true,
+    );
+    const entry: PanelEntry = { panel, uri, desk };
     this.panels.set(key, entry);
     if (uri) this.services.ratings.trackRunPanel(uri, panel, () => entry.last, panel.onDidDispose);
     const subscriptions = [
@@ -167,6 +191,7 @@ export class RunPromptController implements vscode.Disposable {
     panel.onDidDispose(() => {
       if (this.panels.get(key) === entry) this.panels.delete(key);
       this.running.get(key)?.abort();
+      desk.cancel();
       for (const s of subscriptions) s.dispose();
     });
     return entry;
@@ -210,6 +235,17 @@ export class RunPromptController implements vscode.Disposable {
       case 'openSource':
         await openSource(uri, action);
         break;
+      case 'answerTool':
+      case 'answerToolWithMock':
+        entry.desk.answer(action);
+        break;
+      case 'autoMocks':
+        entry.panel.update({ autoMocks: action.on });
+        if (action.on) entry.desk.answerWaitingFromMocks();
+        break;
+      case 'reply':
+        await this.reply(entry, action.text);
+        break;
       case 'pickFile': {
         const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
         const [picked] = (await vscode.window.showOpenDialog({ defaultUri: folder, canSelectMany: false, openLabel: vscode.l10n.t('Use as “{0}”', action.name) })) ?? [];
@@ -233,6 +269,16 @@ export class RunPromptController implements vscode.Disposable {
     } catch (err) {
       this.services.log.warn(`Could not refresh the inputs of ${entry.uri.fsPath}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The person's next turn: the conversation so far (the prompt, the answers, the tool calls)
+   * and the reply, sent to the same model; the answer shown becomes an earlier turn.
+   */
+  private async reply(entry: PanelEntry, text: string): Promise<void> {
+    if (!entry.uri || !entry.last || !entry.lastOutcome || !text.trim() || this.running.has(entry.uri.toString())) return;
+    const runner = await this.services.runnerFor(vscode.workspace.getWorkspaceFolder(entry.uri)?.uri.fsPath);
+    await this.runPrepared(entry.uri, runner, runner.reply(entry.last, entry.lastOutcome, text.trim()), entry.modelOverride, null, text.trim());
   }
 
   /** The same prepared prompt again (the text as it was), with the runner as the settings are now. */
@@ -261,6 +307,8 @@ export class RunPromptController implements vscode.Disposable {
       inputs,
       promptUri,
       sources: sourcesOf(prepared),
+      usesTools: Boolean(prepared.tools?.tools.length),
+      conversation: prepared.tools ? { ...EMPTY_CONVERSATION, notices: [...prepared.tools.problems] } : null,
     };
   }
 

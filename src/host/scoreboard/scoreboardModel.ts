@@ -78,7 +78,7 @@ export function buildScoreboardSnapshot(
         }
       : null,
     overTime,
-    totals: { runs: data.runs.length, ratings: data.ratings.length },
+    totals: data.counts ?? { runs: data.runs.length, ratings: data.ratings.length },
     timings: { readMs, computeMs: performance.now() - started },
   };
 }

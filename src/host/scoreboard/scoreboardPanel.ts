@@ -171,15 +171,17 @@ export class ScoreboardPanel implements vscode.Disposable {
       const started = performance.now();
       // Every folder of a multi-root workspace: each keeps its own .prompt-workbench/.
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const data = await this.owner.readerFor(engine, folders).read();
+      // Without narrowing filters, the persisted aggregate only: no record is read after a reload.
+      const data = await this.owner.readerFor(engine, folders).read(this.filters);
       const readMs = performance.now() - started;
       snapshot = engine.buildScoreboardSnapshot(data, this.filters, (prompt) => this.weights[prompt], readMs);
       for (const p of snapshot.problems.first ? [snapshot.problems.first] : []) {
         this.log.warn(`Scoreboard: ${snapshot.problems.count} problem(s) reading the records; the first: ${vscode.workspace.asRelativePath(p.file)}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       }
-      if (!data.runs.length && !data.ratings.length) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
-      this.log.info(`Scoreboard: read ${data.runs.length} runs + ${data.ratings.length} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
-      snapshot.retrieval = await this.retrievalSection(folder);
+      const { runs, ratings } = snapshot.totals;
+      if (!runs && !ratings) snapshot.notice = vscode.l10n.t('No runs or ratings yet. Run or compare a prompt and rate the answers: they appear here.');
+      this.log.info(`Scoreboard: read ${runs} runs + ${ratings} ratings in ${readMs.toFixed(0)} ms, computed in ${snapshot.timings.computeMs.toFixed(0)} ms`);
+      snapshot.retrieval = await this.retrievalSection(folder, vscode.workspace.workspaceFolders ?? [folder]);
       if (snapshot.prompt) snapshot.improvedVersions = await engine.improvedVersions(folder.uri.fsPath, snapshot.prompt).catch(() => []);
     }
     this.snapshot = snapshot;
@@ -187,12 +189,22 @@ export class ScoreboardPanel implements vscode.Disposable {
     return snapshot;
   }
 
-  /** The retrieval evaluations recorded in the folder, and the questions file the setting names. */
-  private async retrievalSection(folder: vscode.WorkspaceFolder): Promise<RetrievalSection> {
+  /**
+   * The retrieval evaluations recorded in every workspace folder (the newest first), and the
+   * questions file the setting names in the folder the panel belongs to.
+   */
+  private async retrievalSection(folder: vscode.WorkspaceFolder, all: readonly vscode.WorkspaceFolder[]): Promise<RetrievalSection> {
     const paths = new WorkbenchPaths(folder.uri.fsPath);
     const absolute = retrievalQuestionsPath(folder);
-    const { records, problems } = await readRetrievalEvals(paths.retrievalEvalsFile);
-    for (const p of problems.slice(0, 1)) this.log.warn(`Scoreboard: ${paths.relative(paths.retrievalEvalsFile)}:${p.line}: skipped: ${p.message}`);
+    const records: Awaited<ReturnType<typeof readRetrievalEvals>>['records'] = [];
+    for (const f of all) {
+      const p = new WorkbenchPaths(f.uri.fsPath);
+      const read = await readRetrievalEvals(p.retrievalEvalsFile);
+      records.push(...read.records);
+      for (const problem of read.problems.slice(0, 1)) this.log.warn(`Scoreboard: ${vscode.workspace.asRelativePath(p.retrievalEvalsFile)}:${problem.line}: skipped: ${problem.message}`);
+    }
+    // Newest first over every folder, as many as one folder shows.
+    if (all.length > 1) records.splice(0, records.length, ...records.sort((a, b) => b.ts.localeCompare(a.ts)).slice(0, 20));
     return {
       questionsFile: paths.relative(absolute),
       questionsExist: fs.existsSync(absolute),
@@ -222,6 +234,11 @@ export class ScoreboardPanel implements vscode.Disposable {
         break;
       case 'export':
         await this.export(message.format);
+        break;
+      case 'approve':
+        if (typeof message.prompt === 'string' && Number.isInteger(message.version) && typeof message.model === 'string') {
+          await vscode.commands.executeCommand(COMMAND.approveRelease, { prompt: message.prompt, version: message.version, model: message.model });
+        }
         break;
       case 'evaluateRetrieval':
         await vscode.commands.executeCommand(COMMAND.evaluateRetrieval);

@@ -6,6 +6,8 @@ import type { VersionWorkspaces } from './versionDocuments';
 import { DocumentCheckScheduler } from '../language/documentCheckScheduler';
 
 export const EDITED_WITHOUT_BUMP_CODE = 'version-edited-without-bump';
+/** The same warning when the version edited is an approved or published release. */
+export const EDITED_AFTER_RELEASE_CODE = 'version-edited-after-release';
 const DEBOUNCE_MS = 600;
 
 /** A `.prompt` file of the workspace (not a partial, not a kept version). */
@@ -51,7 +53,8 @@ export class VersionDiagnostics implements vscode.Disposable {
       const { store, usage } = await this.workspaces.for(folder.uri.fsPath);
       const version = document.version;
       const text = document.getText();
-      const flagged = await engine.findEditedWithoutBump(store, usage, text, document.uri.fsPath);
+      const { releases } = await engine.readReleases(folder.uri.fsPath);
+      const flagged = await engine.findEditedWithoutBump(store, usage, text, document.uri.fsPath, releases);
       // A newer edit has its own check on the way.
       if (document.isClosed || document.version !== version) return;
       if (!flagged) {
@@ -61,7 +64,7 @@ export class VersionDiagnostics implements vscode.Disposable {
       const line = engine.describePromptVersion(text, document.uri.fsPath).versionLine ?? 0;
       const diagnostic = new vscode.Diagnostic(document.lineAt(Math.min(line, document.lineCount - 1)).range, flagged.message, vscode.DiagnosticSeverity.Warning);
       diagnostic.source = 'Prompt Workbench';
-      diagnostic.code = EDITED_WITHOUT_BUMP_CODE;
+      diagnostic.code = flagged.releaseId ? EDITED_AFTER_RELEASE_CODE : EDITED_WITHOUT_BUMP_CODE;
       this.collection.set(document.uri, [diagnostic]);
     } catch (err) {
       this.log.error(`Could not check the version of ${document.uri.fsPath}: ${(err as Error).stack ?? err}`);
@@ -78,7 +81,7 @@ export class VersionDiagnostics implements vscode.Disposable {
 export class VersionCodeActions implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     return context.diagnostics
-      .filter((d) => d.code === EDITED_WITHOUT_BUMP_CODE)
+      .filter((d) => d.code === EDITED_WITHOUT_BUMP_CODE || d.code === EDITED_AFTER_RELEASE_CODE)
       .map((d) => {
         const title = vscode.l10n.t('Save as a new version…');
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);

@@ -130,7 +130,7 @@ export class VersionsTreeProvider implements vscode.TreeDataProvider<VersionsNod
 }
 
 /** The folder's `.prompt` files (not partials), with the text an open editor has, else the saved text. */
-async function workingPrompts(folder: vscode.WorkspaceFolder): Promise<{ file: string; text: string }[]> {
+export async function workingPrompts(folder: vscode.WorkspaceFolder): Promise<{ file: string; text: string }[]> {
   const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.prompt'), PROMPT_FILES_EXCLUDE, MAX_PROMPT_FILES);
   const open = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
   const prompts = await Promise.all(

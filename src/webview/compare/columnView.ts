@@ -5,6 +5,8 @@ import { formatMs, formatTokens, formatUsd } from '../../core/format/units';
 import { latencyText, tokensPerSecond } from './format';
 import { setAttr, setData, setDisabled, setHidden, setText } from './dom';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
+import { ConversationView } from '../shared/conversationView';
+import type { ToolPanelMessage } from '../../shared/toolProtocol';
 
 export type ColumnAction = 'stop' | 'retry' | 'copy' | 'insert' | 'openDocument';
 
@@ -57,8 +59,10 @@ export class ColumnView {
   /** What the output shows now, so an unchanged column is not rendered again. */
   private shown: { length: number; highlighted: boolean; text: string } = { length: -1, highlighted: false, text: '' };
   private readonly markdown: StreamingMarkdown;
+  /** Earlier turns above the answer, tool calls under it (../shared/conversationView.ts). */
+  private readonly conversation: ConversationView;
 
-  constructor(index: number, onAction: (action: ColumnAction, column: number) => void) {
+  constructor(index: number, onAction: (action: ColumnAction, column: number) => void, post: (message: ToolPanelMessage) => void) {
     const root = (this.root = document.createElement('section'));
     root.className = 'column';
     root.dataset.column = String(index);
@@ -126,7 +130,8 @@ export class ColumnView {
     this.outputEl.dataset.length = '0';
     this.outputEl.setAttribute('aria-live', 'off');
 
-    root.append(header, this.errorEl, this.guardrailEl, this.outputEl);
+    this.conversation = new ConversationView(index, post);
+    root.append(header, this.errorEl, this.guardrailEl, this.conversation.before, this.outputEl, this.conversation.after);
     this.markdown = new StreamingMarkdown(this.outputEl);
   }
 
@@ -160,6 +165,7 @@ export class ColumnView {
     setHidden(this.guardrailEl, !c.guardrail);
     setText(this.guardrailEl, c.guardrail ? guardrailText(c.guardrail) : '');
     if (this.outputEl.classList.contains('partial') !== c.partial) this.outputEl.classList.toggle('partial', c.partial);
+    this.conversation.render(c.conversation);
   }
 
   /** True when the answer needs rendering again (text grew, or it finished and gets highlighted). */

@@ -8,6 +8,7 @@ import { renderWordDiff } from './wordDiff';
 import { oncePerFrame } from '../shared/frame';
 import { connectToHost } from '../shared/host';
 import { sourcesElement } from '../shared/sources';
+import { AutoMocksSwitch, ReplyBox } from '../shared/conversationView';
 
 const host = connectToHost<ComparePanelToHost, HostToComparePanel, ComparePanelState | null>();
 const post = host.post;
@@ -59,6 +60,11 @@ const diffTitle = byId('diff-title');
 const diffOutput = byId(COMPARE_DOM.diffOutput);
 // Rating widgets in the columns, blind mode and the pairwise bar (compareRatings.ts).
 const ratingsUi = new CompareRatingsUi(post, document.querySelector<HTMLElement>('.compare-header') ?? app);
+// One reply for every column at once, under the answers; the automatic mock answers switch in the toolbar.
+const replyBox = new ReplyBox(post, l10n.t('Reply to every model at once (Ctrl+Enter)'));
+columnsEl.after(replyBox.root);
+const autoMocks = new AutoMocksSwitch(post);
+document.querySelector('.compare-header .toolbar')?.append(autoMocks.root);
 
 // ---- state ----
 let state: ComparePanelState | null = null;
@@ -117,7 +123,7 @@ function render(): void {
 }
 
 function rebuild(s: ComparePanelState): void {
-  views = s.columns.map((_, i) => new ColumnView(i, onColumnAction));
+  views = s.columns.map((_, i) => new ColumnView(i, onColumnAction, post));
   for (const view of views) view.outputEl.after(sourcesElement(s.sources, post));
   columnsEl.replaceChildren(...views.map((v) => v.root));
   ratingsUi.attach(views.map((v) => ({ root: v.root, output: v.outputEl })));
@@ -167,6 +173,8 @@ function renderHeader(s: ComparePanelState): void {
   setText(noticeEl, s.endpointNotice ?? '');
   setHidden(problemsEl, !s.notice);
   setText(problemsEl, s.notice ?? '');
+  replyBox.show(s.origin === 'live' && !streaming && s.columns.some((c) => c.status === 'done' && c.runId));
+  autoMocks.show(Boolean(s.usesTools), Boolean(s.autoMocks));
 }
 
 function renderDiff(now: number): void {

@@ -9,7 +9,9 @@ import type { EmailPanelState, EmailPanelToHost, HostToEmailPanel } from '../../
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
 import { connectToHost } from '../shared/host';
 
-const host = connectToHost<EmailPanelToHost, HostToEmailPanel, { pasteText?: string }>();
+/** Saved across a reload: the paste box and the panel as last shown (the host's serializer brings it back). */
+const host = connectToHost<EmailPanelToHost, HostToEmailPanel, { pasteText?: string; state?: EmailPanelState }>();
+let shown: EmailPanelState | undefined;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const paste = $<HTMLTextAreaElement>('paste');
 const pastePanel = $<HTMLDetailsElement>('paste-panel');
@@ -61,7 +63,8 @@ function render(s: EmailPanelState): void {
   $('actions').hidden = !s.runId;
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-thumbs]')) b.setAttribute('aria-pressed', String(s.rating.thumbs === b.dataset.thumbs));
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-stars]')) b.setAttribute('aria-checked', String(s.rating.stars === Number(b.dataset.stars)));
-  host.save({ pasteText: paste.value });
+  shown = s;
+  host.save({ pasteText: paste.value, state: s });
 }
 
 /** "Summary of <source> by <model>", with the parts that are known. */
@@ -135,7 +138,7 @@ $('paste-form').addEventListener('submit', (event) => {
   post({ type: 'summarize', text: paste.value });
 });
 paste.addEventListener('input', () => {
-  host.save({ pasteText: paste.value });
+  host.save({ pasteText: paste.value, state: shown });
   post({ type: 'pasteChanged', text: paste.value });
 });
 $('compare').addEventListener('click', () => post({ type: 'compare' }));

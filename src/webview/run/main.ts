@@ -7,6 +7,7 @@ import { oncePerFrame } from '../shared/frame';
 import { connectToHost } from '../shared/host';
 import { SourcesView } from '../shared/sources';
 import { StreamingMarkdown } from '../shared/streamingMarkdown';
+import { AutoMocksSwitch, ConversationView, ReplyBox } from '../shared/conversationView';
 import { formatMs, formatTokens, formatTokensPerSecond, formatUsd } from '../../core/format/units';
 
 type Saved = RunPanelState & { draft?: InputsDraft | null };
@@ -45,6 +46,14 @@ const ratingUi = new RunRatingUi(post, outputEl);
 // The documents a `workbench.rag` prompt retrieved, under the answer (../shared/sources.ts).
 const sourcesView = new SourcesView(post);
 outputEl.after(sourcesView.root);
+// Tool calls and earlier turns around the answer, the reply box under it (../shared/conversationView.ts).
+const conversationView = new ConversationView(0, post);
+outputEl.before(conversationView.before);
+outputEl.after(conversationView.after);
+const replyBox = new ReplyBox(post, l10n.t('Reply to continue the conversation (Ctrl+Enter)'));
+conversationView.after.after(replyBox.root);
+const autoMocks = new AutoMocksSwitch(post);
+document.querySelector('.toolbar')?.append(autoMocks.root);
 /** Something besides the answer's text changed (a snapshot): the whole page is drawn again. */
 let pageDirty = true;
 let tickTimer: number | undefined;
@@ -93,6 +102,9 @@ function renderPage(s: RunPanelState, running: boolean): void {
   rerunButton.disabled = running;
   inputsForm.show(s.inputs, s.status === 'needs-inputs', draft);
   ratingUi.render(s);
+  conversationView.render(s.status === 'needs-inputs' ? null : s.conversation);
+  replyBox.show(s.status === 'done' && Boolean(s.runId) && !s.conversation?.pending);
+  autoMocks.show(Boolean(s.usesTools), Boolean(s.autoMocks));
   sourcesView.show(s.status === 'needs-inputs' ? null : s.sources);
   if (running && tickTimer === undefined) {
     tickTimer = window.setInterval(scheduleRender, 100);

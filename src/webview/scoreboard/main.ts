@@ -190,6 +190,11 @@ byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
 byId('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));
 byId('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
 byId('evaluate-retrieval').addEventListener('click', () => post({ type: 'evaluateRetrieval' }));
+byId('rows').addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.approve');
+  const { prompt, version, model } = button?.dataset ?? {};
+  if (prompt && version && model) post({ type: 'approve', prompt, version: Number(version), model });
+});
 
 host.onMessage((message) => {
   if (message.type !== 'snapshot') return;

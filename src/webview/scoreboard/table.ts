@@ -46,6 +46,10 @@ export function renderTable(table: HTMLTableElement, rows: ScoreboardViewRow[], 
       th.title = c.title;
       tr.append(th);
     }
+    const actions = document.createElement('th');
+    actions.scope = 'col';
+    actions.textContent = l10n.t('Release');
+    tr.append(actions);
   }
   const body = table.tBodies[0] ?? table.createTBody();
   body.replaceChildren(
@@ -61,7 +65,24 @@ export function renderTable(table: HTMLTableElement, rows: ScoreboardViewRow[], 
         td.textContent = c.cell(r);
         tr.append(td);
       }
+      tr.append(approveCell(r));
       return tr;
     }),
   );
+}
+
+/** The row's Approve for Production button; main.ts listens on the table (data-prompt/-version/-model say which row). */
+function approveCell(r: ScoreboardViewRow): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.dataset.col = 'actions';
+  const button = document.createElement('button');
+  button.className = 'approve';
+  button.type = 'button';
+  button.textContent = l10n.t('Approve…');
+  button.title = l10n.t('Approve for Production: record this version × model × config as a release, with these figures as evidence');
+  button.dataset.prompt = r.row.prompt;
+  button.dataset.version = String(r.row.version);
+  button.dataset.model = r.row.model;
+  td.append(button);
+  return td;
 }

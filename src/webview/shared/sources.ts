@@ -50,9 +50,15 @@ export class SourcesView {
     button.dataset.path = source.path;
     button.dataset.startLine = String(source.startLine);
     button.dataset.endLine = String(source.endLine);
-    const lines = source.endLine > source.startLine ? `${source.startLine}–${source.endLine}` : String(source.startLine);
-    button.textContent = `${source.path}:${lines} (${source.score.toFixed(2)})`;
-    button.title = l10n.t('Open {0} at lines {1}', source.path, lines);
+    // A knowledge base result has a location (s3://…, https://…) and no lines: it opens outside the editor.
+    if (source.startLine <= 0) {
+      button.textContent = `${source.path} (${source.score.toFixed(2)})`;
+      button.title = l10n.t('Open {0} outside the editor', source.path);
+    } else {
+      const lines = source.endLine > source.startLine ? `${source.startLine}–${source.endLine}` : String(source.startLine);
+      button.textContent = `${source.path}:${lines} (${source.score.toFixed(2)})`;
+      button.title = l10n.t('Open {0} at lines {1}', source.path, lines);
+    }
     button.addEventListener('click', () => this.open({ type: 'openSource', path: source.path, startLine: source.startLine, endLine: source.endLine }));
     return button;
   }

@@ -6,7 +6,13 @@
  * in order before the built-in routes, and the first that returns true has answered it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { mediaAndCacheSimulator } from './mediaAndCache';
+import { promptManagementSimulator } from './promptManagement';
+import { toolsSimulator } from './tools';
+import { batchSimulator } from './batch';
 import { optimizePromptSimulator } from './optimizePrompt';
+import { knowledgeBaseSimulator } from './knowledgeBase';
+import { invocationLogsSimulator } from './invocationLogs';
 
 export interface SimulatorError {
   status: number;
@@ -32,9 +38,9 @@ export interface SimulatorRequest {
   /** Shown in the simulator's log line and kept in `server.requests`. */
   setModelId(modelId: string): void;
   sendJson(status: number, payload: unknown, headers?: Record<string, string>): void;
-  sendError(error: SimulatorError): void;
   /** Answers 200 with an AWS event stream (`application/vnd.amazon.eventstream`), `delayMs` between frames. */
   sendEventStream(frames: Uint8Array[], options?: { delayMs?: number }): Promise<void>;
+  sendError(error: SimulatorError): void;
 }
 
 /** The simulator's own abilities an extension may reuse. */
@@ -54,6 +60,14 @@ export interface SimulatorExtension {
 export type SimulatorExtensionFactory = (services: SimulatorServices) => SimulatorExtension;
 
 /** Add one line per feature here. */
-export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [optimizePromptSimulator];
+export const SIMULATOR_EXTENSIONS: SimulatorExtensionFactory[] = [
+  promptManagementSimulator, // Bedrock Prompt Management and Converse with a prompt ARN (releases)
+  mediaAndCacheSimulator, // image/document blocks and cache points in Converse (media)
+  toolsSimulator,
+  batchSimulator,
+  optimizePromptSimulator,
+  knowledgeBaseSimulator,
+  invocationLogsSimulator,
+];
 
 export type { IncomingHttpHeaders };

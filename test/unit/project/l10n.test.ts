@@ -17,6 +17,7 @@ import * as vocabulary from '../../../src/core/prompt/language/promptVocabulary'
 import { promptCompletions } from '../../../src/core/prompt/language/completions';
 import { promptHover } from '../../../src/core/prompt/language/hover';
 import { PromptError } from '../../../src/core/prompt/renderPrompt';
+import { RAG_CONFIG_KEYS, readRagConfig } from '../../../src/core/prompt/ragConfig';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 interface L10nScript {
@@ -100,6 +101,41 @@ describe('localization', function () {
       l10nRuntime.config({ contents: {} });
     }
     assert.deepEqual(await run(), english, 'English again without a bundle');
+  });
+
+  it('workbench.rag: its problems (as diagnostics) and its keys\' completion texts follow the bundle; English without one', () => {
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const untranslated = RAG_CONFIG_KEYS.flatMap((entry) => [entry.summary, entry.doc]).filter((text) => !zh[text]);
+    assert.deepEqual(untranslated, [], 'every workbench.rag key sentence has a Chinese translation (run node scripts/l10n.js)');
+    const text = '---\nmodel: bedrock/amazon.nova-lite-v1:0\nworkbench.rag: {topk: 3, topK: 99, folders: docs}\n---\nHi\n';
+    const context = { catalog: new ModelCatalog(), providers: ['bedrock'], fileName: 'x.prompt' };
+    const show = () => ({
+      diagnostics: semanticDiagnostics(text, context).map((d) => d.message).filter((m) => m.includes('workbench.rag')),
+      notMapping: readRagConfig('yes').problems[0].message,
+      completion: promptCompletions('---\nworkbench.rag: {topK: 4, }\n---\nhi\n', { line: 1, col: 'workbench.rag: {topK: 4, '.length }, context).find((item) => item.label === 'topK')?.detail,
+    });
+    const english = show();
+    assert.deepEqual(english.diagnostics, [
+      'Frontmatter: workbench.rag.topk is not a setting; known: topK, query, minScore, folders, fileTypes; did you mean "topK"?',
+      'Frontmatter: workbench.rag.topK must be from 1 to 50, found 99',
+      'Frontmatter: workbench.rag.folders must be a list of texts, e.g. [docs]',
+    ]);
+    assert.equal(english.completion, 'How many chunks to retrieve');
+    assert.equal(english.notMapping, 'workbench.rag must be a mapping such as {topK: 4, query: "{{question}}"}');
+    try {
+      l10nRuntime.config({ contents: zh });
+      const chinese = show();
+      assert.deepEqual(chinese.diagnostics, [
+        'Frontmatter：workbench.rag.topk 不是可用设置；已知设置：topK, query, minScore, folders, fileTypes；是否想写 "topK"？',
+        'Frontmatter：workbench.rag.topK 必须在 1 到 50 之间，当前为 99',
+        'Frontmatter：workbench.rag.folders 必须是文本列表，例如 [docs]',
+      ]);
+      assert.equal(chinese.notMapping, 'workbench.rag 必须是映射，例如 {topK: 4, query: "{{question}}"}');
+      assert.equal(chinese.completion, '要检索的片段数量');
+    } finally {
+      l10nRuntime.config({ contents: {} });
+    }
+    assert.deepEqual(show(), english, 'English again without a bundle');
   });
 
   it('the .prompt vocabulary (completion and hover texts) and the render error prefix are translated, English without a bundle', () => {

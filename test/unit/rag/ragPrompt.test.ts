@@ -66,7 +66,7 @@ describe('workbench.rag config (ragConfig.ts)', () => {
 
   it('exposes hits as the template context and as run-record references', () => {
     const [first, second] = ragContext(HITS);
-    assert.deepEqual(first, { text: HITS[0].text, path: 'docs/rollback-runbook.md', lines: '12-30', startLine: 12, endLine: 30, score: 0.8235, heading: 'Rollback > Steps' });
+    assert.deepEqual(first, { text: HITS[0].text, path: 'docs/rollback-runbook.md', lines: '12-30', startLine: 12, endLine: 30, score: 0.8235, heading: 'Rollback > Steps', location: 'docs/rollback-runbook.md' });
     assert.equal(second.lines, '1');
     assert.equal(second.heading, '');
     assert.deepEqual(retrievedRefs(HITS)[0], { id: 'docs/rollback-runbook.md#2', path: 'docs/rollback-runbook.md', startLine: 12, endLine: 30, score: 0.8235 });
@@ -166,7 +166,7 @@ describe('workbench.rag in the language service', () => {
     const text = `---\nworkbench.rag: {topK: 4, }\n---\nhi\n`;
     const col = 'workbench.rag: {topK: 4, '.length;
     const labels = promptCompletions(text, { line: 1, col }, context).map((c) => c.label);
-    assert.deepEqual(labels, ['topK', 'query', 'minScore', 'folders', 'fileTypes']);
+    assert.deepEqual(labels, ['topK', 'query', 'minScore', 'folders', 'fileTypes', 'knowledgeBaseId', 'numberOfResults', 'searchType', 'filter']);
   });
 });
 

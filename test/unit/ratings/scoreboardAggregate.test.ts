@@ -183,6 +183,57 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
     }
   });
 
+  it('the panel after a window reload: board, facets and totals from the stored aggregate, no record read again; an appended rating is read alone', async () => {
+    const folders = [path.join(dir, 'a'), path.join(dir, 'b')];
+    const state = { runIds: folders.map(() => [] as string[]), ratingIds: folders.map(() => [] as string[]), nextRun: 0, nextRating: 0 };
+    for (let round = 0; round < 3; round++) appendRound(folders, round, state);
+    const filters = { prompt: 'q' };
+    const first = new ScoreboardDataReader(folders);
+    const firstData = await first.read(filters);
+    assert.deepEqual([firstData.runs.length, firstData.ratings.length], [0, 0], 'no records kept in memory without narrowing filters');
+    await first.saved();
+    assert.ok(fs.existsSync(aggregateFile(folders[0])), 'the aggregate is written after the board is shown');
+
+    const all = await readScoreboardData(folders);
+    const expectedRows = computeScoreboard({ runs: all.runs, ratings: all.ratings, prompt: 'q' }).rows;
+    const { latestPrompt: _l, ...expectedFacets } = scoreboardFacets(all.runs, all.ratings);
+    // Proof that no line is parsed again: the first run line overwritten in place (same length,
+    // the end of the file untouched) would be a reported problem if it were read.
+    const runFile = path.join(folders[0], '.prompt-workbench', 'runs', fs.readdirSync(path.join(folders[0], '.prompt-workbench', 'runs')).sort()[0]);
+    const text = fs.readFileSync(runFile, 'utf8');
+    const firstLine = text.indexOf('\n');
+    fs.writeFileSync(runFile, '#'.repeat(firstLine) + text.slice(firstLine));
+
+    // A reloaded window: a new reader.
+    const reloaded = new ScoreboardDataReader(folders);
+    const data = await reloaded.read(filters);
+    assert.equal(data.problems.length, 0, 'nothing read again');
+    assert.deepEqual(data.counts, { runs: state.nextRun, ratings: state.nextRating });
+    const { latestPrompt: _m, ...facets } = data.facets!;
+    assert.deepEqual(facets, expectedFacets, 'facets from the stored aggregate');
+    const snapshot = buildScoreboardSnapshot(data, filters, () => undefined);
+    assertSameRows(snapshot.rows.map((r) => r.row), expectedRows, 'the board from the stored aggregate');
+    assert.deepEqual(snapshot.totals, { runs: state.nextRun, ratings: state.nextRating });
+    assertSameRows(snapshot.overTime as never, scoreOverTime(all.ratings, 'q') as never, 'scores over time');
+
+    // One rating appended while the panel is open: counted in the next read, the board as from scratch.
+    fs.writeFileSync(runFile, text);
+    const ratingsFile = path.join(folders[1], '.prompt-workbench', 'ratings.jsonl');
+    const starsLine = fs.readFileSync(ratingsFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l)).find((l) => l.kind === 'stars' && l.criterion === 'overall');
+    fs.appendFileSync(ratingsFile, jsonl({ ...starsLine, id: 'g_live', supersedes: null, prompt: { ...starsLine.prompt, name: 'q' }, value: 5, rater: 'carol' }));
+    const after = await reloaded.read(filters);
+    assert.equal(after.counts!.ratings, state.nextRating + 1);
+    assert.ok(after.facets!.raters.includes('carol'), 'facets take the appended line');
+    const now = await readScoreboardData(folders);
+    assertSameRows(buildScoreboardSnapshot(after, filters, () => undefined).rows.map((r) => r.row), computeScoreboard({ runs: now.runs, ratings: now.ratings, prompt: 'q' }).rows, 'the appended rating counts');
+    // A narrowing filter reads the records (and narrows them).
+    const narrowed = await reloaded.read({ prompt: 'q', raters: ['carol'] });
+    assert.equal(narrowed.ratings.length, state.nextRating + 1);
+    const board = buildScoreboardSnapshot(narrowed, { prompt: 'q', raters: ['carol'] }, () => undefined);
+    assert.equal(board.rows.reduce((n, r) => n + r.row.n, 0), 1, "only carol's rating");
+    await reloaded.saved();
+  });
+
   it('a corrupt, stale or foreign aggregate file is ignored and rebuilt; a rewritten records file is read whole', async () => {
     const folders = [path.join(dir, 'w')];
     const state = { runIds: [[]] as string[][], ratingIds: [[]] as string[][], nextRun: 0, nextRating: 0 };
@@ -199,7 +250,8 @@ describe('scoreboard aggregate: incremental = from scratch, kept on disk', () =>
     };
     for (const [label, text] of [
       ['not JSON', good.slice(0, good.length / 2)],
-      ['another format', good.replace('scoreboard-aggregate/1', 'scoreboard-aggregate/0')],
+      ['another format', good.replace('scoreboard-aggregate/2', 'scoreboard-aggregate/1')],
+      ['facets that do not fit', good.replace(/"facets":\{"prompts":\[/, '"facets":{"prompts":[1,')],
       ['row data that does not fit', good.replace(/"rows":\[\[/, '"rows":[[1,')],
       ['another folder set', good.replace(JSON.stringify(folders[0]), JSON.stringify(dir))],
     ]) {

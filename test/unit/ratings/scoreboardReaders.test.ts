@@ -82,6 +82,32 @@ describe('scoreboard readers: streamed, each problem reported, the rest kept', (
     assert.equal((r.records[1] as typeof long).text.length, long.text.length);
   });
 
+  it('many lines per chunk, decoded a chunk at a time: multi-byte characters, CRLF, blank and bad lines across chunk ends keep their records, numbers and byte offset', async () => {
+    const file = path.join(dir, 'many.jsonl');
+    const lines: string[] = [];
+    const expected: unknown[] = [];
+    for (let i = 0; i < 40000; i++) {
+      if (i % 997 === 0) lines.push('   ');
+      else if (i % 1499 === 0) lines.push('{not json');
+      else {
+        const record = { i, text: `${'é'.repeat(i % 7)}🙂${'ü'.repeat(i % 13)} ${'x'.repeat(i % 50)}` };
+        expected.push(record);
+        lines.push(JSON.stringify(record) + (i % 5 === 0 ? '\r' : ''));
+      }
+    }
+    const text = lines.join('\n') + '\n' + '{"unfinished":';
+    fs.writeFileSync(file, text);
+    assert.ok(Buffer.byteLength(text) > 2.5 * 1024 * 1024, 'several read chunks');
+    const r = await collect(file, { reportUnfinished: false });
+    assert.deepEqual(r.records, expected);
+    assert.deepEqual(r.problems.map((p) => p.line), lines.flatMap((l, i) => (l === '{not json' ? [i + 1] : [])));
+    assert.equal(r.lines, lines.length);
+    assert.equal(r.end, Buffer.byteLength(text) - Buffer.byteLength('{"unfinished":'));
+    // From that offset on, as an incremental reader goes on: the unfinished line only.
+    const more = await collect(file, { from: r.end, linesBefore: r.lines });
+    assert.deepEqual([more.records.length, more.problems.map((p) => p.line)], [0, [lines.length + 1]]);
+  });
+
   it(`a file larger than V8's longest string (${bufferConstants.MAX_STRING_LENGTH} characters) streams: the huge line is reported, the lines around it kept`, async function () {
     this.timeout(20000);
     const file = path.join(dir, 'ratings.jsonl');

@@ -128,6 +128,19 @@ describe('comparison panel state from outcomes and records', () => {
     assert.deepEqual(stateFromRecords(summary, null, null).columns[0].guardrail, { id: 'local-deny-list', stage: 'output', reasons: ['deny list: "secret"'] });
   });
 
+  it("a reopened comparison (after a reload too) shows the workspace sources its prompt was given, from the records or the saved panel", () => {
+    const retrieved = [{ id: 'k1', path: 'docs/runbook.md', startLine: 3, endLine: 9, score: 0.81 }];
+    const a = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_S', comparisonColumn: 0, model: 'bedrock/a', retrieved });
+    const b = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_S', comparisonColumn: 1, model: 'bedrock/b', retrieved });
+    const [summary] = groupComparisons([a, b]);
+    assert.deepEqual(stateFromRecords(summary, 'file:///ws', null).sources, [{ path: 'docs/runbook.md', startLine: 3, endLine: 9, score: 0.81 }]);
+    // Records without them (written before sources were recorded): what the saved panel showed.
+    const [old] = groupComparisons([record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_T', comparisonColumn: 0, model: 'bedrock/a' })]);
+    const saved = { ...stateFromRecords(old, 'file:///ws', null), sources: [{ path: 'docs/a.md', startLine: 1, endLine: 2, score: 0.5 }] };
+    assert.deepEqual(stateFromRecords(old, 'file:///ws', null, saved).sources, saved.sources);
+    assert.equal(stateFromRecords(old, 'file:///ws', null).sources, null);
+  });
+
   it('a reopened comparison keeps the column order; columns that were streaming at a reload stay, cancelled', () => {
     const c0 = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_R', comparisonColumn: 0, model: 'bedrock/a' });
     const c2 = record({ ts: '2026-11-29T10:00:00.000Z', comparisonId: 'c_R', comparisonColumn: 2, model: 'bedrock/c', error: { kind: 'access-denied', message: 'No access.' } });

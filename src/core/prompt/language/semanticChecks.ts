@@ -272,8 +272,8 @@ function ragChecks({ nodes }: PromptAnalysis, _context: LanguageContext): Prompt
   const nested = new Map(nodes!.entries(['workbench.rag']).map((item) => [item.key, item]));
   return problems.map((problem) => {
     const at = problem.key ? nested.get(problem.key) : undefined;
-    const unknownKey = at && problem.message.includes('is not a setting');
-    const message = `Frontmatter: ${problem.message}${unknownKey ? suggestion(problem.key!, RAG_CONFIG_KEYS.map((key) => key.name)) : ''}`;
+    const unknownKey = at && problem.unknownKey;
+    const message = l10n.t('Frontmatter: {0}', `${problem.message}${unknownKey ? suggestion(problem.key!, RAG_CONFIG_KEYS.map((key) => key.name)) : ''}`);
     return diagnostic(unknownKey ? 'warning' : 'error', unknownKey ? 'rag-unknown-key' : 'rag-invalid', message, at ? (unknownKey ? at.keyRange : at.valueRange) : entry.valueRange);
   });
 }
