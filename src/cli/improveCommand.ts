@@ -10,6 +10,7 @@ import { parseCheckSpecs } from '../core/datasets/checkSpecs';
 import { readDataset, resolveDatasetPath, type Dataset } from '../core/datasets/datasetFile';
 import { formatUsd } from '../core/format/units';
 import { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
+import { caseComments } from '../core/improve/caseComments';
 import type { CandidateSource } from '../core/improve/candidate';
 import type { VersionFigures } from '../core/improve/comparison';
 import { DEFAULT_CANDIDATES, pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
@@ -80,6 +81,7 @@ export async function runImproveCommand(options: ImproveOptions): Promise<number
       candidateWorkspaceFolder: options.record ? improveTrialsFolder(options.workspace) : undefined,
       source,
       propose,
+      comments: await caseComments(options.workspace, { name: parsed.name ?? path.basename(promptPath, '.prompt'), version: parsed.version ?? 1 }).catch(() => undefined),
       count,
       concurrency: options.concurrency === undefined ? undefined : Number(options.concurrency),
       signal: runtime.signal,

@@ -59,6 +59,7 @@ export { optimizeWithBedrock } from '../core/improve/bedrockOptimizer';
 export { pickFailures, proposeFromFailures } from '../core/improve/failuresSource';
 export { improvedVersions, improveTrialsFolder, saveCandidate } from '../core/improve/saveCandidate';
 export { lineDiff } from '../core/improve/candidate';
+export { caseComments } from '../core/improve/caseComments';
 /** Production traffic: invocation logs and application feedback (src/core/production/). */
 export * as production from './productionEngine';
 export { buildLineage } from '../core/releases/lineage';

@@ -194,6 +194,8 @@ TESTS.push(...require('./email.browser').TESTS);
 
 // An image input: Choose File…, the thumbnail, the answer (test/e2e/media.browser.js).
 TESTS.push(...require('./media.browser').TESTS);
+// Improve Prompt: the optimizer's candidate wins on the sample's cases, Save as New Version (test/e2e/improve.browser.js).
+TESTS.push(...require('./improve.browser').TESTS);
 
 // The display language switched to Simplified Chinese (last: it changes the server's locale, then restores it).
 TESTS.push(...require('./l10n.browser').TESTS);

@@ -63,6 +63,8 @@ export interface ImproveRoundOptions {
   count: number;
   concurrency?: number;
   signal: AbortSignal;
+  /** Raters' comments (and low ratings) by case id, shown to the improver (caseComments.ts). */
+  comments?: Map<string, string[]>;
   /** The baseline already run (a later round, or a cached one): not run again. */
   baseline?: DatasetRunResult;
   onEvent?: (event: ImproveEvent) => void;
@@ -92,6 +94,7 @@ export async function improveRound(options: ImproveRoundOptions): Promise<Improv
     inputs: byId.get(c.caseId)?.inputs ?? {},
     output: c.output,
     checks: c.checks ?? [],
+    ...(options.comments?.get(c.caseId)?.length ? { comments: options.comments.get(c.caseId) } : {}),
     ...(c.error ? { error: c.error.message } : {}),
   }));
   const analysis: string[] = [];

@@ -8,6 +8,7 @@ import { formatUsd } from '../../core/format/units';
 import { parseModelId } from '../../core/providers/modelId';
 import type { ImproveCandidateView, ImproveDiffLine, ImproveFiguresView, ImprovePanelState, ImproveRoundView } from '../../shared/improvePanelProtocol';
 import { COMMAND } from '../commandIds';
+import { confirmDatasetCost } from '../datasets/datasetCost';
 import { promptInWorkspace } from '../datasets/datasetController';
 import { loadEngine } from '../loadEngine';
 import type { WorkbenchServices } from '../services';
@@ -72,6 +73,8 @@ export class ImproveController implements vscode.Disposable {
     const improver = options.judgeModel ?? settings.judgeModel ?? models[0];
     const checks = engine.parseCheckSpecs(parsed.workbench.checks);
     const runner = await this.services.runnerFor(folder);
+    // The current version's run is the one the guard can price; each candidate costs about as much again.
+    if (!(await confirmDatasetCost(this.services, runner, prompt, dataset.cases, models))) return undefined;
     const candidateRunner = await this.services.runnerFor(engine.improveTrialsFolder(folder));
     const connection = await this.services.awsConnection();
     const providers = this.services.providers;
@@ -134,6 +137,7 @@ export class ImproveController implements vscode.Disposable {
             candidateWorkspaceFolder: engine.improveTrialsFolder(folder),
             source,
             propose,
+            comments: await engine.caseComments(folder, { name, version: parsed.version ?? 1 }).catch(() => undefined),
             count: options.candidates ?? 3,
             concurrency: settings.concurrency,
             signal: abort.signal,

@@ -15,6 +15,9 @@ import { improveRound } from '../../../src/core/improve/improveRound';
 import { fromPlainText, toPlainText } from '../../../src/core/improve/plainText';
 import { improvedVersions, saveCandidate } from '../../../src/core/improve/saveCandidate';
 import { VersionStore } from '../../../src/core/versions/versionStore';
+import { caseComments } from '../../../src/core/improve/caseComments';
+import { appendRating } from '../../../src/core/ratings/ratingsStore';
+import { WorkbenchPaths } from '../../../src/core/workspace/paths';
 import { describeOptimizerError } from '../../../src/core/improve/bedrockOptimizer';
 import { parsePromptSource } from '../../../src/core/prompt/parsePrompt';
 import { promptDocument } from '../../../src/core/prompt/promptDocument';
@@ -232,6 +235,11 @@ describe('Improve Prompt: a round', function () {
       assert.match(String(saved.workbench.changelog), /^Improve Prompt: your failures: Cite the refund policy\./);
       assert.ok(events.includes('analysis') && events.includes('candidate-result'));
       assert.deepEqual(result.analysis, ['The answers never cite the policy.']);
+      // A rater's comment on a baseline answer reaches the next round's evidence, by case.
+      const rated = result.baseline.cells.find((c) => c.caseId === 'q3')!;
+      await appendRating(new WorkbenchPaths(dir).ratingsFile, { kind: 'stars', value: 1, runId: rated.runId!, model: rated.model, prompt: { name: 'support', version: 1, contentHash: null }, comment: 'Never cites the policy' });
+      await appendRating(new WorkbenchPaths(dir).ratingsFile, { kind: 'stars', value: 5, runId: result.baseline.cells[0].runId!, model: 'sim/a', prompt: { name: 'support', version: 1, contentHash: null } });
+      assert.deepEqual([...(await caseComments(dir, { name: 'support', version: 1 }))], [['q3', ['1★ Never cites the policy']]]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
