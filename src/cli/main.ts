@@ -22,7 +22,7 @@ Usage:
   prompt-workbench render FILE [--var k=v]… [--var k=@path] [--vars file.json] [--json]
   prompt-workbench run FILE [--model ID] [--var …] [--vars …] [--json]
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
-  prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
+  prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--source evaluation|production|all] [--json]
   prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
                     [--judge-model ID] [--resume DATASET_RUN_ID] [--json]
   prompt-workbench export-finetune --prompt NAME [--min-stars 4] [--out FILE] [--json]
@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       k: { type: 'string' },
       mode: { type: 'string' },
       'knowledge-base': { type: 'string' },
+      source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     return runModelsCommand({ refresh: values.refresh, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], json: values.json });
   }
   if (command === 'scoreboard') {
-    return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });
+    return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json, source: values.source });
   }
   if (command === 'eval') {
     if (!file) throw new UsageError('eval: name a .prompt file.');
