@@ -25,7 +25,7 @@ Usage:
   prompt-workbench render FILE [--var k=v]… [--var k=@path] [--vars file.json] [--json]
   prompt-workbench run FILE [--model ID] [--var …] [--vars …] [--json]
   prompt-workbench compare FILE --models ID,ID,… [--var …] [--vars …] [--json]
-  prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--json]
+  prompt-workbench scoreboard [--prompt NAME] [--criterion C] [--source evaluation|production|all] [--json]
   prompt-workbench eval FILE [--dataset PATH] --models ID,… [--min-pass 0.9] [--concurrency N]
                     [--judge-model ID] [--resume DATASET_RUN_ID] [--no-cache] [--json]
                     [--rerun-failed [DATASET_RUN_ID]]
@@ -101,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
       candidates: { type: 'string' },
       save: { type: 'string' },
       'knowledge-base': { type: 'string' },
+      source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       batch: { type: 'boolean', default: false },
       s3: { type: 'string' },
@@ -120,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     return runModelsCommand({ refresh: values.refresh, region: values.region, profile: values.profile, endpointUrl: values['endpoint-url'], json: values.json });
   }
   if (command === 'scoreboard') {
-    return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json });
+    return printScoreboard({ workspace: path.resolve(values.workspace ?? '.'), prompt: values.prompt, criterion: values.criterion, json: values.json, source: values.source });
   }
   if (command === 'eval') {
     if (!file) throw new UsageError('eval: name a .prompt file.');

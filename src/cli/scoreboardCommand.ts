@@ -2,16 +2,23 @@ import type { ScoreboardRow } from '../core/ratings/scoreboard';
 import { streamScoreboard } from '../core/ratings/scoreboardStream';
 import { tooFewToTellApart } from '../core/ratings/statistics';
 import { formatUsd } from '../core/format/units';
+import { CliError } from './runtime';
+import { printReleaseTraffic } from './releaseTrafficTable';
 
 export interface ScoreboardCommandOptions {
   workspace: string;
   prompt?: string;
   criterion?: string;
   json: boolean;
+  /** evaluation (default): the rows; production: each release's production figures beside evaluation's; all: both. */
+  source?: string;
 }
 
 /** `prompt-workbench scoreboard`: `{rows}` as JSON, or an aligned table. Skipped lines are warnings on stderr. */
 export async function printScoreboard(options: ScoreboardCommandOptions): Promise<number> {
+  const source = options.source ?? 'evaluation';
+  if (!['evaluation', 'production', 'all'].includes(source)) throw new CliError(`--source ${source}: expected evaluation, production or all.`);
+  if (source !== 'evaluation') return printReleaseTraffic(options, source === 'all');
   // Streamed: a million runs and ratings are read through, never held.
   const { problems, rows } = await streamScoreboard([options.workspace], { criterion: options.criterion, prompt: options.prompt });
   const board = { rows };

@@ -121,4 +121,19 @@ describe('CLI import-logs / import-feedback (dist/cli.js, simulator invocation l
     const ratings = fs.readFileSync(path.join(dir, '.prompt-workbench', 'ratings.jsonl'), 'utf8').trim().split('\n');
     assert.equal(ratings.length, 2);
   });
+
+  it('scoreboard --source production shows each release\'s production figures beside evaluation', async () => {
+    const r = await cli(['scoreboard', '--source', 'production', '--json', '--workspace', dir], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const [release] = JSON.parse(r.stdout).releases;
+    assert.equal(release.releaseId, 'rel_a');
+    assert.equal(release.production.n, 3);
+    assert.ok(release.production.latencyMs.p50 > 0);
+    assert.deepEqual([release.production.thumbsUp.rate, release.production.thumbsUp.n], [0.5, 2]);
+    assert.equal(release.periods.length, 1);
+    const table = await cli(['scoreboard', '--source', 'all', '--workspace', dir], dir);
+    assert.match(table.stdout, /support-reply v2 bedrock\/amazon\.nova-lite-v1:0 \(approved\)\s+evaluation/);
+    assert.match(table.stdout, /production\s+3\s/);
+    assert.equal((await cli(['scoreboard', '--source', 'nope', '--workspace', dir], dir)).status, 2);
+  });
 });
