@@ -101,7 +101,6 @@ async function main(argv: string[]): Promise<number> {
       candidates: { type: 'string' },
       save: { type: 'string' },
       'knowledge-base': { type: 'string' },
-      source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       batch: { type: 'boolean', default: false },
       s3: { type: 'string' },
