@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { compareWithBaseline, gateMarkdown, type GateCell, type GateResult } from '../core/datasets/baselineDiff';
 import { loadDatasetRun, type DatasetCellResult } from '../core/datasets/datasetRuns';
 import { promptDocument, type PromptDocument } from '../core/prompt/promptDocument';
-import { writeFileAtomic } from '../core/workspace/guardedFs';
+import { appendLines, writeFileAtomic } from '../core/workspace/guardedFs';
 import { CliError } from './runtime';
 
 export interface GateOptions {
@@ -86,7 +86,8 @@ export async function finishGate(current: readonly DatasetCellResult[], baseline
   const markdown = gateMarkdown(result, { prompt: context.prompt, baseline: baseline.label, maxDrop: gate.maxDrop, datasetRunId: context.datasetRunId });
   if (gate.report) await writeFileAtomic(path.resolve(gate.report), markdown);
   const summary = process.env.GITHUB_STEP_SUMMARY;
-  if (summary) fs.appendFileSync(summary, markdown + '\n');
+  // The CI runner names this file (outside the workspace by design); appended without following links.
+  if (summary) await appendLines(path.resolve(summary), markdown + '\n');
   if (!context.quiet) console.error('\n' + markdown);
   for (const m of result.models.filter((x) => x.regressed)) console.error(`error: ${m.model}: pass rate fell from ${(m.baseline.rate! * 100).toFixed(1)}% to ${(m.current.rate! * 100).toFixed(1)}% (more than --max-drop ${gate.maxDrop}).`);
   for (const f of result.mustPassFailures) console.error(`error: must-pass case ${f.caseId} did not pass on ${f.model}.`);

@@ -74,7 +74,7 @@ export const RAG_CONFIG_KEYS: readonly { name: keyof RagPromptConfig; type: KeyT
   { name: 'folders', type: 'string[]', summary: 'Only documents under these folders', doc: 'Workspace-relative folders, e.g. `[docs]`: only chunks of files under one of them.', snippet: 'folders: [${1:docs}]' },
   { name: 'fileTypes', type: 'string[]', summary: 'Only these file types', doc: 'File extensions without the dot, e.g. `[md, txt]`.', snippet: 'fileTypes: [${1:md}]' },
   { name: 'knowledgeBaseId', type: 'string', summary: 'Search an Amazon Bedrock Knowledge Base', doc: "The id of an Amazon Bedrock Knowledge Base (10 letters or digits): `context` comes from its Retrieve API instead of the workspace's index. Needs bedrock:Retrieve on it.", snippet: 'knowledgeBaseId: ${1:KB12345678}' },
-  { name: 'numberOfResults', type: 'integer', summary: 'How many knowledge base results', doc: `How many results the knowledge base returns (1–${MAX_KB_RESULTS}; default: topK).`, snippet: 'numberOfResults: ${1:5}' },
+  { name: 'numberOfResults', type: 'integer', summary: 'How many knowledge base results', doc: 'How many results the knowledge base returns (1–100; default: topK).', snippet: 'numberOfResults: ${1:5}' },
   { name: 'searchType', type: 'searchType', summary: 'HYBRID or SEMANTIC', doc: "The knowledge base's search: `HYBRID` (vectors and keywords) or `SEMANTIC` (vectors only); default: the knowledge base's own choice.", snippet: 'searchType: ${1|HYBRID,SEMANTIC|}' },
   { name: 'filter', type: 'mapping', summary: 'Knowledge base metadata filter', doc: "A Retrieve metadata filter, passed as is, e.g. `{equals: {key: team, value: infra}}`.", snippet: 'filter: {equals: {key: ${1:team}, value: ${2:infra}}}' },
 ];
@@ -129,11 +129,11 @@ export function readRagConfig(value: unknown): { config?: RagPromptConfig; probl
       config.fileTypes = (raw as string[]).map((type) => type.replace(/^\*?\./, '').toLowerCase()).filter(Boolean);
     } else if (key === 'knowledgeBaseId') {
       const id = (raw as string).trim();
-      if (!/^[0-9a-zA-Z]{1,10}$/.test(id)) problems.push({ key, message: `workbench.rag.knowledgeBaseId must be a knowledge base id (up to 10 letters or digits, e.g. KB12345678), found "${id}"` });
+      if (!/^[0-9a-zA-Z]{1,10}$/.test(id)) problems.push({ key, message: l10n.t('workbench.rag.knowledgeBaseId must be a knowledge base id (up to 10 letters or digits, e.g. KB12345678), found "{0}"', id) });
       else config.knowledgeBaseId = id;
     } else if (key === 'numberOfResults') {
       const count = raw as number;
-      if (count < 1 || count > MAX_KB_RESULTS) problems.push({ key, message: `workbench.rag.numberOfResults must be from 1 to ${MAX_KB_RESULTS}, found ${count}` });
+      if (count < 1 || count > MAX_KB_RESULTS) problems.push({ key, message: l10n.t('workbench.rag.numberOfResults must be from 1 to {0}, found {1}', MAX_KB_RESULTS, count) });
       else config.numberOfResults = count;
     } else if (key === 'searchType') {
       config.searchType = raw as KnowledgeBaseSearchType;
@@ -143,11 +143,11 @@ export function readRagConfig(value: unknown): { config?: RagPromptConfig; probl
   }
   if (config.knowledgeBaseId === undefined) {
     for (const key of ['numberOfResults', 'searchType', 'filter'] as const) {
-      if (config[key] !== undefined) problems.push({ key, message: `workbench.rag.${key} applies to a knowledge base only: add knowledgeBaseId` });
+      if (config[key] !== undefined) problems.push({ key, message: l10n.t('workbench.rag.{0} applies to a knowledge base only: add knowledgeBaseId', key) });
     }
   } else {
     for (const key of ['folders', 'fileTypes', 'minScore'] as const) {
-      if (config[key] !== undefined) problems.push({ key, message: `workbench.rag.${key} applies to the workspace's index, not to a knowledge base (use filter)` });
+      if (config[key] !== undefined) problems.push({ key, message: l10n.t('workbench.rag.{0} applies to the workspace\'s index, not to a knowledge base (use filter)', key) });
     }
   }
   return { config, problems };

@@ -116,7 +116,7 @@ describe('localization', function () {
     });
     const english = show();
     assert.deepEqual(english.diagnostics, [
-      'Frontmatter: workbench.rag.topk is not a setting; known: topK, query, minScore, folders, fileTypes; did you mean "topK"?',
+      'Frontmatter: workbench.rag.topk is not a setting; known: topK, query, minScore, folders, fileTypes, knowledgeBaseId, numberOfResults, searchType, filter; did you mean "topK"?',
       'Frontmatter: workbench.rag.topK must be from 1 to 50, found 99',
       'Frontmatter: workbench.rag.folders must be a list of texts, e.g. [docs]',
     ]);
