@@ -126,7 +126,7 @@ describe('localization', function () {
       l10nRuntime.config({ contents: zh });
       const chinese = show();
       assert.deepEqual(chinese.diagnostics, [
-        'Frontmatter：workbench.rag.topk 不是可用设置；已知设置：topK, query, minScore, folders, fileTypes；是否想写 "topK"？',
+        'Frontmatter：workbench.rag.topk 不是可用设置；已知设置：topK, query, minScore, folders, fileTypes, knowledgeBaseId, numberOfResults, searchType, filter；是否想写 "topK"？',
         'Frontmatter：workbench.rag.topK 必须在 1 到 50 之间，当前为 99',
         'Frontmatter：workbench.rag.folders 必须是文本列表，例如 [docs]',
       ]);
