@@ -28,6 +28,9 @@ export interface FeedbackSummary {
   problems: LogLineProblem[];
 }
 
+/** The tag on every rating imported from production feedback. */
+export const PRODUCTION_TAG = 'production';
+
 /** A feedback line as a rating input, or why it is not one. */
 export function feedbackRating(value: unknown, maskPii = true): { requestId?: string; input?: RatingInput; problem?: string } {
   const o = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -36,7 +39,8 @@ export function feedbackRating(value: unknown, maskPii = true): { requestId?: st
   if (!requestId) return { problem: 'no "requestId"' };
   const raw = o.thumbs ?? o.stars ?? o.rating ?? o.value;
   const comment = typeof o.comment === 'string' ? (maskPii ? new PiiMasker().mask(o.comment) : o.comment) : undefined;
-  const extra = comment ? { comment } : {};
+  // Tagged `production`: the scoreboard's evaluation rows leave these out (the release's production figures read them).
+  const extra = { tags: [PRODUCTION_TAG], ...(comment ? { comment } : {}) };
   if (raw === 'up' || raw === 'down' || raw === true || raw === false || raw === 'thumbs_up' || raw === 'thumbs_down') {
     const up = raw === 'up' || raw === true || raw === 'thumbs_up';
     return { requestId, input: { kind: 'thumbs', value: up ? 'up' : 'down', ...extra } };

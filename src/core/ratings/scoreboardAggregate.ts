@@ -149,7 +149,9 @@ export class ScoreboardAggregate {
 
   addRun(record: RunRecord): void {
     const run = record as RunWithChecks;
-    if (!run.prompt) return;
+    // Production traffic (imported invocation logs) is not an evaluation: the releases' production
+    // figures show it (releaseTraffic.ts), the evaluation rows do not.
+    if (!run.prompt || run.source === 'production') return;
     const index = this.rowIndex(run.prompt.name, run.prompt.version, run.model);
     this.runRows.set(run.id, index);
     this.pairsResolved = false;
@@ -188,6 +190,8 @@ export class ScoreboardAggregate {
     const laterFile = this.supersededIn.get(r.id);
     if (laterFile !== undefined && laterFile > file) return;
     if (r.criterion !== this.criterion) return;
+    // Feedback imported from production rates production calls (see addRun).
+    if (r.tags?.includes('production')) return;
     let contribution: Contribution;
     let day = -1;
     if (r.kind === 'pairwise') {
