@@ -40,7 +40,9 @@ function main() {
   const missing = REQUIRED.filter((f) => !listing.includes(f));
   const workers = fs.existsSync(path.join(ROOT, 'dist/rag-worker.js')) ? ['extension/dist/rag-worker.js'] : [];
   missing.push(...workers.filter((f) => !listing.includes(f)));
-  const stray = listing.filter((f) => /(^|\/)(src|test|node_modules|out|bench|\.prompt-workbench)\//.test(f.replace(/^extension\//, '')) || f.endsWith('.map') || f.endsWith('.ts'));
+  // The samples' tool definitions and mocks are copied into a workspace by Open Sample Prompts.
+  const sampleTools = (f) => f.startsWith('extension/samples/.prompt-workbench/tools/');
+  const stray = listing.filter((f) => !sampleTools(f) && (/(^|\/)(src|test|node_modules|out|bench|\.prompt-workbench)\//.test(f.replace(/^extension\//, '')) || f.endsWith('.map') || f.endsWith('.ts')));
   const bytes = fs.statSync(vsix).size;
   console.log(`\n${path.relative(ROOT, vsix)}: ${(bytes / 1024 / 1024).toFixed(2)} MB, ${listing.filter((f) => !f.endsWith('/')).length} files`);
   if (missing.length || stray.length) {

@@ -113,6 +113,9 @@ describe('Datasets: Run Dataset, Resume, Add to Dataset (local Bedrock simulator
     }
     assert.strictEqual(dropped, 3);
     const calls = () => server.requests.filter((q) => q.path.includes('converse') && !q.modelId?.includes('sim-judge')).length;
+    // The response cache would answer the lost pairs without a call: empty it, so the calls count what Resume asks for.
+    const cleared = await vscode.commands.executeCommand<{ entries: number } | undefined>(COMMAND.clearResponseCache);
+    assert.ok(cleared && cleared.entries > 0, 'the first run filled the response cache');
     const before = calls();
     const resumed = await vscode.commands.executeCommand<RunDatasetResult | undefined>(COMMAND.runDataset, promptUri, { resume: first.datasetRunId });
     assert.ok(resumed);
