@@ -79,4 +79,6 @@ export type ScoreboardToHost =
   | { type: 'evaluateRetrieval' }
   /** A row's Approve for Production button (`td[data-col=actions] button.approve`). */
   | { type: 'approve'; prompt: string; version: number; model: string }
+  /** A row's Improve Prompt button (`td[data-col=actions] button.improve`): improves the prompt's current file on that model. */
+  | { type: 'improve'; prompt: string; version: number; model: string }
   | { type: 'refresh' };

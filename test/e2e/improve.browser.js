@@ -50,6 +50,15 @@ const TESTS = [
         });
         assert(/^workbench\.parent: 1$/m.test(saved) && /^workbench\.changelog: "Improve Prompt: Bedrock's prompt optimizer: /m.test(saved), `changelog and parent: ${saved.slice(0, 600)}`);
         await wb.screenshot(page, 'improve-saved');
+
+        // The Scoreboard row's Improve… button starts the next round on that prompt's file.
+        await wb.runCommand(page, 'Prompt Workbench: Open Scoreboard');
+        const board = await wb.focusWebviewPanel(page, 'Scoreboard');
+        const improve = board.locator('table#rows tbody tr td[data-col="actions"] button.improve[data-prompt="support-reply"]').first();
+        await waitFor('a support-reply row with its Improve button', async () => (await improve.count()) > 0 || undefined, 60000);
+        await improve.click();
+        await page.locator('.quick-input-widget').filter({ hasText: 'Improve Prompt: where the proposals come from' }).waitFor({ state: 'visible', timeout: 30000 });
+        await wb.closeQuickInput(page);
       } finally {
         fs.writeFileSync(file, original);
       }

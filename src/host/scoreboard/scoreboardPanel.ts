@@ -9,6 +9,7 @@ import type { HostToScoreboard, RetrievalSection, ScoreboardSnapshot, Scoreboard
 import { COMMAND } from '../commandIds';
 import { retrievalQuestionsPath } from '../rag/ragSettings';
 import { loadEngine } from '../loadEngine';
+import { workingPrompts } from '../versions/versionsTree';
 import type { RatingService } from '../../core/ratings/ratingService';
 import { PanelShell } from '../webview/panelShell';
 import { escapeHtml } from '../webview/webviewHtml';
@@ -240,11 +241,27 @@ export class ScoreboardPanel implements vscode.Disposable {
           await vscode.commands.executeCommand(COMMAND.approveRelease, { prompt: message.prompt, version: message.version, model: message.model });
         }
         break;
+      case 'improve':
+        if (typeof message.prompt === 'string' && typeof message.model === 'string') await this.improve(message.prompt, message.model);
+        break;
       case 'evaluateRetrieval':
         await vscode.commands.executeCommand(COMMAND.evaluateRetrieval);
         await this.refresh();
         break;
     }
+  }
+
+  /** Improve Prompt on the file that holds the row's prompt (its current text), tried on the row's model. */
+  private async improve(prompt: string, model: string): Promise<void> {
+    const engine = await loadEngine();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const candidate of await workingPrompts(folder)) {
+        if (engine.promptDocument(candidate.text, candidate.file).name !== prompt) continue;
+        await vscode.commands.executeCommand(COMMAND.improvePrompt, vscode.Uri.file(candidate.file), { models: [model] });
+        return;
+      }
+    }
+    void vscode.window.showWarningMessage(vscode.l10n.t('No .prompt file in the workspace is named {0}: open it to improve it.', prompt));
   }
 
   /** Saves a prompt's weights (in workspaceState) and recomputes. */

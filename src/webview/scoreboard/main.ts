@@ -191,9 +191,10 @@ byId('export-csv').addEventListener('click', () => post({ type: 'export', format
 byId('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
 byId('evaluate-retrieval').addEventListener('click', () => post({ type: 'evaluateRetrieval' }));
 byId('rows').addEventListener('click', (event) => {
-  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.approve');
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.approve, button.improve');
   const { prompt, version, model } = button?.dataset ?? {};
-  if (prompt && version && model) post({ type: 'approve', prompt, version: Number(version), model });
+  if (!button || !prompt || !version || !model) return;
+  post({ type: button.classList.contains('improve') ? 'improve' : 'approve', prompt, version: Number(version), model });
 });
 
 host.onMessage((message) => {

@@ -71,18 +71,24 @@ export function renderTable(table: HTMLTableElement, rows: ScoreboardViewRow[], 
   );
 }
 
-/** The row's Approve for Production button; main.ts listens on the table (data-prompt/-version/-model say which row). */
+/** The row's Approve for Production and Improve Prompt buttons; main.ts listens on the table (data-prompt/-version/-model say which row). */
 function approveCell(r: ScoreboardViewRow): HTMLTableCellElement {
   const td = document.createElement('td');
   td.dataset.col = 'actions';
-  const button = document.createElement('button');
-  button.className = 'approve';
-  button.type = 'button';
-  button.textContent = l10n.t('Approve…');
-  button.title = l10n.t('Approve for Production: record this version × model × config as a release, with these figures as evidence');
-  button.dataset.prompt = r.row.prompt;
-  button.dataset.version = String(r.row.version);
-  button.dataset.model = r.row.model;
-  td.append(button);
+  const rowButton = (className: string, label: string, title: string): HTMLButtonElement => {
+    const button = document.createElement('button');
+    button.className = className;
+    button.type = 'button';
+    button.textContent = label;
+    button.title = title;
+    button.dataset.prompt = r.row.prompt;
+    button.dataset.version = String(r.row.version);
+    button.dataset.model = r.row.model;
+    return button;
+  };
+  td.append(
+    rowButton('approve', l10n.t('Approve…'), l10n.t('Approve for Production: record this version × model × config as a release, with these figures as evidence')),
+    rowButton('improve', l10n.t('Improve…'), l10n.t('Improve Prompt: propose rewrites of this prompt and try them on its dataset with this model')),
+  );
   return td;
 }
